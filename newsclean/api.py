@@ -1,0 +1,66 @@
+"""The two calls most users need: ``default_pipeline`` and ``clean``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from newsclean.model import Article, RawDocument
+from newsclean.pipeline import Pipeline
+from newsclean.rulepack import available_languages
+from newsclean.stages import Boilerplate, DocDedup, ExactDedup, Extract, Header, Language, MinLength, Normalize
+
+
+def default_pipeline(
+    *,
+    keep_languages: Iterable[str] = (),
+    dedup: bool = True,
+    min_words: int = 1,
+    rule_languages: Iterable[str] | None = None,
+    on_error: str = "drop",
+    seed: int = 0,
+) -> Pipeline:
+    """The standard pipeline: extract, normalize, language, header, boilerplate, doc_dedup,
+    min_length and (with ``dedup``) exact corpus dedup.
+
+    ``keep_languages`` drops articles in other languages; ``rule_languages`` picks which rule
+    packs to load (default: every packaged one); ``seed`` seeds language detection.
+    """
+    languages = tuple(rule_languages) if rule_languages is not None else tuple(available_languages())
+    stages: list[object] = [
+        Normalize(),
+        Language(keep=tuple(keep_languages), seed=seed),
+        Header.for_languages(*languages),
+        Boilerplate.for_languages(*languages),
+        DocDedup(),
+        MinLength(min_words=min_words),
+    ]
+    if dedup:
+        stages.append(ExactDedup())
+    return Pipeline(extract=Extract(), stages=tuple(stages), on_error=on_error)
+
+
+_DEFAULT: Pipeline | None = None
+
+
+def clean(
+    text: str | bytes | None = None,
+    *,
+    html: str | bytes | None = None,
+    url: str | None = None,
+    id: str = "document",
+    pipeline: Pipeline | None = None,
+    **hints,
+) -> Article:
+    """Clean one document given as ``text=`` or ``html=``. Returns the Article; if it was
+    dropped (nothing left, say), ``article.drop`` says why. Extra keyword arguments
+    (``title``, ``source``, ``authors``, ``published``) are metadata hints."""
+    if (text is None) == (html is None):
+        raise TypeError("clean() takes exactly one of text= or html=")
+    global _DEFAULT
+    if pipeline is None:
+        if _DEFAULT is None:
+            _DEFAULT = default_pipeline(dedup=False)
+        pipeline = _DEFAULT
+    content = text if text is not None else html
+    raw = RawDocument(id=id, content=content, format="text" if text is not None else "html", url=url, hints=hints)
+    return pipeline.process(raw)

@@ -1,0 +1,192 @@
+"""Value objects that flow through a pipeline: raw input, articles, removals, drops."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+
+
+class Category(str, enum.Enum):
+    """What kind of junk a removal was. Closed: rule packs must use one of these."""
+
+    ADVERTISEMENT = "advertisement"
+    RELATED = "related"
+    DONATION = "donation"
+    SUBSCRIPTION = "subscription"
+    NEWSLETTER = "newsletter"
+    SOCIAL = "social"
+    AUTHOR_BIO = "author_bio"
+    TAGS = "tags"
+    COPYRIGHT = "copyright"
+    CAPTION = "caption"
+    MASTHEAD = "masthead"
+    NAVIGATION = "navigation"
+    DATELINE = "dateline"
+    BYLINE = "byline"
+    HEADLINE = "headline"
+    DUPLICATE = "duplicate"
+    EMPTY = "empty"
+
+
+@attrs.frozen(kw_only=True)
+class Removal:
+    """One line or span a stage took out of the text, and why."""
+
+    stage: str
+    category: Category = attrs.field(converter=Category)
+    rule: str
+    text: str
+    line: int | None = None  # index of the paragraph in the stage's input, when line-based
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category.value,
+            "rule": self.rule,
+            "stage": self.stage,
+            "text": self.text,
+            "line": self.line,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Removal:
+        return cls(
+            stage=data["stage"],
+            category=data["category"],
+            rule=data["rule"],
+            text=data["text"],
+            line=data.get("line"),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Drop:
+    """Why a whole document left the stream. ``reason`` is a short grep-able snake_case tag."""
+
+    stage: str
+    reason: str
+    detail: str = ""
+    duplicate_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "reason": self.reason,
+            "detail": self.detail,
+            "duplicate_of": self.duplicate_of,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Drop:
+        return cls(
+            stage=data["stage"],
+            reason=data["reason"],
+            detail=data.get("detail", ""),
+            duplicate_of=data.get("duplicate_of"),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RawDocument:
+    """One input as read: text, HTML or undecoded bytes, plus what the source said about it.
+
+    ``format`` is ``"html"``, ``"text"`` or ``None`` (sniff). ``hints`` carries optional
+    metadata from the input record (``title``, ``source``, ``authors``, ``published``).
+    ``error`` is set by a reader that could not produce content; the document becomes a reject.
+    """
+
+    id: str
+    content: str | bytes = ""
+    format: str | None = None
+    url: str | None = None
+    hints: dict[str, Any] = attrs.field(factory=dict, hash=False)
+    error: str | None = None
+
+
+def _to_tuple(value: Any) -> tuple:
+    return tuple(value) if value is not None else ()
+
+
+def _to_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@attrs.frozen(kw_only=True)
+class Article:
+    """A cleaned (or dropped) news article. Stages return new objects via ``attrs.evolve``.
+
+    ``text`` is the clean body, paragraphs separated by one blank line. ``removed`` records
+    every line or span a stage took out; ``drop`` is set when the article left the stream.
+    """
+
+    id: str
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
+    published: dt.date | None = attrs.field(default=None, converter=_to_date)
+    language: str | None = None
+    text: str = ""
+    removed: tuple[Removal, ...] = attrs.field(default=(), converter=_to_tuple)
+    drop: Drop | None = None
+    trace: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
+
+    @property
+    def kept(self) -> bool:
+        """True unless a stage dropped the article."""
+        return self.drop is None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split("\n\n") if self.text else []
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``Article.from_dict`` restores an equal object."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "source": self.source,
+            "title": self.title,
+            "authors": list(self.authors),
+            "published": self.published.isoformat() if self.published else None,
+            "language": self.language,
+            "text": self.text,
+            "removed": [r.to_dict() for r in self.removed],
+            "drop": self.drop.to_dict() if self.drop else None,
+            "trace": list(self.trace),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        return cls(
+            id=data["id"],
+            url=data.get("url"),
+            source=data.get("source"),
+            title=data.get("title"),
+            authors=data.get("authors") or (),
+            published=data.get("published"),
+            language=data.get("language"),
+            text=data.get("text", ""),
+            removed=tuple(Removal.from_dict(r) for r in data.get("removed") or ()),
+            drop=Drop.from_dict(data["drop"]) if data.get("drop") else None,
+            trace=data.get("trace") or (),
+        )
+
+    def reject_record(self) -> dict[str, Any]:
+        """The line written to the rejects stream for a dropped article."""
+        if self.drop is None:
+            raise ValueError(f"article {self.id!r} was not dropped")
+        record: dict[str, Any] = {
+            "id": self.id,
+            "url": self.url,
+            "reason": self.drop.reason,
+            "detail": self.drop.detail,
+            "stage": self.drop.stage,
+        }
+        if self.drop.duplicate_of is not None:
+            record["duplicate_of"] = self.drop.duplicate_of
+        return record

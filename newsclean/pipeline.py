@@ -1,0 +1,128 @@
+"""Pipeline: an extractor, document stages and corpus stages, run lazily over a stream."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from newsclean.errors import ConfigError, StageError
+from newsclean.model import Article, Drop, RawDocument
+from newsclean.stages import Extract
+
+ON_ERROR = ("drop", "raise")
+
+
+@runtime_checkable
+class CorpusStage(Protocol):
+    """A stage that needs the stream (dedup): ``run(articles) -> articles``."""
+
+    name: str
+
+    def run(self, articles: Iterable[Article]) -> Iterator[Article]: ...
+
+
+def stage_name(stage: Any) -> str:
+    return getattr(stage, "name", None) or getattr(stage, "__name__", None) or type(stage).__name__
+
+
+def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Pipeline:
+    """Extract, then document stages (``Article -> Article``) in order, then corpus stages.
+
+    ``run`` yields one Article per input, dropped ones included (``article.drop`` says why),
+    so nothing leaves silently. A stage that raises on a document drops that document with
+    reason ``error`` (``on_error="drop"``) or raises :class:`StageError` (``on_error="raise"``).
+    Pipelines are immutable: ``then``, ``without`` and ``replace`` return new ones.
+    """
+
+    extract: Callable[[RawDocument], Article] = attrs.field(factory=Extract)
+    stages: tuple[Any, ...] = attrs.field(default=(), converter=_to_tuple)
+    on_error: str = attrs.field(default="drop")
+
+    @on_error.validator
+    def _check_on_error(self, _attribute: Any, value: str) -> None:
+        if value not in ON_ERROR:
+            raise ConfigError(f"on_error must be one of {ON_ERROR}, not {value!r}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (stage_name(self.extract),) + tuple(stage_name(s) for s in self.stages)
+
+    def then(self, stage: Any) -> Pipeline:
+        """A new pipeline with ``stage`` appended."""
+        return attrs.evolve(self, stages=self.stages + (stage,))
+
+    def without(self, name: str) -> Pipeline:
+        """A new pipeline without the stage called ``name``."""
+        self._index(name)
+        return attrs.evolve(self, stages=tuple(s for s in self.stages if stage_name(s) != name))
+
+    def replace(self, name: str, stage: Any) -> Pipeline:
+        """A new pipeline with the stage called ``name`` (``"extract"`` included) swapped."""
+        if name == stage_name(self.extract):
+            return attrs.evolve(self, extract=stage)
+        index = self._index(name)
+        return attrs.evolve(self, stages=self.stages[:index] + (stage,) + self.stages[index + 1 :])
+
+    def _index(self, name: str) -> int:
+        for i, stage in enumerate(self.stages):
+            if stage_name(stage) == name:
+                return i
+        raise ConfigError(f"no stage named {name!r}; stages: {', '.join(self.names)}")
+
+    def process(self, document: RawDocument | Article) -> Article:
+        """Extract and run the document stages on one input (no corpus stages)."""
+        article = self._guard(self.extract, document) if isinstance(document, RawDocument) else document
+        for stage in self.stages:
+            if not article.kept:
+                break
+            if isinstance(stage, CorpusStage):
+                continue
+            article = self._guard(stage, article)
+        return article
+
+    def run(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
+        """Lazily clean a stream. Yields every document, kept or dropped, in input order
+        (corpus stages may hold none back: exact dedup decides as it goes)."""
+        if any(isinstance(s, CorpusStage) for s in self.stages):
+            return self._run_with_corpus_stages(documents)
+        return (self.process(d) for d in documents)
+
+    def _run_with_corpus_stages(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
+        # Document stages between corpus stages run in segments, so order is respected.
+        stream: Iterable[Article] = (
+            self._guard(self.extract, d) if isinstance(d, RawDocument) else d for d in documents
+        )
+        segment: list[Any] = []
+        for stage in self.stages:
+            if isinstance(stage, CorpusStage):
+                stream = stage.run(self._segment(stream, tuple(segment)))
+                segment = []
+            else:
+                segment.append(stage)
+        return iter(self._segment(stream, tuple(segment)))
+
+    def _segment(self, stream: Iterable[Article], stages: tuple[Any, ...]) -> Iterator[Article]:
+        for article in stream:
+            for stage in stages:
+                if not article.kept:
+                    break
+                article = self._guard(stage, article)
+            yield article
+
+    def _guard(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
+        try:
+            return stage(item)
+        except Exception as exc:
+            name = stage_name(stage)
+            if self.on_error == "raise":
+                raise StageError(name, item.id, exc) from exc
+            drop = Drop(stage=name, reason="error", detail=f"{type(exc).__name__}: {exc}")
+            base = item if isinstance(item, Article) else Article(id=item.id, url=item.url)
+            return attrs.evolve(base, drop=drop)

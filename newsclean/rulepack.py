@@ -1,0 +1,163 @@
+"""Rule packs: boilerplate vocabulary kept as TOML data, one file per language plus ``_common``.
+
+A rule matches one paragraph (line) of normalised text. Its fields:
+
+``id``            stable id, ``<pack>.<category>.<name>``; removals cite it
+``category``      one of :class:`newsclean.model.Category`
+``action``        ``line`` (remove the line) or ``block`` (the line is a header: remove it and
+                  the teaser lines under it, up to the first line that reads like article text)
+``position``      ``any``, ``head`` (only while peeling lines off the top) or ``tail`` (only
+                  while peeling lines off the bottom)
+``pattern``       a Python regex, searched in the line (case-insensitive unless
+                  ``case_sensitive = true``)
+``requires``      optional regex that must also be found in the line
+``unless``        optional regex that vetoes the match (reported speech, quotes, ...)
+``max_words``     optional: lines longer than this never match
+``examples`` / ``counterexamples``: lines that must / must not match; the test suite checks them.
+
+The loader refuses patterns that match the empty string and patterns with nested unbounded
+quantifiers (the usual source of catastrophic backtracking).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from newsclean.errors import RulePackError
+from newsclean.model import Category
+from newsclean.text import word_count
+
+ACTIONS = ("line", "block")
+POSITIONS = ("any", "head", "tail")
+COMMON = "_common"
+RULES_PACKAGE = "newsclean.rules"
+
+# A group that is itself repeated without bound and contains an unbounded quantifier: (a+)+, (\w*\s)*
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*]")
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One boilerplate rule, compiled. See the module docstring for the fields."""
+
+    id: str
+    category: Category = attrs.field(converter=Category)
+    action: str
+    position: str
+    pattern: re.Pattern[str] = attrs.field(eq=False)
+    requires: re.Pattern[str] | None = attrs.field(default=None, eq=False)
+    unless: re.Pattern[str] | None = attrs.field(default=None, eq=False)
+    max_words: int | None = None
+    capture_author: bool = False
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+
+    def match(self, line: str) -> re.Match[str] | None:
+        """The match object when this rule fires on ``line``, else None."""
+        if self.max_words is not None and word_count(line) > self.max_words:
+            return None
+        found = self.pattern.search(line)
+        if found is None:
+            return None
+        if self.requires is not None and not self.requires.search(line):
+            return None
+        if self.unless is not None and self.unless.search(line):
+            return None
+        return found
+
+
+@attrs.frozen(kw_only=True)
+class RulePack:
+    """The rules of one language (or ``_common``), in file order, plus the file's digest."""
+
+    language: str
+    rules: tuple[Rule, ...]
+    digest: str
+    header: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+
+    @classmethod
+    def load(cls, language: str) -> RulePack:
+        """Load the packaged pack for ``language`` (``"en"``, ``"_common"``, ...)."""
+        try:
+            data = resources.files(RULES_PACKAGE).joinpath(f"{language}.toml").read_bytes()
+        except FileNotFoundError:
+            raise RulePackError(
+                f"no rule pack for language {language!r}; available: {', '.join(available_languages())}"
+            ) from None
+        return cls.from_toml(data.decode("utf-8"), language=language)
+
+    @classmethod
+    def from_toml(cls, source: str, *, language: str) -> RulePack:
+        """Parse and validate a pack from TOML text."""
+        try:
+            data = tomllib.loads(source)
+        except tomllib.TOMLDecodeError as exc:
+            raise RulePackError(f"rule pack {language!r} is not valid TOML: {exc}") from None
+        rules = tuple(_compile_rule(raw, language) for raw in data.get("rule", []))
+        ids = [r.id for r in rules]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise RulePackError(f"rule pack {language!r} repeats rule ids: {', '.join(duplicates)}")
+        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+        return cls(language=language, rules=rules, digest=digest, header=data.get("header", {}))
+
+
+def available_languages() -> list[str]:
+    """Languages that have a packaged rule pack (``_common`` excluded)."""
+    names = (p.name for p in resources.files(RULES_PACKAGE).iterdir())
+    return sorted(n[:-5] for n in names if n.endswith(".toml") and not n.startswith("_"))
+
+
+def _compile_rule(raw: dict[str, Any], language: str) -> Rule:
+    rule_id = raw.get("id")
+    where = f"rule {rule_id!r} in pack {language!r}"
+    if not rule_id:
+        raise RulePackError(f"a rule in pack {language!r} has no id")
+    prefix = "common" if language == COMMON else language
+    if not rule_id.startswith(prefix + "."):
+        raise RulePackError(f"{where}: ids in this pack start with {prefix + '.'!r}")
+    missing = [k for k in ("category", "action", "position", "pattern") if k not in raw]
+    if missing:
+        raise RulePackError(f"{where}: missing {', '.join(missing)}")
+    try:
+        category = Category(raw["category"])
+    except ValueError:
+        known = ", ".join(c.value for c in Category)
+        raise RulePackError(f"{where}: unknown category {raw['category']!r}; known: {known}") from None
+    if raw["action"] not in ACTIONS:
+        raise RulePackError(f"{where}: action must be one of {ACTIONS}, not {raw['action']!r}")
+    if raw["position"] not in POSITIONS:
+        raise RulePackError(f"{where}: position must be one of {POSITIONS}, not {raw['position']!r}")
+    flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
+    pattern = _compile(raw["pattern"], flags, where)
+    return Rule(
+        id=rule_id,
+        category=category,
+        action=raw["action"],
+        position=raw["position"],
+        pattern=pattern,
+        requires=_compile(raw["requires"], flags, where) if raw.get("requires") else None,
+        unless=_compile(raw["unless"], flags, where) if raw.get("unless") else None,
+        max_words=raw.get("max_words"),
+        capture_author="author" in pattern.groupindex,
+        examples=tuple(raw.get("examples", ())),
+        counterexamples=tuple(raw.get("counterexamples", ())),
+    )
+
+
+def _compile(source: str, flags: int, where: str) -> re.Pattern[str]:
+    if _NESTED_QUANTIFIER.search(source):
+        raise RulePackError(f"{where}: pattern {source!r} nests unbounded quantifiers; bound the inner one")
+    try:
+        pattern = re.compile(source, flags)
+    except re.error as exc:
+        raise RulePackError(f"{where}: pattern {source!r} does not compile: {exc}") from None
+    if pattern.search("") is not None:
+        raise RulePackError(f"{where}: pattern {source!r} matches the empty string")
+    return pattern

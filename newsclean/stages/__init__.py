@@ -1,0 +1,13 @@
+"""The pipeline's stages. Document stages are callables ``Article -> Article``; corpus stages
+have ``run(Iterable[Article]) -> Iterator[Article]``."""
+
+from newsclean.stages.boilerplate import Boilerplate
+from newsclean.stages.dedup import ExactDedup
+from newsclean.stages.docdedup import DocDedup
+from newsclean.stages.extract import Extract
+from newsclean.stages.header import Header
+from newsclean.stages.language import Language
+from newsclean.stages.length import MinLength
+from newsclean.stages.normalize import Normalize
+
+__all__ = ["Boilerplate", "DocDedup", "ExactDedup", "Extract", "Header", "Language", "MinLength", "Normalize"]

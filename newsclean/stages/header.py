@@ -1,0 +1,195 @@
+"""Header: the lines above the article body (date line, masthead, byline, headline) become
+fields and leave the text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, ClassVar
+
+import attrs
+
+from newsclean.model import Article, Category, Removal
+from newsclean.rulepack import COMMON, Rule, RulePack
+from newsclean.stages.boilerplate import first_hit
+from newsclean.text import comparison_key, ends_sentence, join_paragraphs, sentences, split_paragraphs, word_count
+
+_NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}){0,3}"
+_NAME_LIST = re.compile(rf"^{_NAME}(?:(?:,| and| &) {_NAME})*$")
+_BYLINE_TAIL = re.compile(r"\s*(?:[,|•·(]|\s[-–—]\s).*$")
+_WEEKDAYS = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_TIME = r"(?:(?:at |,? )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,5}| UTC[+-]?\d*)?)"
+
+
+@attrs.frozen(kw_only=True)
+class DateParser:
+    """Finds a date at the start of a line, in ISO form or with month names from the packs."""
+
+    keywords: re.Pattern[str] = attrs.field(eq=False)
+    date_line: re.Pattern[str] = attrs.field(eq=False)
+    date_prefix: re.Pattern[str] = attrs.field(eq=False)
+    months: dict[str, int] = attrs.field(eq=False)
+
+    @classmethod
+    def from_header_tables(cls, tables: list[dict[str, Any]]) -> DateParser:
+        months: dict[str, int] = {}
+        keywords: set[str] = set()
+        for table in tables:
+            for number, names in enumerate(table.get("months", ()), start=1):
+                for month in names:
+                    months[month.casefold()] = number
+            keywords.update(k.casefold() for k in table.get("date_keywords", ()))
+        month = "|".join(sorted(map(re.escape, months), key=len, reverse=True)) or "(?!)"
+        date = (
+            rf"(?:{_WEEKDAYS} )?(?:\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]{{0,20}})?"
+            rf"|\d{{1,2}}(?:st|nd|rd|th)?\.? (?:{month})\.?,? \d{{4}}"
+            rf"|(?:{month})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+        )
+        keyword = "|".join(sorted(map(re.escape, keywords), key=len, reverse=True)) or "(?!)"
+        lead = rf"(?:(?:{keyword})\s*:?\s*)"
+        return cls(
+            keywords=re.compile(rf"^{lead}", re.IGNORECASE),
+            date_line=re.compile(rf"^{lead}?(?P<date>{date}){_TIME}?\.?$", re.IGNORECASE),
+            date_prefix=re.compile(rf"^{lead}(?P<date>{date}){_TIME}?\s+(?=\S)", re.IGNORECASE),
+            months=months,
+        )
+
+    def parse(self, text: str) -> dt.date | None:
+        iso = re.search(r"(\d{4})-(\d{2})-(\d{2})", text)
+        try:
+            if iso:
+                return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", text)
+            year = re.search(r"\b(\d{4})\b", text)
+            month = next((n for name, n in self.months.items() if re.search(rf"\b{re.escape(name)}\b", text, re.I)), None)
+            if day and year and month:
+                return dt.date(int(year[1]), month, int(day[1]))
+        except ValueError:
+            return None
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class Header:
+    """Peels, from the top of the text: date lines (``date 2024-07-13``, ``Published: 3 May
+    2024``, also glued to the first sentence), mastheads and taglines (the source's name and
+    the packs' masthead rules), bylines (``By Jane Doe``) and the headline.
+
+    The headline is the first line when it repeats ``title``; without a title, it is a first
+    line printed twice, a one-sentence line right under a masthead, or a short first line with
+    no closing punctuation. Found values fill ``published``, ``authors`` and ``title`` when empty.
+    """
+
+    name: ClassVar[str] = "header"
+
+    masthead_rules: tuple[Rule, ...] = attrs.field(eq=False)
+    dates: DateParser
+    byline: re.Pattern[str] = attrs.field(eq=False)
+    max_head_lines: int = 8
+    # A headline is one sentence; longer first lines are article text.
+    headline_max_words: int = 30
+    # A first line this short, with no closing punctuation, reads as a headline.
+    bare_headline_max_words: int = 20
+
+    @classmethod
+    def for_languages(cls, *languages: str, **settings) -> Header:
+        packs = [RulePack.load(name) for name in (COMMON, *(languages or ("en",)))]
+        prefixes: set[str] = set()
+        for pack in packs:
+            prefixes.update(p.casefold() for p in pack.header.get("byline_prefixes", ()))
+        prefix = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True)) or "(?!)"
+        return cls(
+            masthead_rules=tuple(r for p in packs for r in p.rules if r.category is Category.MASTHEAD),
+            dates=DateParser.from_header_tables([p.header for p in packs]),
+            byline=re.compile(rf"^(?:{prefix})\s*:?\s+(?P<names>.+)$", re.IGNORECASE),
+            **settings,
+        )
+
+    def __call__(self, article: Article) -> Article:
+        lines = split_paragraphs(article.text)
+        removed: list[Removal] = []
+        fields: dict[str, Any] = {}
+        title, seen_masthead, headline_done = article.title, False, False
+        popped = 0  # lines taken so far: the input index of the current first line
+
+        def take(category: Category, rule: str, text: str, *, whole_line: bool = True) -> None:
+            nonlocal popped
+            removed.append(Removal(stage=self.name, category=category, rule=rule, text=text, line=popped))
+            popped += whole_line
+
+        for _ in range(self.max_head_lines):
+            if not lines:
+                break
+            line = lines[0]
+            if self.dates.date_line.match(line):
+                take(Category.DATELINE, "header.dateline.line", lines.pop(0))
+                fields.setdefault("published", self.dates.parse(line))
+                continue
+            prefix = self.dates.date_prefix.match(line)
+            if prefix:
+                take(Category.DATELINE, "header.dateline.prefix", prefix.group(0).strip(), whole_line=False)
+                lines[0] = line[prefix.end():]
+                fields.setdefault("published", self.dates.parse(prefix.group("date")))
+                continue
+            if article.source and comparison_key(line) == comparison_key(article.source):
+                take(Category.MASTHEAD, "header.masthead.source-name", lines.pop(0))
+                seen_masthead = True
+                continue
+            hit = first_hit(self.masthead_rules, line)
+            if hit is not None and not headline_done:
+                take(hit.rule.category, hit.rule.id, lines.pop(0))
+                seen_masthead = True
+                continue
+            names = self._byline_names(line)
+            if names:
+                take(Category.BYLINE, "header.byline", lines.pop(0))
+                fields.setdefault("authors", names)
+                continue
+            if title and comparison_key(line) == comparison_key(title):
+                take(Category.HEADLINE, "header.headline.repeat", lines.pop(0))
+                headline_done = True
+                continue
+            if not title and not headline_done and self._is_headline(lines, seen_masthead):
+                title = lines.pop(0)
+                take(Category.HEADLINE, "header.headline.first-line", title)
+                headline_done = True
+                continue
+            break
+
+        if not removed:
+            return attrs.evolve(article, trace=article.trace + (self.name,))
+        updates: dict[str, Any] = {"title": title}
+        if not article.published and fields.get("published"):
+            updates["published"] = fields["published"]
+        if not article.authors and fields.get("authors"):
+            updates["authors"] = fields["authors"]
+        return attrs.evolve(
+            article,
+            text=join_paragraphs(lines),
+            removed=article.removed + tuple(removed),
+            trace=article.trace + (self.name,),
+            **updates,
+        )
+
+    def _is_headline(self, lines: list[str], seen_masthead: bool) -> bool:
+        if len(lines) < 2:
+            return False
+        first = lines[0]
+        if comparison_key(first) == comparison_key(lines[1]):
+            return True
+        n = word_count(first)
+        if seen_masthead and n <= self.headline_max_words and len(sentences(first)) == 1:
+            return True
+        return 0 < n <= self.bare_headline_max_words and not ends_sentence(first) and first[0].isupper()
+
+    def _byline_names(self, line: str) -> tuple[str, ...]:
+        if word_count(line) > 16:
+            return ()
+        found = self.byline.match(line)
+        if not found:
+            return ()
+        names = _BYLINE_TAIL.sub("", found.group("names")).strip().rstrip(".")
+        if not _NAME_LIST.match(names):
+            return ()
+        parts = re.split(r",\s*|\s+and\s+|\s*&\s*", names)
+        return tuple(p.strip() for p in parts if p.strip())

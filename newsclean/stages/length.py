@@ -1,0 +1,29 @@
+"""MinLength: drop an article with too little text left after cleaning."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from newsclean.model import Article, Drop
+from newsclean.text import word_count
+
+
+@attrs.frozen(kw_only=True)
+class MinLength:
+    """Drops articles with fewer than ``min_words`` words (reason ``empty`` when none at all,
+    ``too_short`` otherwise)."""
+
+    name: ClassVar[str] = "min_length"
+
+    min_words: int = 1
+
+    def __call__(self, article: Article) -> Article:
+        n = word_count(article.text)
+        if n == 0:
+            return attrs.evolve(article, drop=Drop(stage=self.name, reason="empty", detail="no text left after cleaning"))
+        if n < self.min_words:
+            detail = f"{n} words left after cleaning; minimum {self.min_words}"
+            return attrs.evolve(article, drop=Drop(stage=self.name, reason="too_short", detail=detail))
+        return article

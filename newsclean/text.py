@@ -1,0 +1,48 @@
+"""Small text helpers shared by stages: paragraphs, words, sentences, comparison keys."""
+
+from __future__ import annotations
+
+import re
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9А-ЯЁІЇЄҐ])")
+# Final punctuation that closes a sentence, allowing closing quotes and brackets after it.
+_FINAL_PUNCT = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a normalised text (one blank line between paragraphs)."""
+    return [p for p in text.split(PARAGRAPH_SEPARATOR) if p] if text else []
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    return PARAGRAPH_SEPARATOR.join(paragraphs)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s]
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the line ends with sentence punctuation (closing quotes allowed)."""
+    return bool(_FINAL_PUNCT.search(text.rstrip()))
+
+
+def comparison_key(text: str) -> str:
+    """Casefolded words only: two lines with the same key say the same thing."""
+    return " ".join(w.casefold() for w in _WORD.findall(text))
+
+
+def word_ngrams(text: str, n: int = 2) -> list[tuple[str, ...]]:
+    tokens = [w.casefold() for w in _WORD.findall(text)]
+    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
