@@ -1,0 +1,121 @@
+"""The ``newsclean`` command: ``clean`` a corpus, ``explain`` one document."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from newsclean import __version__
+from newsclean.api import default_pipeline
+from newsclean.errors import ConfigError, NewscleanError
+from newsclean.readers import ReadReport, check_paths, read_inputs
+from newsclean.stats import RunStats
+from newsclean.writers import STDOUT, JsonlWriter, article_record
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsclean", description="Clean raw news into article records.")
+    parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    clean = commands.add_parser("clean", help="clean files, folders, JSONL or stdin into JSONL")
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.html/.htm (also .gz), a folder, .jsonl(.gz), or - for JSONL on stdin")
+    clean.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where clean articles go (- for stdout)")
+    clean.add_argument("--rejects", metavar="REJECTS.jsonl", help="where rejected inputs go (default: OUT with .rejects.jsonl)")
+    clean.add_argument("--no-dedup", action="store_true", help="keep exact duplicates")
+    clean.add_argument("--lang", metavar="CODES", help="keep only these languages, comma separated (e.g. en,uk)")
+    clean.add_argument("--min-words", type=int, default=1, metavar="N", help="reject articles with fewer words left (default 1)")
+    clean.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    explain = commands.add_parser("explain", help="show a document's clean text and every removal")
+    explain.add_argument("file", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "clean":
+            return run_clean(args)
+        return run_explain(args)
+    except NewscleanError as exc:
+        print(f"newsclean: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"newsclean: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsclean: interrupted", file=sys.stderr)
+        return 130
+
+
+def default_rejects_path(output: str) -> str:
+    if output == STDOUT:
+        return "newsclean.rejects.jsonl"
+    path = Path(output)
+    name = path.name
+    for suffix in (".gz", ".jsonl"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return str(path.with_name(f"{name}.rejects.jsonl"))
+
+
+def _languages(value: str | None) -> tuple[str, ...]:
+    return tuple(code.strip() for code in (value or "").split(",") if code.strip())
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    check_paths(args.inputs)
+    if args.inputs.count("-") > 1:
+        raise ConfigError("stdin (-) can be read only once")
+    pipeline = default_pipeline(keep_languages=_languages(args.lang), dedup=not args.no_dedup, min_words=args.min_words)
+    report = ReadReport()
+    stats = RunStats()
+    rejects_path = args.rejects or default_rejects_path(args.output)
+    documents = read_inputs(args.inputs, report)
+    progress = tqdm(pipeline.run(documents), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
+    with JsonlWriter(args.output) as out, JsonlWriter(rejects_path) as rejects:
+        for article in progress:
+            stats.add(article)
+            if article.kept:
+                out.write(article_record(article))
+            else:
+                rejects.write(article.reject_record())
+    stats.skipped_files = len(report.skipped_files)
+    print(stats.summary(), file=sys.stderr)
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    check_paths([args.file])
+    pipeline = default_pipeline(dedup=False)
+    for article in pipeline.run(read_inputs([args.file])):
+        print(f"# {article.id}")
+        for label, value in (
+            ("title", article.title),
+            ("authors", ", ".join(article.authors) or None),
+            ("published", article.published),
+            ("source", article.source),
+            ("language", article.language),
+        ):
+            if value:
+                print(f"{label}: {value}")
+        if article.drop is not None:
+            print(f"dropped: {article.drop.reason} ({article.drop.detail})")
+        print()
+        print(article.text)
+        print()
+        print(f"--- removed: {len(article.removed)} ---")
+        for removal in article.removed:
+            print(f"[{removal.category.value}] {removal.rule}: {removal.text}")
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
