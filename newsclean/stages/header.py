@@ -18,7 +18,7 @@ _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-Z
 _NAME_LIST = re.compile(rf"^{_NAME}(?:(?:,| and| &) {_NAME})*$")
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|•·(]|\s[-–—]\s).*$")
 _WEEKDAYS = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
-_TIME = r"(?:(?:at |,? )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,5}| UTC[+-]?\d*)?)"
+_TIME = r"(?:,? (?:at )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,5}| UTC[+-]?\d*)?)"
 
 
 @attrs.frozen(kw_only=True)

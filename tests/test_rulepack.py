@@ -1,0 +1,85 @@
+"""Rule packs: every rule's examples match and counterexamples do not; the loader refuses bad rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsclean.errors import RulePackError
+from newsclean.rulepack import COMMON, RulePack, available_languages
+
+PACKS = [RulePack.load(name) for name in (COMMON, *available_languages())]
+RULES = [rule for pack in PACKS for rule in pack.rules]
+
+
+def test_english_pack_is_available():
+    assert "en" in available_languages()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_has_examples_and_counterexamples(rule):
+    assert rule.examples, f"{rule.id} has no examples"
+    assert rule.counterexamples, f"{rule.id} has no counterexamples"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_matches_its_examples(rule):
+    missed = [e for e in rule.examples if rule.match(e) is None]
+    assert not missed, f"{rule.id} does not match {missed}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_does_not_match_its_counterexamples(rule):
+    wrong = [c for c in rule.counterexamples if rule.match(c) is not None]
+    assert not wrong, f"{rule.id} matches {wrong}"
+
+
+def test_rule_ids_are_unique_across_packs():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+
+
+def _pack(body: str) -> str:
+    return "[[rule]]\n" + body
+
+
+GOOD = 'id = "xx.tags.t"\ncategory = "tags"\naction = "line"\nposition = "any"\n'
+
+
+def test_loader_accepts_a_minimal_rule():
+    pack = RulePack.from_toml(_pack(GOOD + "pattern = '^tags:'\n"), language="xx")
+    assert pack.rules[0].match("Tags: a, b")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (GOOD + "pattern = 'x*'\n", "empty string"),
+        (GOOD + "pattern = '(a+)+b'\n", "nests unbounded quantifiers"),
+        (GOOD + "pattern = '(unclosed'\n", "does not compile"),
+        (GOOD.replace('"tags"', '"gossip"') + "pattern = 'x'\n", "unknown category"),
+        (GOOD.replace('"line"', '"paragraph"') + "pattern = 'x'\n", "action must be"),
+        (GOOD.replace('"any"', '"middle"') + "pattern = 'x'\n", "position must be"),
+        (GOOD.replace("xx.tags.t", "en.tags.t") + "pattern = 'x'\n", "start with 'xx.'"),
+        (GOOD, "missing pattern"),
+    ],
+)
+def test_loader_refuses_bad_rules(body, message):
+    with pytest.raises(RulePackError, match=message):
+        RulePack.from_toml(_pack(body), language="xx")
+
+
+def test_loader_refuses_repeated_ids():
+    rule = _pack(GOOD + "pattern = 'x'\n")
+    with pytest.raises(RulePackError, match="repeats rule ids"):
+        RulePack.from_toml(rule + "\n" + rule, language="xx")
+
+
+def test_unknown_language_names_the_available_ones():
+    with pytest.raises(RulePackError, match="available: .*en"):
+        RulePack.load("tlh")
+
+
+def test_digest_changes_with_content():
+    a = RulePack.from_toml(_pack(GOOD + "pattern = 'x'\n"), language="xx")
+    b = RulePack.from_toml(_pack(GOOD + "pattern = 'y'\n"), language="xx")
+    assert a.digest != b.digest

@@ -1,0 +1,266 @@
+"""Document and corpus stages, one behaviour at a time, with hard negatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+import pytest
+
+from newsclean.model import Article, Category
+from newsclean.stages import Boilerplate, DocDedup, ExactDedup, Header, Language, MinLength, Normalize
+from newsclean.stages.boilerplate import is_teaser
+
+BOILERPLATE = Boilerplate.for_languages("en")
+HEADER = Header.for_languages("en")
+
+
+def art(*paragraphs: str, **fields) -> Article:
+    return Article(id=fields.pop("id", "t"), text="\n\n".join(paragraphs), **fields)
+
+
+def categories(article: Article) -> list[str]:
+    return [r.category.value for r in article.removed]
+
+
+ARTICLE = [
+    "The city council approved a new budget on Tuesday after a four-hour debate.",
+    "The plan adds 40 bus routes and raises parking fees in the centre by a fifth.",
+    "Opposition members said the fee rise would hurt small shops on the high street.",
+]
+
+
+# --- normalize -----------------------------------------------------------------------------
+
+def test_normalize_repairs_mojibake_and_spaces():
+    out = Normalize()(art("Ukraineâ€™s  border\u00a0guards\u200b said  so."))
+    assert out.text == "Ukraine’s border guards said so."
+    assert any(step.startswith("ftfy:") for step in out.trace)
+
+
+def test_normalize_makes_one_paragraph_per_line_and_joins_hard_wraps():
+    out = Normalize()(Article(id="t", text="Title line\nFirst sentence runs on\nto the next line.\n\n\n\nSecond."))
+    assert out.text == "Title line\n\nFirst sentence runs on to the next line.\n\nSecond."
+
+
+def test_normalize_keeps_curly_quotes_and_nfc():
+    out = Normalize()(art("“Cafe\u0301,” she said."))
+    assert out.text == "“Café,” she said."
+
+
+# --- header --------------------------------------------------------------------------------
+
+def test_header_date_prefix_glued_to_first_sentence():
+    out = HEADER(art("date 2024-07-13 Troops arrived at the border on Friday.", *ARTICLE))
+    assert out.text.startswith("Troops arrived")
+    assert out.published == dt.date(2024, 7, 13)
+    assert out.removed[0].text == "date 2024-07-13"
+
+
+@pytest.mark.parametrize("line", ["Published: 3 May 2024", "May 3, 2024", "Updated 2024-05-03 14:20", "Friday, 3 May 2024 at 10:15 BST"])
+def test_header_date_lines(line):
+    out = HEADER(art(line, *ARTICLE))
+    assert out.published == dt.date(2024, 5, 3)
+    assert out.text == "\n\n".join(ARTICLE)
+
+
+def test_header_date_as_content_stays():
+    first = "May 3, 2024 was the wettest day the city has recorded, forecasters said."
+    out = HEADER(art(first, *ARTICLE))
+    assert out.text.startswith(first) and out.published is None
+
+
+def test_header_byline_fills_authors():
+    out = HEADER(art("By Jane Doe and Tom Roe, Reuters", *ARTICLE, title="Budget passes"))
+    assert out.authors == ("Jane Doe", "Tom Roe")
+    assert categories(out) == ["byline"]
+
+
+def test_header_sentence_starting_with_by_stays():
+    first = "By the end of the week, the council had approved the plan."
+    out = HEADER(art(first, *ARTICLE, title="Budget passes"))
+    assert out.text.startswith(first) and not out.authors
+
+
+def test_header_masthead_tagline_and_headline():
+    out = HEADER(art("The Harbour Times", "News and analysis from the coast", "Council passes budget after long debate.", *ARTICLE))
+    assert out.title == "Council passes budget after long debate."
+    assert categories(out) == ["masthead", "masthead", "headline"]
+    assert out.text == "\n\n".join(ARTICLE)
+
+
+def test_header_repeated_headline_with_known_title():
+    out = HEADER(art("Council passes budget", *ARTICLE, title="Council passes budget"))
+    assert out.text == "\n\n".join(ARTICLE) and categories(out) == ["headline"]
+
+
+def test_header_short_first_line_without_punctuation_is_headline():
+    out = HEADER(art("Council passes budget", *ARTICLE))
+    assert out.title == "Council passes budget"
+
+
+def test_header_long_first_sentence_is_not_a_headline():
+    out = HEADER(art(*ARTICLE))
+    assert out.title is None and out.text == "\n\n".join(ARTICLE)
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+
+def test_related_block_stops_at_article_text():
+    text = [ARTICLE[0], "Related news", "Storm knocks out power to 40,000 homes", "Mayor opens new bridge",
+            "Officials expect the new routes to start in September, the transport office said.", ARTICLE[1]]
+    out = BOILERPLATE(art(*text))
+    assert out.text == "\n\n".join([ARTICLE[0], text[4], ARTICLE[1]])
+    assert categories(out) == ["related"] * 3
+
+
+def test_related_block_takes_truncated_blurbs_and_repeated_headlines():
+    text = [*ARTICLE, "You may also like", "Storm hits coast", "Storm hits coast",
+            "Heavy rain and strong winds battered the coast on Sunday, cutting power to thousands of homes and...",]
+    out = BOILERPLATE(art(*text))
+    assert out.text == "\n\n".join(ARTICLE)
+
+
+def test_word_related_as_content_stays():
+    line = "Related charges were filed against two other officials on Friday."
+    out = BOILERPLATE(art(ARTICLE[0], line, ARTICLE[1]))
+    assert line in out.text and not out.removed
+
+
+@pytest.mark.parametrize(
+    ("junk", "category"),
+    [
+        ("Advertisement", "advertisement"),
+        ("Subscribe now to get unlimited access.", "subscription"),
+        ("Sign up for our morning newsletter and get the news in your inbox.", "newsletter"),
+        ("Share this article", "social"),
+        ("Tags: budget, council, buses", "tags"),
+        ("© 2024 Harbour Media Ltd", "copyright"),
+        ("Photo: Jane Doe / The Harbour Times", "caption"),
+        ("If you value our reporting, please make a donation today. Every contribution helps us.", "donation"),
+    ],
+)
+def test_junk_in_the_middle_is_removed(junk, category):
+    out = BOILERPLATE(art(ARTICLE[0], junk, ARTICLE[1], ARTICLE[2]))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert categories(out) == [category]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Advertising revenue at the paper fell 12 per cent last year.",
+        "Subscribers to the streaming service will pay $2 more from June.",
+        "The charity asked residents to donate blankets before winter, the mayor said.",
+        "Copyright law has not kept pace with AI, the panel found.",
+        "The photo by a local student won the national prize.",
+        "Tom Reyes, a former reporter for the Ledger, told the court he had seen the memo.",
+    ],
+)
+def test_content_mentioning_junk_words_stays_anywhere(sentence):
+    for position in (0, 2, 3):
+        paragraphs = list(ARTICLE)
+        paragraphs.insert(position, sentence)
+        out = BOILERPLATE(art(*paragraphs))
+        assert out.text == "\n\n".join(paragraphs), f"removed at position {position}: {out.removed}"
+
+
+def test_tail_bio_is_peeled_and_fills_authors():
+    out = BOILERPLATE(art(*ARTICLE, "Jane Doe", "Jane Doe is a reporter for The Harbour Times covering city hall.", "Follow her on Twitter @janedoe"))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert out.authors == ("Jane Doe",)
+    assert set(categories(out)) == {"author_bio"}
+
+
+def test_bio_sentence_in_the_middle_stays():
+    line = "Jane Doe is a reporter for The Harbour Times and broke the story in March."
+    out = BOILERPLATE(art(ARTICLE[0], line, ARTICLE[1], ARTICLE[2]))
+    assert line in out.text
+
+
+def test_unknown_language_falls_back_to_english_pack():
+    out = BOILERPLATE(art(ARTICLE[0], "Advertisement", ARTICLE[1], language="xx"))
+    assert categories(out) == ["advertisement"]
+
+
+def test_every_line_is_kept_or_recorded():
+    lines = [ARTICLE[0], "Advertisement", ARTICLE[1], "Read also:", "Storm hits coast", ARTICLE[2], "Tags: a, b"]
+    out = BOILERPLATE(art(*lines))
+    assert sorted(out.text.split("\n\n") + [r.text for r in out.removed]) == sorted(lines)
+    assert all(lines[r.line] == r.text for r in out.removed)
+
+
+def test_is_teaser():
+    lines = ["Storm hits coast", "The storm hit the coast on Sunday.", "Power was cut to homes across the..."]
+    assert [is_teaser(lines, i, 14) for i in range(3)] == [True, False, True]
+
+
+# --- doc dedup -----------------------------------------------------------------------------
+
+def test_doc_dedup_exact_and_headline():
+    out = DocDedup()(art("Council passes budget", ARTICLE[0], ARTICLE[1], ARTICLE[0], title="Council passes budget"))
+    assert out.text == "\n\n".join(ARTICLE[:2])
+    assert [r.rule for r in out.removed] == ["doc.repeat.headline", "doc.repeat.exact"]
+
+
+def test_doc_dedup_near_repeat():
+    first = "A senior official said the White House is closely watching the actions taken by the army and is ready to impose further sanctions."
+    later = "A senior official says the White House is closely watching actions taken by the army and is ready to impose more sanctions on the country amid reports."
+    out = DocDedup()(art(first, ARTICLE[0], later))
+    assert out.text == "\n\n".join([first, ARTICLE[0]])
+    assert out.removed[0].category is Category.DUPLICATE
+
+
+def test_doc_dedup_keeps_a_paragraph_that_reuses_a_quote_with_new_facts():
+    first = "“We will not raise taxes this year,” the mayor said at the start of the debate on Tuesday evening."
+    later = "On Thursday the council voted to raise taxes by 3 per cent, a week after the mayor said “we will not raise taxes this year” to cheers."
+    out = DocDedup()(art(first, ARTICLE[0], later))
+    assert later in out.text
+
+
+def test_doc_dedup_keeps_short_repeated_subheadings():
+    out = DocDedup()(art("Background:", ARTICLE[0], "Background:", ARTICLE[1]))
+    assert out.text.count("Background:") == 2
+
+
+# --- language ------------------------------------------------------------------------------
+
+def test_language_is_deterministic_and_keep_list_drops_others():
+    german = art("Der Stadtrat hat am Dienstag nach einer langen Debatte einen neuen Haushalt beschlossen.")
+    results = {Language()(german).language for _ in range(5)}
+    assert results == {"de"}
+    dropped = Language(keep=("en",))(german)
+    assert dropped.drop is not None and dropped.drop.reason == "language"
+    assert Language(keep=("de",))(german).kept
+
+
+def test_language_of_featureless_text_is_none():
+    assert Language()(art("12345 67890 !!!")).language is None
+
+
+# --- min length and corpus dedup ------------------------------------------------------------
+
+def test_min_length():
+    assert MinLength()(art()).drop.reason == "empty"
+    assert MinLength(min_words=10)(art("Too short.")).drop.reason == "too_short"
+    assert MinLength(min_words=3)(art(ARTICLE[0])).kept
+
+
+def test_exact_dedup_names_the_first_copy_and_ignores_spacing_and_case():
+    docs = [art(ARTICLE[0], id="a"), art(ARTICLE[1], id="b"), art(ARTICLE[0].upper().replace(" ", "  "), id="c")]
+    out = list(ExactDedup().run(docs))
+    assert [a.kept for a in out] == [True, True, False]
+    assert out[2].drop.reason == "dedup:exact" and out[2].drop.duplicate_of == "a"
+
+
+def test_exact_dedup_passes_dropped_articles_through():
+    dropped = MinLength()(art(id="x"))
+    out = list(ExactDedup().run([dropped, art(ARTICLE[0], id="y")]))
+    assert out[0] is dropped and out[1].kept
+
+
+def test_stages_pickle():
+    for stage in (Normalize(), Language(keep=("en",)), HEADER, BOILERPLATE, DocDedup(), MinLength(), ExactDedup()):
+        clone = pickle.loads(pickle.dumps(stage))
+        if callable(clone):
+            assert clone(art(*ARTICLE)).text == stage(art(*ARTICLE)).text
