@@ -15,6 +15,9 @@ A rule matches one paragraph (line) of normalised text. Its fields:
 ``max_words``     optional: lines longer than this never match
 ``examples`` / ``counterexamples``: lines that must / must not match; the test suite checks them.
 
+A pack may name shared vocabulary in a ``[vocab]`` table (``reporting = "said|says|told"``);
+``<<reporting>>`` in a pattern, ``requires`` or ``unless`` stands for ``(?:said|says|told)``.
+
 The loader refuses patterns that match the empty string and patterns with nested unbounded
 quantifiers (the usual source of catastrophic backtracking).
 """
@@ -99,7 +102,8 @@ class RulePack:
             data = tomllib.loads(source)
         except tomllib.TOMLDecodeError as exc:
             raise RulePackError(f"rule pack {language!r} is not valid TOML: {exc}") from None
-        rules = tuple(_compile_rule(raw, language) for raw in data.get("rule", []))
+        vocab = data.get("vocab", {})
+        rules = tuple(_compile_rule(raw, language, vocab) for raw in data.get("rule", []))
         ids = [r.id for r in rules]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -114,7 +118,7 @@ def available_languages() -> list[str]:
     return sorted(n[:-5] for n in names if n.endswith(".toml") and not n.startswith("_"))
 
 
-def _compile_rule(raw: dict[str, Any], language: str) -> Rule:
+def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> Rule:
     rule_id = raw.get("id")
     where = f"rule {rule_id!r} in pack {language!r}"
     if not rule_id:
@@ -135,20 +139,39 @@ def _compile_rule(raw: dict[str, Any], language: str) -> Rule:
     if raw["position"] not in POSITIONS:
         raise RulePackError(f"{where}: position must be one of {POSITIONS}, not {raw['position']!r}")
     flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
-    pattern = _compile(raw["pattern"], flags, where)
+
+    def compiled(key: str) -> re.Pattern[str] | None:
+        source = raw.get(key)
+        return _compile(_expand(source, vocab, where), flags, where) if source else None
+
+    pattern = compiled("pattern")
+    assert pattern is not None
     return Rule(
         id=rule_id,
         category=category,
         action=raw["action"],
         position=raw["position"],
         pattern=pattern,
-        requires=_compile(raw["requires"], flags, where) if raw.get("requires") else None,
-        unless=_compile(raw["unless"], flags, where) if raw.get("unless") else None,
+        requires=compiled("requires"),
+        unless=compiled("unless"),
         max_words=raw.get("max_words"),
         capture_author="author" in pattern.groupindex,
         examples=tuple(raw.get("examples", ())),
         counterexamples=tuple(raw.get("counterexamples", ())),
     )
+
+
+_PLACEHOLDER = re.compile(r"<<(\w+)>>")
+
+
+def _expand(source: str, vocab: dict[str, str], where: str) -> str:
+    def replace(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name not in vocab:
+            raise RulePackError(f"{where}: <<{name}>> is not in the pack's [vocab] table")
+        return f"(?:{vocab[name]})"
+
+    return _PLACEHOLDER.sub(replace, source)
 
 
 def _compile(source: str, flags: int, where: str) -> re.Pattern[str]:

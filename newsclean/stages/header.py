@@ -11,7 +11,7 @@ import attrs
 
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import COMMON, Rule, RulePack
-from newsclean.stages.boilerplate import first_hit
+from newsclean.stages.boilerplate import HEADER_CATEGORIES, first_hit
 from newsclean.text import comparison_key, ends_sentence, join_paragraphs, sentences, split_paragraphs, word_count
 
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}){0,3}"
@@ -83,6 +83,8 @@ class Header:
     name: ClassVar[str] = "header"
 
     masthead_rules: tuple[Rule, ...] = attrs.field(eq=False)
+    # Junk the boilerplate stage will remove (an ad label above the headline): passed over here.
+    junk_rules: tuple[Rule, ...] = attrs.field(eq=False)
     dates: DateParser
     byline: re.Pattern[str] = attrs.field(eq=False)
     max_head_lines: int = 8
@@ -98,8 +100,10 @@ class Header:
         for pack in packs:
             prefixes.update(p.casefold() for p in pack.header.get("byline_prefixes", ()))
         prefix = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True)) or "(?!)"
+        rules = [r for p in packs for r in p.rules]
         return cls(
-            masthead_rules=tuple(r for p in packs for r in p.rules if r.category is Category.MASTHEAD),
+            masthead_rules=tuple(r for r in rules if r.category is Category.MASTHEAD),
+            junk_rules=tuple(r for r in rules if r.category not in HEADER_CATEGORIES and r.position != "tail"),
             dates=DateParser.from_header_tables([p.header for p in packs]),
             byline=re.compile(rf"^(?:{prefix})\s*:?\s+(?P<names>.+)$", re.IGNORECASE),
             **settings,
@@ -108,53 +112,47 @@ class Header:
     def __call__(self, article: Article) -> Article:
         lines = split_paragraphs(article.text)
         removed: list[Removal] = []
+        taken: set[int] = set()
         fields: dict[str, Any] = {}
         title, seen_masthead, headline_done = article.title, False, False
-        popped = 0  # lines taken so far: the input index of the current first line
 
-        def take(category: Category, rule: str, text: str, *, whole_line: bool = True) -> None:
-            nonlocal popped
-            removed.append(Removal(stage=self.name, category=category, rule=rule, text=text, line=popped))
-            popped += whole_line
+        def take(i: int, category: Category, rule: str) -> None:
+            removed.append(Removal(stage=self.name, category=category, rule=rule, text=lines[i], line=i))
+            taken.add(i)
 
-        for _ in range(self.max_head_lines):
-            if not lines:
-                break
-            line = lines[0]
+        i = 0
+        while i < min(len(lines), self.max_head_lines):
+            line = lines[i]
             if self.dates.date_line.match(line):
-                take(Category.DATELINE, "header.dateline.line", lines.pop(0))
+                take(i, Category.DATELINE, "header.dateline.line")
                 fields.setdefault("published", self.dates.parse(line))
-                continue
-            prefix = self.dates.date_prefix.match(line)
-            if prefix:
-                take(Category.DATELINE, "header.dateline.prefix", prefix.group(0).strip(), whole_line=False)
-                lines[0] = line[prefix.end():]
+            elif prefix := self.dates.date_prefix.match(line):
+                date_text = prefix.group(0).strip()
+                removed.append(Removal(stage=self.name, category=Category.DATELINE, rule="header.dateline.prefix", text=date_text, line=i))
+                lines[i] = line[prefix.end():]
                 fields.setdefault("published", self.dates.parse(prefix.group("date")))
-                continue
-            if article.source and comparison_key(line) == comparison_key(article.source):
-                take(Category.MASTHEAD, "header.masthead.source-name", lines.pop(0))
+                continue  # the rest of the line may hold more header
+            elif article.source and comparison_key(line) == comparison_key(article.source):
+                take(i, Category.MASTHEAD, "header.masthead.source-name")
                 seen_masthead = True
-                continue
-            hit = first_hit(self.masthead_rules, line)
-            if hit is not None and not headline_done:
-                take(hit.rule.category, hit.rule.id, lines.pop(0))
+            elif not headline_done and (hit := first_hit(self.masthead_rules, line)) is not None:
+                take(i, hit.rule.category, hit.rule.id)
                 seen_masthead = True
-                continue
-            names = self._byline_names(line)
-            if names:
-                take(Category.BYLINE, "header.byline", lines.pop(0))
+            elif names := self._byline_names(line):
+                take(i, Category.BYLINE, "header.byline")
                 fields.setdefault("authors", names)
-                continue
-            if title and comparison_key(line) == comparison_key(title):
-                take(Category.HEADLINE, "header.headline.repeat", lines.pop(0))
+            elif title and comparison_key(line) == comparison_key(title):
+                take(i, Category.HEADLINE, "header.headline.repeat")
                 headline_done = True
-                continue
-            if not title and not headline_done and self._is_headline(lines, seen_masthead):
-                title = lines.pop(0)
-                take(Category.HEADLINE, "header.headline.first-line", title)
+            elif first_hit(self.junk_rules, line) is not None:
+                pass  # boilerplate will take it; look past it for the header
+            elif not title and not headline_done and self._is_headline(lines, i, seen_masthead):
+                title = line
+                take(i, Category.HEADLINE, "header.headline.first-line")
                 headline_done = True
-                continue
-            break
+            else:
+                break
+            i += 1
 
         if not removed:
             return attrs.evolve(article, trace=article.trace + (self.name,))
@@ -165,17 +163,17 @@ class Header:
             updates["authors"] = fields["authors"]
         return attrs.evolve(
             article,
-            text=join_paragraphs(lines),
-            removed=article.removed + tuple(removed),
+            text=join_paragraphs([line for j, line in enumerate(lines) if j not in taken]),
+            removed=article.removed + tuple(sorted(removed, key=lambda r: r.line or 0)),
             trace=article.trace + (self.name,),
             **updates,
         )
 
-    def _is_headline(self, lines: list[str], seen_masthead: bool) -> bool:
-        if len(lines) < 2:
+    def _is_headline(self, lines: list[str], i: int, seen_masthead: bool) -> bool:
+        if i + 1 >= len(lines):
             return False
-        first = lines[0]
-        if comparison_key(first) == comparison_key(lines[1]):
+        first = lines[i]
+        if comparison_key(first) == comparison_key(lines[i + 1]):
             return True
         n = word_count(first)
         if seen_masthead and n <= self.headline_max_words and len(sentences(first)) == 1:
@@ -189,6 +187,11 @@ class Header:
         if not found:
             return ()
         names = _BYLINE_TAIL.sub("", found.group("names")).strip().rstrip(".")
+        rest = found.group("names")[len(names):]
+        # "By Jane Doe, Reuters" ends in a short credit; "By Friday, the objections had
+        # passed 900." ends in a sentence.
+        if word_count(rest) > 4 and ends_sentence(line):
+            return ()
         if not _NAME_LIST.match(names):
             return ()
         parts = re.split(r",\s*|\s+and\s+|\s*&\s*", names)
