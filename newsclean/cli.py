@@ -77,7 +77,7 @@ def run_clean(args: argparse.Namespace) -> int:
     report = ReadReport()
     stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)
-    documents = read_inputs(args.inputs, report)
+    documents = read_inputs(args.inputs, report, exclude=(args.output, rejects_path))
     progress = tqdm(pipeline.run(documents), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
     with JsonlWriter(args.output) as out, JsonlWriter(rejects_path) as rejects:
         for article in progress:

@@ -66,13 +66,20 @@ def check_paths(paths: Iterable[str]) -> None:
             raise InputError(f"input path {name!r} is not readable")
 
 
-def read_inputs(paths: Iterable[str], report: ReadReport | None = None, stdin: IO[bytes] | None = None) -> Iterator[RawDocument]:
+def read_inputs(
+    paths: Iterable[str],
+    report: ReadReport | None = None,
+    stdin: IO[bytes] | None = None,
+    exclude: Iterable[str] = (),
+) -> Iterator[RawDocument]:
     """Documents from every path in order: files, folders (recursive, sorted), JSONL, ``-``.
 
     A file named explicitly is read even with an unknown extension (as text); inside folders
-    only known extensions are read and the others are listed in ``report``.
+    only known extensions are read and the others are listed in ``report``. Files in
+    ``exclude`` (the run's own output, when it is written inside an input folder) are skipped.
     """
     report = report if report is not None else ReadReport()
+    excluded = {Path(p).resolve() for p in exclude if p != STDIN}
     for name in paths:
         if name == STDIN:
             yield from read_jsonl_stream(stdin or sys.stdin.buffer, source_name="stdin")
@@ -80,6 +87,8 @@ def read_inputs(paths: Iterable[str], report: ReadReport | None = None, stdin: I
         path = Path(name)
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.resolve() in excluded:
+                    continue
                 if kind_of(child) is None:
                     report.skipped_files.append(str(child))
                     continue

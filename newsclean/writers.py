@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import sys
 from pathlib import Path
@@ -27,7 +28,10 @@ class JsonlWriter:
             target = Path(self.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.suffix == ".gz":
-                self._handle = gzip.open(target, "wt", encoding="utf-8")
+                # mtime=0: the gzip header would otherwise hold the clock, and the same run
+                # would not give byte-identical files.
+                raw = gzip.GzipFile(target, "wb", mtime=0)
+                self._handle = io.TextIOWrapper(raw, encoding="utf-8")
             else:
                 self._handle = target.open("w", encoding="utf-8")
         return self

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import attrs
 import trafilatura
+from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 
 from newsclean.model import Article, Drop, RawDocument
@@ -35,10 +36,41 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None:
+    declared = _declared_charset(data)
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass  # the declaration lies; guess instead
+    return _guess_decode(data)
+
+
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([\w.:-]{1,40})""", re.IGNORECASE)
+# Among equally plausible guesses, windows-1252 wins: it is what browsers assume for
+# undeclared legacy Western pages, and short texts give the detector too little to go on.
+_PREFERRED_ENCODINGS = ("cp1252",)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    found = _DECLARED_CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+def _guess_decode(data: bytes) -> str:
+    matches = list(from_bytes(data))
+    if not matches:
         raise DecodeError("no character encoding decodes these bytes")
-    return str(best)
+    least_chaos = min(m.chaos for m in matches)
+    plausible = [m for m in matches if m.chaos <= least_chaos + 0.01]
+    most_coherent = max(m.coherence for m in plausible)
+    plausible = [m for m in plausible if m.coherence >= most_coherent - 0.01]
+    for encoding in _PREFERRED_ENCODINGS:
+        if any(m.encoding == encoding for m in plausible) or most_coherent == 0.0:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    return str(plausible[0])
 
 
 def looks_like_html(text: str) -> bool:
@@ -93,7 +125,11 @@ class Extract:
         )
         text = getattr(document, "text", None) if document is not None else None
         if not text or not text.strip():
-            return attrs.evolve(base, drop=Drop(stage=self.name, reason="no_content", detail="no main text found in HTML"))
+            # trafilatura gives up on fragments ("<p>...</p>" in a JSONL field) and tiny pages.
+            paragraphs = block_texts(html)
+            if not paragraphs:
+                return attrs.evolve(base, drop=Drop(stage=self.name, reason="no_content", detail="no main text found in HTML"))
+            return attrs.evolve(base, text="\n\n".join(paragraphs), trace=(self.name, "extract:block-fallback"))
         authors = base.authors or _split_authors(document.author)
         return attrs.evolve(
             base,
@@ -102,9 +138,41 @@ class Extract:
             title=base.title or _clean(document.title),
             source=base.source or _clean(document.sitename),
             authors=authors,
-            published=base.published or _parse_iso_date(document.date),
+            published=base.published or _credible_date(document.date, html),
             trace=(self.name,),
         )
+
+
+# Text blocks worth keeping when trafilatura finds nothing; page furniture is skipped.
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
+_FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template", "menu")
+
+
+def block_texts(html: str) -> list[str]:
+    """Texts of paragraph-like elements outside navigation, headers, footers and asides."""
+    soup = BeautifulSoup(html, "lxml")
+    for element in soup.find_all(_FURNITURE_TAGS):
+        element.decompose()
+    texts = []
+    for element in soup.find_all(_BLOCK_TAGS):
+        if element.find(_BLOCK_TAGS):
+            continue  # the inner block is visited on its own
+        text = " ".join(element.get_text(" ").split())
+        if text:
+            texts.append(text)
+    return texts
+
+
+def _credible_date(value: Any, html: str) -> dt.date | None:
+    """trafilatura's date, unless it is a 1 January made up from a bare year (a copyright
+    line, say): such a date is kept only when the page spells out that day."""
+    date = _parse_iso_date(value)
+    if date is None or (date.month, date.day) != (1, 1):
+        return date
+    year = date.year
+    spelled = (f"{year}-01-01", f"{year}/01/01", f"01.01.{year}", f"01/01/{year}", f"1 january {year}", f"january 1, {year}")
+    page = html.lower()
+    return date if any(s in page for s in spelled) else None
 
 
 def _clean(value: str | None) -> str | None:

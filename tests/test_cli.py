@@ -1,0 +1,440 @@
+"""The ``newsclean`` command, in-process through ``main`` and as a real subprocess."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsclean.cli import default_rejects_path, main
+
+FERRY = """Harbour Town Opens New Ferry Terminal
+
+By Mara Lindqvist
+
+The town of Eastmere opened its new ferry terminal on Tuesday after three years of construction, ending a long period of delays for island commuters.
+
+Advertisement
+
+The terminal, built on reclaimed land near the old fish market, can handle four vessels at once and includes a covered waiting hall for up to 300 passengers.
+
+Local officials said the project came in slightly under budget. "We are proud of what the builders achieved here," said deputy mayor Oren Falk at the opening ceremony.
+
+Tags: ferries, Eastmere
+"""
+
+LIBRARY = """Council Approves Budget For Library Repairs
+
+The county council voted on Wednesday to spend two million on repairs to the central library, whose roof has leaked for several winters.
+
+Advertisement
+
+Councillors from both main groups supported the plan, although several asked for a review of the contractor's earlier work on the swimming baths.
+
+Work is expected to begin in the spring and last about eight months, during which a temporary reading room will open in the town hall.
+
+Tags: council, library
+"""
+
+ORCHARD = """Volunteers Replant Orchard After Spring Storm
+
+Dozens of volunteers spent the weekend replanting an old community orchard on the edge of Millbrook after a storm in April flattened most of its apple trees.
+
+The group raised money for sixty young trees through a bake sale and a sponsored walk, and a local nursery donated stakes and netting.
+
+Organisers said the first harvest from the new trees could come within four years, and they plan to hold a blossom festival next spring.
+
+Tags: gardening, Millbrook
+"""
+
+GERMAN = """Neue Fähre verbindet die Inseln
+
+Die neue Fähre zwischen den beiden Inseln hat am Dienstag ihren Betrieb aufgenommen und soll die Fahrzeit für Pendler deutlich verkürzen.
+
+Nach Angaben der Gemeinde wurde das Schiff in einer Werft an der Küste gebaut und bietet Platz für zweihundert Fahrgäste sowie zwanzig Autos.
+
+Im Sommer sollen zusätzliche Fahrten am Abend angeboten werden, wenn die Nachfrage der Urlauber weiter steigt.
+"""
+
+ARTICLE_KEYS = {"id", "url", "source", "title", "authors", "published", "language", "text", "removed"}
+REMOVAL_KEYS = {"category", "rule", "stage", "text", "line"}
+BALANCE = re.compile(r"^newsclean: (\d+) in = (\d+) out \+ (\d+) rejected$")
+
+
+def write_corpus(folder: Path, **articles: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def balance(stderr: str) -> tuple[int, int, int]:
+    last = stderr.rstrip("\n").splitlines()[-1]
+    found = BALANCE.match(last)
+    assert found, f"last stderr line is not the balance line: {last!r}"
+    return tuple(int(n) for n in found.groups())
+
+
+def run_cli(args: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsclean.cli", *args], capture_output=True, text=True, timeout=300, **kwargs
+    )
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    # dup.txt has the same article text as ferry.txt; it sorts first, so it is the one kept.
+    return write_corpus(tmp_path / "in", ferry=FERRY, dup=FERRY, library=LIBRARY, orchard=ORCHARD)
+
+
+# --- clean ---------------------------------------------------------------------------------
+
+
+def test_clean_folder_writes_articles_and_rejects(corpus, tmp_path, capsys):
+    out, rejects = tmp_path / "out" / "clean.jsonl", tmp_path / "out" / "rej.jsonl"
+    code = main(["clean", str(corpus), "-o", str(out), "--rejects", str(rejects), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.out == ""
+
+    records = read_jsonl(out)
+    assert [r["id"] for r in records] == ["dup", "library", "orchard"]
+    for record in records:
+        assert set(record) == ARTICLE_KEYS
+        assert record["language"] == "en"
+        assert record["text"] and "\n\n" in record["text"]
+        assert isinstance(record["authors"], list)
+        for removal in record["removed"]:
+            assert set(removal) == REMOVAL_KEYS
+    by_id = {r["id"]: r for r in records}
+
+    ferry = by_id["dup"]
+    assert ferry["title"] == "Harbour Town Opens New Ferry Terminal"
+    assert ferry["authors"] == ["Mara Lindqvist"]
+    assert ferry["text"].startswith("The town of Eastmere opened")
+    assert "Advertisement" not in ferry["text"].split("\n\n")
+    assert "Tags:" not in ferry["text"]
+    removed = {(r["category"], r["text"]) for r in ferry["removed"]}
+    assert ("advertisement", "Advertisement") in removed
+    assert ("tags", "Tags: ferries, Eastmere") in removed
+    assert all(r["rule"] and r["stage"] for r in ferry["removed"])
+
+    [reject] = read_jsonl(rejects)
+    assert reject["id"] == "ferry"
+    assert reject["reason"] == "dedup:exact"
+    assert reject["duplicate_of"] == "dup"
+    assert isinstance(reject["detail"], str)
+
+    n_in, n_out, n_rejected = balance(captured.err)
+    assert (n_in, n_out, n_rejected) == (4, 3, 1)
+    assert n_in == n_out + n_rejected == len(list(corpus.iterdir()))
+
+
+def test_no_dedup_keeps_exact_duplicates(corpus, tmp_path, capsys):
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--no-dedup", "--quiet"]) == 0
+    records = read_jsonl(out)
+    assert [r["id"] for r in records] == ["dup", "ferry", "library", "orchard"]
+    assert records[0]["text"] == records[1]["text"]
+    assert read_jsonl(tmp_path / "clean.rejects.jsonl") == []
+    assert balance(capsys.readouterr().err) == (4, 4, 0)
+
+
+def test_lang_rejects_other_languages(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "in", ferry=FERRY, library=LIBRARY, zeitung=GERMAN)
+    out = tmp_path / "de.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--lang", "de", "--quiet"]) == 0
+    records = read_jsonl(out)
+    assert [(r["id"], r["language"]) for r in records] == [("zeitung", "de")]
+    rejects = read_jsonl(tmp_path / "de.rejects.jsonl")
+    assert [(r["id"], r["reason"]) for r in rejects] == [("ferry", "language"), ("library", "language")]
+    assert all("en" in r["detail"] for r in rejects)
+    assert all("duplicate_of" not in r for r in rejects)
+    assert balance(capsys.readouterr().err) == (3, 1, 2)
+
+
+def test_lang_accepts_a_comma_separated_list(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "in", ferry=FERRY, zeitung=GERMAN)
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--lang", "de, en", "--quiet"]) == 0
+    assert [r["id"] for r in read_jsonl(out)] == ["ferry", "zeitung"]
+    assert balance(capsys.readouterr().err) == (2, 2, 0)
+
+
+def test_min_words_rejects_short_articles(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "in", ferry=FERRY, brief="Markets were closed on Monday for the holiday.\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--min-words", "20", "--quiet"]) == 0
+    assert [r["id"] for r in read_jsonl(out)] == ["ferry"]
+    [reject] = read_jsonl(tmp_path / "o.rejects.jsonl")
+    assert (reject["id"], reject["reason"]) == ("brief", "too_short")
+
+
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        ("out/clean.jsonl", "out/clean.rejects.jsonl"),
+        ("out/clean.jsonl.gz", "out/clean.rejects.jsonl"),
+        ("clean", "clean.rejects.jsonl"),
+        ("-", "newsclean.rejects.jsonl"),
+    ],
+)
+def test_default_rejects_path(output, expected):
+    assert Path(default_rejects_path(output)) == Path(expected)
+
+
+def test_default_rejects_file_is_written_next_to_output(corpus, tmp_path, capsys):
+    out = tmp_path / "run" / "articles.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
+    rejects = tmp_path / "run" / "articles.rejects.jsonl"
+    assert rejects.exists()
+    assert [r["id"] for r in read_jsonl(rejects)] == ["ferry"]
+
+
+def test_gzipped_output(corpus, tmp_path, capsys):
+    out = tmp_path / "clean.jsonl.gz"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
+    lines = gzip.decompress(out.read_bytes()).decode("utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["dup", "library", "orchard"]
+
+
+def test_output_to_stdout(corpus, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["clean", str(corpus), "-o", "-", "--quiet"]) == 0
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["id"] for r in records] == ["dup", "library", "orchard"]
+    assert [r["id"] for r in read_jsonl(tmp_path / "newsclean.rejects.jsonl")] == ["ferry"]
+    assert balance(captured.err) == (4, 3, 1)
+
+
+def test_mixed_inputs_html_jsonl_and_skipped_files(tmp_path, capsys):
+    folder = write_corpus(tmp_path / "in", ferry=FERRY)
+    (folder / "notes.md").write_text("not read", encoding="utf-8")
+    paragraphs = "".join(f"<p>{p}</p>" for p in LIBRARY.split("\n\n")[1:4])
+    (folder / "page.html").write_text(f"<html><head><title>Library</title></head><body><article>{paragraphs}</article></body></html>")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "orchard-1", "text": ORCHARD, "url": "https://news.example/orchard"}) + "\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(folder), str(feed), "-o", str(out), "--quiet"]) == 0
+    records = read_jsonl(out)
+    assert [r["id"] for r in records] == ["ferry", "page", "orchard-1"]
+    assert records[2]["url"] == "https://news.example/orchard"
+    err = capsys.readouterr().err
+    assert "files skipped in folders (extension not read): 1" in err
+    assert balance(err) == (3, 3, 0)
+
+
+def test_malformed_jsonl_lines_become_rejects_and_run_succeeds(tmp_path, capsys):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "good", "text": ORCHARD}),
+                "{this is not json",
+                "[1, 2]",
+                json.dumps({"id": "hollow", "url": "https://news.example/h"}),
+                "",
+                json.dumps({"text": LIBRARY}),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(feed), "-o", str(out), "--quiet"]) == 0
+    assert [r["id"] for r in read_jsonl(out)] == ["good", "feed:6"]
+    rejects = read_jsonl(tmp_path / "o.rejects.jsonl")
+    assert [(r["id"], r["reason"]) for r in rejects] == [
+        ("feed:2", "bad_json"),
+        ("feed:3", "bad_record"),
+        ("hollow", "no_content"),
+    ]
+    assert rejects[2]["url"] == "https://news.example/h"
+    assert all({"id", "reason", "detail"} <= set(r) for r in rejects)
+    assert balance(capsys.readouterr().err) == (5, 2, 3)
+
+
+def test_output_is_byte_identical_across_runs(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "in", ferry=FERRY, dup=FERRY, library=LIBRARY, orchard=ORCHARD, zeitung=GERMAN)
+    outputs = []
+    for run in ("a", "b"):
+        out, rej = tmp_path / run / "o.jsonl", tmp_path / run / "r.jsonl"
+        assert main(["clean", str(corpus), "-o", str(out), "--rejects", str(rej), "--quiet"]) == 0
+        outputs.append((out.read_bytes(), rej.read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0].count(b"\n") == 4
+
+
+def test_gzipped_output_is_byte_identical_across_runs(corpus, tmp_path, capsys, monkeypatch):
+    outputs = []
+    for run, clock in (("a", 1_700_000_000.0), ("b", 1_700_000_100.0)):
+        monkeypatch.setattr(gzip.time, "time", lambda clock=clock: clock)  # runs 100 s apart
+        out = tmp_path / run / "o.jsonl.gz"
+        assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
+        outputs.append(out.read_bytes())
+    assert gzip.decompress(outputs[0]) == gzip.decompress(outputs[1])  # same content...
+    assert outputs[0] == outputs[1]  # ...and same bytes
+
+
+def test_output_inside_the_input_folder_is_not_read_back(tmp_path, capsys):
+    folder = tmp_path / "in"
+    for i in range(60):
+        text = FERRY.replace("Eastmere", f"Town{i}").replace("300", str(100 + i))
+        write_corpus(folder, **{f"art{i:02d}": text})
+    out = folder / "zz_clean.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "--quiet"]) == 0
+    assert len(read_jsonl(out)) == 60
+    assert balance(capsys.readouterr().err) == (60, 60, 0)
+
+
+# --- errors and usage ------------------------------------------------------------------------
+
+
+def test_missing_input_path_exits_2_with_one_line_error(tmp_path, capsys):
+    missing = tmp_path / "no-such-folder"
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(missing), "-o", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("newsclean: error: ")
+    assert str(missing) in lines[0]
+    assert not out.exists()
+
+
+def test_missing_input_among_good_ones_reads_nothing(corpus, tmp_path, capsys):
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(corpus), str(tmp_path / "gone.txt"), "-o", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_stdin_twice_is_a_usage_error(tmp_path, capsys):
+    assert main(["clean", "-", "-", "-o", str(tmp_path / "o.jsonl")]) == 2
+    assert capsys.readouterr().err.startswith("newsclean: error: ")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["clean", "somewhere"],  # no -o
+        ["clean", "-o", "out.jsonl"],  # no input
+        [],  # no command
+        ["tidy", "x"],  # unknown command
+        ["clean", "x", "-o", "o.jsonl", "--min-words", "many"],
+    ],
+)
+def test_bad_usage_exits_2(argv, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == "newsclean 0.1.0"
+
+
+# --- explain --------------------------------------------------------------------------------
+
+
+def test_explain_prints_clean_text_and_removals(tmp_path, capsys):
+    path = tmp_path / "ferry.txt"
+    path.write_text(FERRY, encoding="utf-8")
+    assert main(["explain", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# ferry\n")
+    assert "title: Harbour Town Opens New Ferry Terminal\n" in out
+    assert "authors: Mara Lindqvist\n" in out
+    assert "language: en\n" in out
+    text, _, removed = out.partition("--- removed")
+    assert "The town of Eastmere opened its new ferry terminal" in text
+    assert "Advertisement" not in text
+    assert "Tags:" not in text
+    assert removed.startswith(": 4 ---\n")
+    listed = [line for line in removed.splitlines()[1:] if line]
+    assert listed == [
+        "[headline] header.headline.first-line: Harbour Town Opens New Ferry Terminal",
+        "[byline] header.byline: By Mara Lindqvist",
+        "[advertisement] en.advertisement.label: Advertisement",
+        "[tags] en.tags.label: Tags: ferries, Eastmere",
+    ]
+    assert all(re.match(r"^\[[a-z_]+\] [\w.-]+: .+$", line) for line in listed)
+
+
+def test_explain_shows_why_a_document_was_dropped(tmp_path, capsys):
+    path = tmp_path / "feed.jsonl"
+    path.write_text('{"id": "x", "text": "Fine words for a small test."}\nnot json\n', encoding="utf-8")
+    assert main(["explain", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "# x\n" in out and "# feed:2\n" in out
+    assert "dropped: bad_json (" in out
+
+
+def test_explain_leading_advertisement_label_is_not_the_title(tmp_path, capsys):
+    path = tmp_path / "ad-first.txt"
+    path.write_text("Advertisement\n\n" + ORCHARD, encoding="utf-8")
+    assert main(["explain", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "title: Advertisement" not in out
+    assert "[advertisement] en.advertisement.label: Advertisement" in out
+    assert "title: Volunteers Replant Orchard After Spring Storm" in out
+
+
+def test_explain_missing_file_exits_2(tmp_path, capsys):
+    assert main(["explain", str(tmp_path / "nope.txt")]) == 2
+    assert capsys.readouterr().err.startswith("newsclean: error: ")
+
+
+# --- as a real process -----------------------------------------------------------------------
+
+
+def test_subprocess_clean_folder(corpus, tmp_path):
+    out = tmp_path / "o.jsonl"
+    result = run_cli(["clean", str(corpus), "-o", str(out)])
+    assert result.returncode == 0, result.stderr
+    assert [r["id"] for r in read_jsonl(out)] == ["dup", "library", "orchard"]
+    assert balance(result.stderr) == (4, 3, 1)
+
+
+def test_subprocess_reads_jsonl_from_stdin(tmp_path):
+    feed = "\n".join(
+        [
+            json.dumps({"id": "s1", "text": FERRY, "url": "https://news.example/ferry"}),
+            "oops, not json",
+            json.dumps({"text": ORCHARD, "title": "Orchard replanted", "published": "2024-05-01"}),
+        ]
+    )
+    result = run_cli(["clean", "-", "-o", "-", "--rejects", str(tmp_path / "r.jsonl")], input=feed)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["s1", "stdin:3"]
+    assert records[0]["url"] == "https://news.example/ferry"
+    assert records[1]["title"] == "Orchard replanted"
+    assert records[1]["published"] == "2024-05-01"
+    assert [(r["id"], r["reason"]) for r in read_jsonl(tmp_path / "r.jsonl")] == [("stdin:2", "bad_json")]
+    assert balance(result.stderr) == (3, 2, 1)
+
+
+def test_subprocess_missing_path_and_bad_usage(tmp_path):
+    result = run_cli(["clean", str(tmp_path / "missing"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [f"newsclean: error: input path {str(tmp_path / 'missing')!r} does not exist"]
+    assert "Traceback" not in result.stderr
+    usage = run_cli(["clean", str(tmp_path)])
+    assert usage.returncode == 2
+    assert "-o/--output" in usage.stderr

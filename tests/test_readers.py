@@ -1,0 +1,325 @@
+"""Readers: files, folders, JSONL (plain and gzipped) and stdin become RawDocuments."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+
+import pytest
+
+from newsclean import InputError, RawDocument
+from newsclean.readers import ReadReport, check_paths, document_id, kind_of, read_inputs
+
+ARTICLE = (
+    "Harbour Town Opens New Ferry Terminal\n\n"
+    "The town of Eastmere opened its new ferry terminal on Tuesday after three years of work.\n\n"
+    "Advertisement\n\n"
+    "The terminal can handle four vessels at once and has a covered waiting hall.\n"
+)
+PAGE = "<html><head><title>Ferry</title></head><body><p>The new terminal opened on Tuesday.</p></body></html>"
+
+
+def read(paths, **kwargs) -> list[RawDocument]:
+    return list(read_inputs([str(p) for p in paths], **kwargs))
+
+
+def jsonl(*records) -> bytes:
+    """JSONL bytes; str items are written verbatim (for malformed lines)."""
+    lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# --- single files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("story.txt", "text"), ("page.html", "html"), ("page.htm", "html"), ("STORY.TXT", "text"), ("Page.HTML", "html")],
+)
+def test_plain_file_is_one_document_with_format_and_id(tmp_path, name, fmt):
+    content = ARTICLE if fmt == "text" else PAGE
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    [doc] = read([path])
+    assert doc.id == name.split(".")[0]
+    assert doc.format == fmt
+    assert doc.error is None
+    # Files are read as bytes; decoding is the extractor's job.
+    assert doc.content == content.encode("utf-8")
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("story.txt.gz", "text"), ("page.html.gz", "html"), ("page.htm.gz", "html")])
+def test_gzipped_file_keeps_kind_and_id_without_extensions(tmp_path, name, fmt):
+    content = (ARTICLE if fmt == "text" else PAGE).encode("utf-8")
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(content))
+    [doc] = read([path])
+    assert doc.id == name.split(".")[0]
+    assert doc.format == fmt
+    assert gzip.decompress(doc.content) == content
+
+
+def test_document_id_and_kind_of():
+    from pathlib import Path
+
+    assert document_id(Path("dir/a.html.gz")) == "a"
+    assert document_id(Path("report.2024.txt")) == "report"
+    assert kind_of(Path("a.txt.gz")) == "text"
+    assert kind_of(Path("a.HTM")) == "html"
+    assert kind_of(Path("a.jsonl.gz")) == "jsonl"
+    assert kind_of(Path("a.md")) is None
+    assert kind_of(Path("a.gz")) is None
+
+
+def test_file_named_explicitly_with_unknown_extension_is_read_as_text(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+    report = ReadReport()
+    [doc] = read([path], report=report)
+    assert (doc.id, doc.format, doc.error) == ("notes", "text", None)
+    assert report.skipped_files == []
+
+
+# --- folders --------------------------------------------------------------------------------
+
+
+def test_folder_is_read_recursively_in_sorted_order_and_unknown_files_are_skipped(tmp_path):
+    root = tmp_path / "corpus"
+    (root / "b_sub" / "deeper").mkdir(parents=True)
+    (root / "a_sub").mkdir()
+    (root / "c.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "a_sub" / "z.html").write_text(PAGE, encoding="utf-8")
+    (root / "b_sub" / "deeper" / "y.txt.gz").write_bytes(gzip.compress(ARTICLE.encode()))
+    (root / "b_sub" / "x.htm").write_text(PAGE, encoding="utf-8")
+    (root / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "readme.md").write_text("not an article", encoding="utf-8")
+    (root / "b_sub" / "image.png").write_bytes(b"\x89PNG\r\n")
+    (root / "b_sub" / "archive.gz").write_bytes(gzip.compress(b"x"))
+
+    report = ReadReport()
+    docs = read([root], report=report)
+
+    # Sorted path order: a.txt, a_sub/z.html, b_sub/deeper/y.txt.gz, b_sub/x.htm, c.txt.
+    assert [d.id for d in docs] == ["a", "z", "y", "x", "c"]
+    assert [d.format for d in docs] == ["text", "html", "text", "html", "text"]
+    assert all(d.error is None for d in docs)
+    assert sorted(report.skipped_files) == sorted(
+        str(p) for p in (root / "readme.md", root / "b_sub" / "image.png", root / "b_sub" / "archive.gz")
+    )
+
+
+def test_folder_reading_is_repeatable(tmp_path):
+    for name in ("m.txt", "b.txt", "k.html", "a.txt"):
+        (tmp_path / name).write_text(ARTICLE, encoding="utf-8")
+    first = [d.id for d in read([tmp_path])]
+    assert first == ["a", "b", "k", "m"]
+    assert [d.id for d in read([tmp_path])] == first
+
+
+def test_folder_reads_jsonl_inside_it(tmp_path):
+    (tmp_path / "feed.jsonl").write_bytes(jsonl({"id": "j1", "text": "one"}, {"id": "j2", "html": PAGE}))
+    (tmp_path / "single.txt").write_text(ARTICLE, encoding="utf-8")
+    docs = read([tmp_path])
+    assert [(d.id, d.format) for d in docs] == [("j1", "text"), ("j2", "html"), ("single", "text")]
+
+
+def test_several_paths_are_read_in_the_order_given(tmp_path):
+    (tmp_path / "z.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    docs = read([tmp_path / "z.txt", tmp_path / "a.txt"])
+    assert [d.id for d in docs] == ["z", "a"]
+
+
+# --- JSONL ----------------------------------------------------------------------------------
+
+RECORDS = [
+    {
+        "id": "r-1",
+        "text": ARTICLE,
+        "url": "https://news.example/ferry",
+        "title": "Ferry terminal opens",
+        "source": "Eastmere Gazette",
+        "authors": ["Mara Lindqvist", "Oren Falk"],
+        "published": "2024-03-12",
+        "unrelated": "ignored",
+    },
+    {"html": PAGE, "authors": "Mara Lindqvist; Oren Falk"},
+    {"id": 17, "text": "Numeric id.", "url": 42, "title": "", "authors": []},
+]
+
+
+def _check_records(docs: list[RawDocument], stem: str) -> None:
+    assert len(docs) == 3
+    first, second, third = docs
+    assert first.id == "r-1"
+    assert first.format == "text"
+    assert first.content == ARTICLE
+    assert first.url == "https://news.example/ferry"
+    assert first.hints == {
+        "title": "Ferry terminal opens",
+        "source": "Eastmere Gazette",
+        "authors": ["Mara Lindqvist", "Oren Falk"],
+        "published": "2024-03-12",
+    }
+    assert first.error is None
+
+    assert second.id == f"{stem}:2"  # no id: "<stem>:<line number>"
+    assert second.format == "html"
+    assert second.content == PAGE
+    assert second.url is None
+    assert second.hints == {"authors": "Mara Lindqvist; Oren Falk"}
+
+    assert third.id == "17"
+    assert third.url is None  # not a string
+    assert third.hints == {}  # empty title and authors are not hints
+
+
+def test_jsonl_records_keep_id_url_and_hints(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(jsonl(*RECORDS))
+    _check_records(read([path]), "feed")
+
+
+def test_jsonl_gz_reads_the_same_records(tmp_path):
+    path = tmp_path / "feed.jsonl.gz"
+    path.write_bytes(gzip.compress(jsonl(*RECORDS)))
+    _check_records(read([path]), "feed")
+
+
+def test_jsonl_html_wins_over_text_when_both_are_present(tmp_path):
+    path = tmp_path / "both.jsonl"
+    path.write_bytes(jsonl({"id": "b", "text": "plain words", "html": PAGE}))
+    [doc] = read([path])
+    assert (doc.format, doc.content) == ("html", PAGE)
+
+
+def test_jsonl_blank_lines_are_skipped_but_counted_in_fallback_ids(tmp_path):
+    path = tmp_path / "gaps.jsonl"
+    path.write_bytes(b'{"text": "first"}\n\n   \n{"text": "fourth"}\n\n')
+    docs = read([path])
+    assert [d.id for d in docs] == ["gaps:1", "gaps:4"]
+    assert [d.content for d in docs] == ["first", "fourth"]
+
+
+def test_jsonl_bad_lines_become_error_documents_and_reading_goes_on(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        jsonl(
+            {"id": "ok1", "text": "fine"},
+            "{not json",
+            "[1, 2, 3]",
+            '"just a string"',
+            {"id": "empty", "text": "   ", "html": ""},
+            {"id": "nothing", "url": "https://news.example/x"},
+            {"id": "ok2", "text": "also fine"},
+        )
+    )
+    docs = read([path])
+    assert [d.id for d in docs] == ["ok1", "mixed:2", "mixed:3", "mixed:4", "empty", "nothing", "ok2"]
+    errors = [d.error for d in docs]
+    assert errors[0] is None and errors[-1] is None
+    assert errors[1].startswith("bad_json")
+    assert errors[2].startswith("bad_record")
+    assert "list" in errors[2]
+    assert errors[3].startswith("bad_record")
+    assert errors[4].startswith("no_content")
+    assert errors[5].startswith("no_content")
+    assert docs[5].url == "https://news.example/x"
+    assert all(d.content == "" for d in docs[1:6])
+
+
+def test_jsonl_invalid_utf8_line_is_an_error_document(tmp_path):
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "caf\xe9 soci\xe9t\xe9"}\n{"id": "b", "text": "fine"}\n')
+    first, second = read([path])
+    assert first.id == "latin:1"
+    assert first.error is not None and first.error.startswith("bad_json")
+    assert (second.id, second.error, second.content) == ("b", None, "fine")
+
+
+def test_jsonl_utf8_content_is_decoded(tmp_path):
+    path = tmp_path / "utf8.jsonl"
+    path.write_bytes(jsonl({"id": "u", "text": "Café société, Київ"}))
+    [doc] = read([path])
+    assert doc.content == "Café société, Київ"
+
+
+def test_truncated_jsonl_gz_ends_with_an_error_document_instead_of_raising(tmp_path):
+    lines = b"".join(b'{"id": "r%d", "text": "Line %d of a long feed."}\n' % (i, i) for i in range(3000))
+    data = gzip.compress(lines)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+
+    docs = read([path])  # must not raise
+
+    good, last = docs[:-1], docs[-1]
+    assert last.error is not None and last.error.startswith("unreadable")
+    assert last.id == f"cut:{len(good) + 1}"
+    assert all(d.error is None for d in good)
+    assert [d.id for d in good] == [f"r{i}" for i in range(len(good))]
+    assert len(good) < 3000
+
+
+def test_tiny_truncated_jsonl_gz_gives_one_error_document(tmp_path):
+    path = tmp_path / "tiny.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"id": "a", "text": "x"}\n')[:-8])  # trailer cut off
+    docs = read([path])
+    assert docs[-1].error is not None and docs[-1].error.startswith("unreadable")
+
+
+def test_jsonl_gz_that_is_not_gzip_is_an_error_document(tmp_path):
+    path = tmp_path / "fake.jsonl.gz"
+    path.write_bytes(jsonl({"id": "a", "text": "x"}))
+    [doc] = read([path])
+    assert doc.error is not None and doc.error.startswith("unreadable")
+    assert doc.id == "fake:1"
+
+
+# --- stdin ----------------------------------------------------------------------------------
+
+
+def test_stdin_is_read_as_jsonl():
+    stream = io.BytesIO(jsonl({"id": "s1", "text": "from stdin", "title": "T"}, "oops", {"text": "no id"}))
+    docs = list(read_inputs(["-"], stdin=stream))
+    assert [d.id for d in docs] == ["s1", "stdin:2", "stdin:3"]
+    assert docs[0].hints == {"title": "T"}
+    assert docs[1].error.startswith("bad_json")
+    assert docs[2].content == "no id"
+
+
+def test_stdin_mixed_with_files_keeps_argument_order(tmp_path):
+    (tmp_path / "f.txt").write_text(ARTICLE, encoding="utf-8")
+    stream = io.BytesIO(jsonl({"id": "s", "text": "x"}))
+    docs = list(read_inputs([str(tmp_path / "f.txt"), "-"], stdin=stream))
+    assert [d.id for d in docs] == ["f", "s"]
+
+
+def test_empty_stdin_gives_no_documents():
+    assert list(read_inputs(["-"], stdin=io.BytesIO(b""))) == []
+
+
+# --- paths ----------------------------------------------------------------------------------
+
+
+def test_check_paths_raises_input_error_for_a_missing_path(tmp_path):
+    present = tmp_path / "here.txt"
+    present.write_text("x", encoding="utf-8")
+    missing = tmp_path / "nope" / "gone.txt"
+    with pytest.raises(InputError, match="does not exist") as info:
+        check_paths([str(present), str(missing)])
+    assert str(missing) in str(info.value)
+    assert isinstance(info.value, OSError)
+
+
+def test_check_paths_accepts_existing_files_folders_and_stdin(tmp_path):
+    (tmp_path / "here.txt").write_text("x", encoding="utf-8")
+    check_paths([str(tmp_path), str(tmp_path / "here.txt"), "-"])  # no exception
+
+
+def test_read_inputs_is_lazy(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    stream = read_inputs([str(tmp_path / "a.txt"), str(tmp_path / "later.txt")])
+    assert next(stream).id == "a"
+    (tmp_path / "later.txt").write_text(ARTICLE, encoding="utf-8")  # created after reading began
+    assert next(stream).id == "later"
