@@ -197,6 +197,21 @@ def test_cp1252_english_with_accented_words_decodes_correctly():
     assert extract(text.encode("cp1252"), "text").text == text
 
 
+def test_utf8_page_with_a_stray_invalid_byte_stays_utf8():
+    body = "".join(f"<p>{p} Le café «Société» sert une crème brûlée.</p>" for p in PARAGRAPHS)
+    html = f'<html><head><meta charset="utf-8"><title>Café</title></head><body><article>{body}</article></body></html>'
+    data = html.encode("utf-8").replace(b"</article>", b"\x92</article>")  # one pasted cp1252 quote
+    article = extract(data, None)
+    assert "Le café «Société» sert une crème brûlée." in article.text
+    assert "Ã" not in article.text
+
+
+def test_cp1252_bytes_that_happen_to_hold_one_utf8_sequence_are_not_taken_for_utf8():
+    text = FRENCH + "Prix : 10 Â£.\n"  # "Â£" in cp1252 is also the UTF-8 bytes of "£"
+    decoded = extract(text.encode("cp1252"), "text").text
+    assert "\ufffd" not in decoded  # not UTF-8 with replacement characters
+
+
 # --- drops -----------------------------------------------------------------------------------
 
 
@@ -356,3 +371,17 @@ def test_extract_is_deterministic():
     assert Extract(favor_precision=True)(RawDocument(id="a", content=PAGE)) == Extract(favor_precision=True)(
         RawDocument(id="a", content=PAGE)
     )
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("cp1250", "Rząd przyjął w środę projekt ustawy o zmianie przepisów dotyczących żeglugi śródlądowej, "
+                   "poinformował rzecznik. Posłowie zajmą się nim jeszcze w tym miesiącu, a ustawa ma wejść w życie "
+                   "od przyszłego roku.\n"),
+        ("cp1251", "Міська рада ухвалила в середу новий бюджет на наступний рік, повідомив секретар ради. "
+                   "Депутати обговорювали документ понад шість годин.\n"),
+    ],
+)
+def test_central_and_eastern_european_legacy_charsets_decode_correctly(encoding, text):
+    assert extract(text.encode(encoding), "text").text == text

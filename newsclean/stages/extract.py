@@ -36,6 +36,9 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        return mostly_utf8
     declared = _declared_charset(data)
     if declared:
         try:
@@ -49,6 +52,20 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([\w.:-]
 # Among equally plausible guesses, windows-1252 wins: it is what browsers assume for
 # undeclared legacy Western pages, and short texts give the detector too little to go on.
 _PREFERRED_ENCODINGS = ("cp1252",)
+
+
+# A UTF-8 page with a stray invalid byte (a pasted Windows quote, a truncated sequence) is
+# still UTF-8: replacing the few bad bytes beats re-decoding the whole page as a guess.
+_MAX_INVALID_UTF8_SHARE = 0.05  # of the multi-byte characters
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - invalid
+    if multibyte > 0 and invalid <= _MAX_INVALID_UTF8_SHARE * multibyte:
+        return text
+    return None
 
 
 def _declared_charset(data: bytes) -> str | None:
