@@ -1,0 +1,553 @@
+"""Extraction quality on the trafilatura evaluation set: trafilatura alone vs newsclean.
+
+Usage::
+
+    python benchmarks/quality.py ../shared/devsets [--limit N] [--jobs N] [--write-docs docs/benchmarks.md]
+
+The first argument is the devsets folder (holding ``trafilatura-eval.tgz``), the ``.tgz`` itself,
+or an already unpacked ``trafilatura-eval`` folder. A ``.tgz`` is unpacked once into a cache
+folder under the system temp dir. When the data is absent the script says so and exits 0.
+
+Scoring follows the devsets README: per page, a ``with`` snippet found in the output is a true
+positive, missed a false negative; a ``without`` snippet found is a false positive. Both systems
+get the page's raw bytes and are matched the same way: plain substring search after collapsing
+every run of whitespace to one space, in the output and in the snippet alike.
+
+Stdout gets the table, removals per category, diagnostics (``with`` snippets trafilatura found
+and newsclean lost, with the removal that took them) and the ``without`` snippets newsclean still
+leaks. ``--write-docs`` writes only aggregate numbers: no dev-set text goes into the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATASET = "trafilatura-eval"
+TGZ_NAME = f"{DATASET}.tgz"
+EVALDATA = Path("tests") / "evaldata.json"
+PAGES = Path("tests") / "eval"
+CACHE_ROOT = Path(tempfile.gettempdir()) / "newsclean-devsets"
+SYSTEMS = ("trafilatura alone", "newsclean (HTML path)")
+BASELINE, NEWSCLEAN = SYSTEMS
+MAX_DIAGNOSTICS = 40
+MAX_LEAKS = 20
+README_BASELINE = "trafilatura 2.3.1 alone, per the devsets README: 884 pages, P 0.900 R 0.940 F1 0.919"
+_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
+_WARMUP_HTML = b"<html><body><article><p>Warm-up paragraph for the benchmark workers.</p></article></body></html>"
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One annotated page of the evaluation set."""
+
+    url: str
+    path: Path
+    with_: tuple[str, ...]
+    without: tuple[str, ...]
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def unpack_tgz(tgz: Path) -> Path:
+    """Unpack ``tgz`` into a cache folder named by its digest (once); return that folder."""
+    target = CACHE_ROOT / sha256_of(tgz)[:16]
+    marker = target / ".complete"
+    if marker.exists():
+        return target
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="unpack-", dir=CACHE_ROOT))
+    with tarfile.open(tgz, "r:gz") as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(staging, filter="data")
+        else:  # Python without extraction filters: refuse paths that leave the folder
+            for member in archive.getmembers():
+                if member.name.startswith("/") or ".." in Path(member.name).parts:
+                    raise ValueError(f"unsafe path in {tgz}: {member.name}")
+            archive.extractall(staging)
+    (staging / ".complete").touch()
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    return target
+
+
+def locate_dataset(arg: Path) -> tuple[Path, Path] | None:
+    """The unpacked ``trafilatura-eval`` folder and the file its digest is taken from
+    (the ``.tgz`` when there is one, else ``evaldata.json``); None when absent."""
+    tgz: Path | None = None
+    if arg.is_file() and arg.name.endswith((".tgz", ".tar.gz")):
+        tgz = arg
+    elif (arg / TGZ_NAME).is_file():
+        tgz = arg / TGZ_NAME
+    if tgz is not None:
+        cache = unpack_tgz(tgz)
+        root = cache / DATASET if (cache / DATASET / EVALDATA).is_file() else cache
+        return (root, tgz) if (root / EVALDATA).is_file() else None
+    for root in (arg / DATASET, arg):
+        if (root / EVALDATA).is_file():
+            return root, root / EVALDATA
+    return None
+
+
+def load_pages(root: Path, limit: int | None) -> list[Page]:
+    """Entries of evaldata.json whose page file exists, sorted by url, at most ``limit``."""
+    data = json.loads((root / EVALDATA).read_text(encoding="utf-8"))
+    pages = [
+        Page(url=url, path=root / PAGES / item["file"], with_=tuple(item["with"]), without=tuple(item["without"]))
+        for url, item in sorted(data.items())
+        if (root / PAGES / item["file"]).is_file()
+    ]
+    return pages[:limit] if limit else pages
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Whitespace runs become one space. Applied to outputs and snippets of both systems."""
+    return _WHITESPACE.sub(" ", text)
+
+
+def loose(text: str) -> str:
+    """A looser form (NFKC, no invisible characters, casefolded) used only for diagnostics."""
+    return normalise(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))).casefold()
+
+
+# --- per-page work (runs in worker processes) ------------------------------------------------
+
+
+@dataclass
+class PageResult:
+    """Counts, timings and diagnostics of both systems on one page."""
+
+    url: str
+    counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # system -> (tp, fn, fp)
+    plain_counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # without normalisation
+    seconds: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    removals: list[tuple[str, str]] = field(default_factory=list)  # (category, rule)
+    drop: str | None = None
+    lost: list[tuple[str, str]] = field(default_factory=list)  # (snippet, where it went)
+    leaks: list[str] = field(default_factory=list)
+
+
+def run_trafilatura(raw: bytes, url: str) -> str:
+    """The baseline: trafilatura's ``extract`` with its defaults."""
+    import trafilatura
+
+    return trafilatura.extract(raw, url=url) or ""
+
+
+def run_newsclean(raw: bytes, url: str):
+    """newsclean's HTML path; returns the Article."""
+    import newsclean
+
+    return newsclean.clean(html=raw, url=url)
+
+
+def warm_up() -> None:
+    """Import both systems and build newsclean's default pipeline before anything is timed."""
+    run_trafilatura(_WARMUP_HTML, "https://example.org/")
+    run_newsclean(_WARMUP_HTML, "https://example.org/")
+
+
+def score(text: str, page: Page, norm=normalise) -> tuple[int, int, int]:
+    """(tp, fn, fp) of one output on one page, ``norm`` applied to output and snippets."""
+    text = norm(text)
+    found = [norm(s) in text for s in page.with_]
+    tp = sum(found)
+    fp = sum(norm(s) in text for s in page.without)
+    return tp, len(found) - tp, fp
+
+
+def plain(text: str) -> str:
+    """No normalisation: the README's plain substring match, used only as a cross-check."""
+    return text
+
+
+def is_utf8(raw: bytes) -> bool:
+    """Do the page's bytes decode as UTF-8?"""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def where_lost(snippet: str, removals, article, raw: bytes) -> str:
+    """Which removal took a snippet: ``category rule``, or why none did (with a hint)."""
+    key = normalise(snippet)
+    for removal in removals:
+        if key in normalise(removal.text):
+            return f"{removal.category.value} {removal.rule}"
+    for removal in removals:
+        part = normalise(removal.text).strip()
+        if len(part) >= 12 and part in key:
+            return f"{removal.category.value} {removal.rule} (partial)"
+    if article.drop is not None:
+        return f"not extracted (dropped: {article.drop.reason})"
+    if loose(snippet).strip() in loose(article.text):
+        return "not extracted (text altered by normalisation)"
+    if not is_utf8(raw):
+        return "not extracted (page is not valid UTF-8: check decoding)"
+    return "not extracted"
+
+
+def timed(func, *args):
+    """(result, seconds, error message or None)."""
+    start = time.perf_counter()
+    try:
+        result, error = func(*args), None
+    except Exception as exc:  # a crash scores as empty output and is reported
+        result, error = None, f"{type(exc).__name__}: {exc}"
+    return result, time.perf_counter() - start, error
+
+
+def evaluate_page(page: Page) -> PageResult:
+    """Run both systems on one page and score them."""
+    raw = page.path.read_bytes()
+    result = PageResult(url=page.url)
+
+    base_text, result.seconds[BASELINE], error = timed(run_trafilatura, raw, page.url)
+    if error:
+        result.errors[BASELINE] = error
+    base_text = base_text or ""
+
+    article, result.seconds[NEWSCLEAN], error = timed(run_newsclean, raw, page.url)
+    if error:
+        result.errors[NEWSCLEAN] = error
+    text = article.text if article is not None and article.drop is None else ""
+
+    for system, output in ((BASELINE, base_text), (NEWSCLEAN, text)):
+        result.counts[system] = score(output, page)
+        result.plain_counts[system] = score(output, page, norm=plain)
+    base_text, text = normalise(base_text), normalise(text)
+    if article is None:
+        return result
+    result.drop = article.drop.reason if article.drop is not None else None
+    result.removals = [(r.category.value, r.rule) for r in article.removed]
+    for snippet in page.with_:
+        key = normalise(snippet)
+        if key in base_text and key not in text:
+            result.lost.append((snippet, where_lost(snippet, article.removed, article, raw)))
+    result.leaks = [s for s in page.without if normalise(s) in text]
+    return result
+
+
+def evaluate(pages: list[Page], jobs: int) -> list[PageResult]:
+    """All pages, ``jobs`` worker processes, results sorted by url."""
+    if jobs <= 1:
+        warm_up()
+        results = [evaluate_page(p) for p in pages]
+    else:
+        with multiprocessing.Pool(jobs, initializer=warm_up) as pool:
+            results = list(pool.imap_unordered(evaluate_page, pages, chunksize=4))
+    return sorted(results, key=lambda r: r.url)
+
+
+# --- aggregation and reports ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    """Totals of one system over the run."""
+
+    pages: int
+    tp: int
+    fn: int
+    fp: int
+    seconds: float
+    errors: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def totals(results: list[PageResult], system: str, *, normalised: bool = True) -> Score:
+    """Sum one system's counts (whitespace-normalised or plain) and time over all pages."""
+    tp, fn, fp = (sum((r.counts if normalised else r.plain_counts)[system][i] for r in results) for i in range(3))
+    return Score(
+        pages=len(results),
+        tp=tp,
+        fn=fn,
+        fp=fp,
+        seconds=sum(r.seconds[system] for r in results),
+        errors=sum(system in r.errors for r in results),
+    )
+
+
+def table(scores: dict[str, Score]) -> list[str]:
+    """The Markdown results table plus the delta line."""
+    lines = [
+        "| system | pages | precision | recall | F1 | seconds | pages/s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in scores.items():
+        rate = s.pages / s.seconds if s.seconds else 0.0
+        lines.append(
+            f"| {name} | {s.pages} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.seconds:.1f} | {rate:.1f} |"
+        )
+    base, ours = scores[BASELINE], scores[NEWSCLEAN]
+    lines += [
+        "",
+        f"Delta (newsclean minus trafilatura): precision {ours.precision - base.precision:+.3f}, "
+        f"recall {ours.recall - base.recall:+.3f}, F1 {ours.f1 - base.f1:+.3f}.",
+    ]
+    return lines
+
+
+def counts_line(scores: dict[str, Score], plain_scores: dict[str, Score]) -> list[str]:
+    """tp/fn/fp and crash counts per system, and the scores without whitespace normalisation."""
+    lines = [f"- {name}: tp {s.tp}, fn {s.fn}, fp {s.fp}, crashes {s.errors}" for name, s in scores.items()]
+    lines += ["", "Cross-check without whitespace normalisation (plain substring, as the devsets README scored;"]
+    lines += ["unfair to newsclean, whose paragraphs are split by a blank line):", ""]
+    lines += [
+        f"- {name}: P {s.precision:.3f} R {s.recall:.3f} F1 {s.f1:.3f} (tp {s.tp}, fn {s.fn}, fp {s.fp})"
+        for name, s in plain_scores.items()
+    ]
+    return lines
+
+
+def removal_table(results: list[PageResult]) -> list[str]:
+    """Removed lines per category (and on how many pages), most first; then drops by reason."""
+    lines_per: collections.Counter[str] = collections.Counter()
+    pages_per: collections.Counter[str] = collections.Counter()
+    for r in results:
+        cats = [c for c, _ in r.removals]
+        lines_per.update(cats)
+        pages_per.update(set(cats))
+    out = ["| category | removed lines | pages |", "|---|---:|---:|"]
+    for cat, n in sorted(lines_per.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"| {cat} | {n} | {pages_per[cat]} |")
+    out.append(f"| **total** | {sum(lines_per.values())} | {sum(1 for r in results if r.removals)} |")
+    drops = collections.Counter(r.drop for r in results if r.drop)
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(drops.items())) or "none"
+    out += ["", f"Dropped documents (text scored as empty): {summary}."]
+    return out
+
+
+def rule_table(results: list[PageResult]) -> list[str]:
+    """Removed lines per rule id, most first."""
+    per_rule = collections.Counter(rc for r in results for rc in r.removals)
+    out = ["| category | rule | removed lines |", "|---|---|---:|"]
+    for (cat, rule), n in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"| {cat} | `{rule}` | {n} |")
+    return out
+
+
+def diagnostics(results: list[PageResult], limit: int) -> list[str]:
+    """``with`` snippets trafilatura found and newsclean lost, and where they went."""
+    lost = [(r.url, s, where) for r in results for s, where in r.lost]
+    by_cause = collections.Counter(where.removesuffix(" (partial)") for _, _, where in lost)
+    out = [f"{len(lost)} `with` snippets found by trafilatura alone but lost by newsclean; by cause:"]
+    out += [f"- {cause}: {n}" for cause, n in sorted(by_cause.items(), key=lambda kv: (-kv[1], kv[0]))]
+    out += ["", f"First {min(limit, len(lost))} (by url):", ""]
+    for url, snippet, where in lost[:limit]:
+        out.append(f"- [{where}] {normalise(snippet).strip()!r}  <{url}>")
+    return out
+
+
+def leaks(results: list[PageResult], limit: int) -> list[str]:
+    """The ``without`` snippets newsclean still outputs, most frequent first."""
+    counter = collections.Counter(normalise(s).strip() for r in results for s in r.leaks)
+    out = [f"{sum(counter.values())} `without` snippets leaked by newsclean ({len(counter)} distinct); top {limit}:", ""]
+    for snippet, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+        out.append(f"- {n} x {snippet!r}")
+    return out
+
+
+def git_revision() -> str:
+    """Short commit of the checkout newsclean is imported from (``+dirty`` if changed), or ""."""
+    import newsclean
+
+    repo = Path(newsclean.__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "newsclean"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return head + ("+dirty" if dirty else "")
+
+
+def versions() -> dict[str, str]:
+    """Versions of the two systems (newsclean with its git commit) and of Python."""
+    import newsclean
+    import trafilatura
+
+    revision = git_revision()
+    return {
+        "python": platform.python_version(),
+        "trafilatura": trafilatura.__version__,
+        "newsclean": newsclean.__version__ + (f" (git {revision})" if revision else ""),
+    }
+
+
+def docs_page(
+    scores: dict[str, Score],
+    plain_scores: dict[str, Score],
+    results: list[PageResult],
+    digest_file: Path,
+    digest: str,
+    argv: list[str],
+    wall: float,
+) -> str:
+    """The Markdown docs page: reproduction, data, machine, table, removals. No dev-set text."""
+    v = versions()
+    command = "python benchmarks/quality.py ../shared/devsets --write-docs docs/benchmarks.md"
+    extra = " ".join(a for a in argv if a.startswith("--limit") or a.startswith("--jobs"))
+    lines = [
+        "# Benchmarks",
+        "",
+        "Extraction quality of newsclean's HTML path against trafilatura alone, on the same pages in",
+        "the same run. Generated by `benchmarks/quality.py`; do not edit by hand.",
+        "",
+        "## Reproduce",
+        "",
+        "```sh",
+        command + (f"  # run with: {extra}" if extra else ""),
+        "```",
+        "",
+        "## Data",
+        "",
+        f"The trafilatura evaluation set (`{DATASET}`, Apache-2.0, from `../shared/devsets/`): pages from",
+        "news sites, blogs, institutions and shops in many languages, each annotated by hand with `with`",
+        "snippets (must be in the extracted text) and `without` snippets (navigation, dates, bylines,",
+        "related links, share prompts, legal lines: must not). Pages listed in `evaldata.json` whose file",
+        "is missing are skipped.",
+        "",
+        f"- digest: sha256 of `{digest_file.name}` = `{digest}`",
+        f"- pages scored: {len(results)}",
+        "",
+        "Scoring: a `with` snippet found is a true positive, missed a false negative; a `without` snippet",
+        "found is a false positive; precision = tp/(tp+fp), recall = tp/(tp+fn). Both systems get the raw",
+        "bytes of each page and are matched the same way: plain substring search after collapsing every",
+        "run of whitespace to one space in the output and in the snippet. A document newsclean drops",
+        "scores as empty text.",
+        "",
+        "- trafilatura alone: `trafilatura.extract(raw, url=url)`, defaults",
+        "- newsclean (HTML path): `newsclean.clean(html=raw, url=url)`",
+        "",
+        "## Run",
+        "",
+        f"- date: {dt.date.today().isoformat()}",
+        f"- machine: Python {v['python']} ({platform.system()} {platform.machine()}), `os.cpu_count()` = {os.cpu_count()}",
+        f"- trafilatura {v['trafilatura']}, newsclean {v['newsclean']}",
+        f"- wall time {wall:.1f} s; seconds below are per-system time summed over pages (worker",
+        "  processes, each warmed up first), so pages/s is single-core throughput",
+        "",
+        "## Results",
+        "",
+        *table(scores),
+        "",
+        *counts_line(scores, plain_scores),
+        "",
+        f"For reference, {README_BASELINE}.",
+        "",
+        "## Removals per category (newsclean)",
+        "",
+        *removal_table(results),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("devsets", type=Path, help="devsets folder, trafilatura-eval.tgz, or the unpacked folder")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N pages (by url)")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--write-docs", type=Path, default=None, metavar="PATH", help="write the docs page here")
+    parser.add_argument("--diagnostics", type=int, default=MAX_DIAGNOSTICS, help="lost snippets to list")
+    parser.add_argument("--leaks", type=int, default=MAX_LEAKS, help="leaked `without` snippets to list")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print (and optionally write) the reports."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    found = locate_dataset(args.devsets)
+    if found is None:
+        print(f"skipping: no {DATASET} data at {args.devsets}")
+        return 0
+    root, digest_file = found
+    pages = load_pages(root, args.limit)
+    print(f"{len(pages)} pages from {root}, {args.jobs} jobs", file=sys.stderr)
+    start = time.perf_counter()
+    results = evaluate(pages, args.jobs)
+    wall = time.perf_counter() - start
+    scores = {name: totals(results, name) for name in SYSTEMS}
+    plain_scores = {name: totals(results, name, normalised=False) for name in SYSTEMS}
+    digest = sha256_of(digest_file)
+
+    v = versions()
+    print(f"Data: {digest_file.name} sha256 {digest}; {len(results)} pages; wall {wall:.1f} s")
+    print(f"trafilatura {v['trafilatura']}, newsclean {v['newsclean']}, Python {v['python']}")
+    print("Matching: substring after collapsing whitespace runs to one space, same for both systems.\n")
+    print("\n".join(table(scores)))
+    print("\n".join(["", *counts_line(scores, plain_scores), "", f"Reference: {README_BASELINE}."]))
+    print("\n## Removals per category (newsclean)\n")
+    print("\n".join(removal_table(results)))
+    print("\n## Removals per rule (newsclean)\n")
+    print("\n".join(rule_table(results)))
+    print("\n## Diagnostics: lost `with` snippets\n")
+    print("\n".join(diagnostics(results, args.diagnostics)))
+    print("\n## Leaked `without` snippets (newsclean)\n")
+    print("\n".join(leaks(results, args.leaks)))
+    crashes = [(r.url, s, e) for r in results for s, e in sorted(r.errors.items())]
+    if crashes:
+        print("\n## Crashes\n")
+        print("\n".join(f"- {s}: {e}  <{u}>" for u, s, e in crashes))
+    if args.write_docs:
+        args.write_docs.parent.mkdir(parents=True, exist_ok=True)
+        page = docs_page(scores, plain_scores, results, digest_file, digest, argv, wall)
+        args.write_docs.write_text(page, encoding="utf-8")
+        print(f"\nwrote {args.write_docs}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
