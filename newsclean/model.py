@@ -40,15 +40,21 @@ class Removal:
     rule: str
     text: str
     line: int | None = None  # index of the paragraph in the stage's input, when line-based
+    # What gave the junk away beyond the rule itself: the HTML attribute that named an
+    # element, or in how many articles of a source a line recurred.
+    evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "category": self.category.value,
             "rule": self.rule,
             "stage": self.stage,
             "text": self.text,
             "line": self.line,
         }
+        if self.evidence is not None:
+            data["evidence"] = self.evidence
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Removal:
@@ -58,6 +64,7 @@ class Removal:
             rule=data["rule"],
             text=data["text"],
             line=data.get("line"),
+            evidence=data.get("evidence"),
         )
 
 

@@ -10,10 +10,12 @@ from typing import Any, ClassVar
 
 import attrs
 import trafilatura
+from trafilatura.utils import load_html
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 
-from newsclean.model import Article, Drop, RawDocument
+from newsclean.dom import MARKED, mark_junk
+from newsclean.model import Article, Drop, RawDocument, Removal
 
 _HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|article|div|p|meta|title)\b", re.IGNORECASE)
 _SNIFF_CHARS = 4096
@@ -111,6 +113,9 @@ class Extract:
     include_tables: bool = True
     favor_precision: bool = False
     favor_recall: bool = False
+    # Prune share bars, related lists, newsletter and author boxes, ad slots, captions... by
+    # their tag, class and id before trafilatura reads the page (rules: rules/dom.toml).
+    prune_dom: bool = True
 
     def __call__(self, raw: RawDocument) -> Article:
         base = _article_from_hints(raw)
@@ -129,8 +134,12 @@ class Extract:
         return self._from_html(base, content)
 
     def _from_html(self, base: Article, html: str) -> Article:
+        tree = load_html(html)
+        pruned: tuple[Removal, ...] = ()
+        if tree is not None and self.prune_dom:
+            pruned = mark_junk(tree)
         document = trafilatura.bare_extraction(
-            html,
+            tree if tree is not None else html,
             url=base.url,
             with_metadata=True,
             include_comments=self.include_comments,
@@ -139,6 +148,8 @@ class Extract:
             favor_precision=self.favor_precision,
             favor_recall=self.favor_recall,
             deduplicate=False,
+            # Pruned after trafilatura has read the metadata, so an author box still names the author.
+            prune_xpath=MARKED if pruned else None,
         )
         text = getattr(document, "text", None) if document is not None else None
         if not text or not text.strip():
@@ -156,6 +167,7 @@ class Extract:
             source=base.source or _clean(document.sitename),
             authors=authors,
             published=base.published or _credible_date(document.date, html),
+            removed=pruned,
             trace=(self.name,),
         )
 

@@ -1,0 +1,156 @@
+"""Structural junk in HTML: elements pruned by their tag, class and id before extraction.
+
+The rules are data (``newsclean/rules/dom.toml``); this module finds the elements they name and
+guards the article: an element is never pruned when it is the page's body, main or article
+element, when it holds one of those or the page's ``<h1>``, or when it holds a large share of
+the page's paragraph text.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+import attrs
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsclean.errors import RulePackError
+from newsclean.model import Category, Removal
+
+RULES_FILE = "dom.toml"
+STAGE = "extract"
+# An element holding more than this share of the page's <p> text is article, whatever its name.
+MAX_TEXT_SHARE = 0.3
+_PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
+_PROTECTED_DESCENDANTS = etree.XPath(".//article | .//main | .//h1")
+_NAME_PARTS = re.compile(r"[-_\s]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
+
+
+@attrs.frozen(kw_only=True)
+class PruneRule:
+    """Which elements one rule prunes: by tag, by a whole part of a class/id name, or by two
+    parts found together in one name."""
+
+    id: str
+    category: Category = attrs.field(converter=Category)
+    tags: frozenset[str] = frozenset()
+    tokens: frozenset[str] = frozenset()
+    pairs: tuple[frozenset[str], ...] = ()
+
+    def matches_name(self, name: str) -> str | None:
+        """The token or pair that makes a class or id ``name`` one this rule prunes, or None."""
+        return self.matches_parts(name_parts(name))
+
+    def matches_parts(self, parts: list[str]) -> str | None:
+        present = set(parts)
+        hits = self.tokens & (present | {"".join(parts)})
+        if hits:
+            return min(hits)
+        for pair in self.pairs:
+            if pair <= present:
+                return "+".join(sorted(pair))
+        return None
+
+
+def name_parts(name: str) -> list[str]:
+    """Lower-case parts of a class or id name: split at spaces, ``-``, ``_`` and camelCase."""
+    return [p for p in _NAME_PARTS.split(_CAMEL.sub("-", name).lower()) if p]
+
+
+@cache
+def load_rules() -> tuple[PruneRule, ...]:
+    """The packaged prune rules (loaded once)."""
+    data = tomllib.loads(resources.files("newsclean.rules").joinpath(RULES_FILE).read_text(encoding="utf-8"))
+    return tuple(parse_rule(item) for item in data.get("prune", []))
+
+
+def parse_rule(item: dict) -> PruneRule:
+    try:
+        return PruneRule(
+            id=item["id"],
+            category=item["category"],
+            tags=frozenset(t.lower() for t in item.get("tags", [])),
+            tokens=frozenset(t.lower() for t in item.get("tokens", [])),
+            pairs=tuple(frozenset(p.lower() for p in pair) for pair in item.get("pairs", [])),
+        )
+    except (KeyError, ValueError) as exc:
+        raise RulePackError(f"{RULES_FILE}: bad prune rule {item.get('id', '?')}: {exc}") from None
+
+
+@attrs.frozen(kw_only=True)
+class Pruned:
+    """One element chosen for pruning, the rule that chose it and why."""
+
+    element: HtmlElement = attrs.field(eq=False)
+    rule: PruneRule
+    evidence: str
+
+
+def _paragraph_chars(element: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in element.iter("p"))
+
+
+def _rule_for(element: HtmlElement, rules: Iterable[PruneRule]) -> tuple[PruneRule, str] | None:
+    tag = element.tag
+    names = [(attr, v, name_parts(v)) for attr in ("class", "id") for v in (element.get(attr) or "").split()]
+    for rule in rules:
+        if tag in rule.tags:
+            return rule, f"<{tag}>"
+        for attr, value, parts in names:
+            if rule.matches_parts(parts):
+                return rule, f'{attr}="{value}"'
+    return None
+
+
+def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> list[Pruned]:
+    """The outermost elements of ``tree`` that the rules prune and no guard keeps, in document order."""
+    rules = tuple(load_rules() if rules is None else rules)
+    page_chars = _paragraph_chars(tree)
+    found: list[Pruned] = []
+    chosen: set[HtmlElement] = set()
+    tags = sorted({t for r in rules for t in r.tags})
+    candidates = etree.XPath("//*[@class or @id]" + "".join(f" | //{t}" for t in tags))
+    for element in candidates(tree):
+        if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
+            continue
+        match = _rule_for(element, rules)
+        if match is None:
+            continue
+        if any(a in chosen for a in element.iterancestors()):
+            continue
+        if _PROTECTED_DESCENDANTS(element):
+            continue
+        if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
+            continue
+        chosen.add(element)
+        found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
+    return found
+
+
+def visible_text(element: HtmlElement) -> str:
+    """The element's text with scripts and styles left out, whitespace collapsed."""
+    return " ".join(" ".join(_VISIBLE_TEXT(element)).split())
+
+
+# The junk elements are marked with this attribute; MARKED selects them for pruning.
+MARK = "data-newsclean-prune"
+MARKED = f"//*[@{MARK}]"
+
+
+def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tuple[Removal, ...]:
+    """Mark the junk elements of ``tree`` with :data:`MARK` (so ``MARKED`` selects them) and
+    return a Removal for each that has text."""
+    junk = find_junk(tree, rules)
+    for pruned in junk:
+        pruned.element.set(MARK, pruned.rule.id)
+    return tuple(
+        Removal(stage=STAGE, category=p.rule.category, rule=p.rule.id, text=text, evidence=p.evidence)
+        for p in junk
+        if (text := visible_text(p.element))
+    )

@@ -1,0 +1,120 @@
+"""Structural pruning: the DOM rules' names, the guards that keep the article, and the removals."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+import newsclean
+from newsclean.dom import MARK, find_junk, load_rules, mark_junk, name_parts
+from newsclean.model import Category
+
+RULES = load_rules()
+
+STORY = [
+    "The harbour authority approved a new breakwater on Monday after a decade of winter storms had damaged the old pier beyond repair.",
+    "Engineers expect the work to take two years, and the fishing fleet will move to a temporary mooring on the north side of the bay.",
+    "Local businesses said the decision came late but welcomed the promise that the promenade would stay open throughout construction.",
+    "The council will publish the contractor's timetable next month, a spokesperson said, together with a map of the diversions.",
+]
+
+
+def page(extra_before: str = "", extra_after: str = "", article_attrs: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in STORY)
+    return (
+        "<html><head><title>Harbour gets new breakwater</title></head><body>"
+        f"<div class='site'><h1>Harbour gets new breakwater</h1><div class='article-body'{article_attrs}>"
+        f"{extra_before}{body}{extra_after}</div></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_names_its_examples_and_not_its_counterexamples(rule):
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(resources.files("newsclean.rules").joinpath("dom.toml").read_text(encoding="utf-8"))
+    item = next(i for i in data["prune"] if i["id"] == rule.id)
+    assert item["examples"] and item["counterexamples"]
+    for name in item["examples"]:
+        assert any(rule.matches_name(n) for n in name.split()), name
+    for name in item["counterexamples"]:
+        assert not any(rule.matches_name(n) for n in name.split()), name
+
+
+def test_name_parts_split_at_separators_and_camel_case():
+    assert name_parts("post-share_bar") == ["post", "share", "bar"]
+    assert name_parts("relatedPosts") == ["related", "posts"]
+
+
+@pytest.mark.parametrize(
+    ("snippet", "category"),
+    [
+        ("<div class='post-share-bar'><a>Share on Facebook</a><a>Share on X</a></div>", Category.SOCIAL),
+        ("<ul class='related-articles'><li><a>Ferry fares to rise in spring</a></li></ul>", Category.RELATED),
+        ("<div id='newsletter-signup'>Get the morning briefing in your inbox</div>", Category.NEWSLETTER),
+        ("<div class='about-the-author'>Mara Quill covers the coast for the Gazette.</div>", Category.AUTHOR_BIO),
+        ("<div class='ad-slot'>Advertisement</div>", Category.ADVERTISEMENT),
+        ("<ul class='post-tags'><li>Harbour</li><li>Storms</li></ul>", Category.TAGS),
+        ("<figure><img src='a.jpg'><div class='image-caption'>The old pier in January. Photo: Gazette</div></figure>", Category.CAPTION),
+    ],
+)
+def test_junk_element_is_pruned_and_recorded(snippet, category):
+    article = newsclean.clean(html=page(extra_after=snippet))
+    [removal] = [r for r in article.removed if r.stage == "extract"]
+    assert removal.category is category
+    assert removal.rule.startswith(f"dom.{category.value}.")
+    assert removal.evidence
+    assert removal.text and removal.text not in article.text
+    for paragraph in STORY:
+        assert paragraph in article.text
+
+
+def test_article_wrapper_with_a_junk_word_in_its_name_is_kept():
+    # A theme that names the story container "story share-ready" must not lose the story.
+    article = newsclean.clean(html=page(article_attrs=" class='story share-ready'"))
+    for paragraph in STORY:
+        assert paragraph in article.text
+
+
+def test_element_holding_the_headline_or_an_article_is_kept():
+    tree = lxml_html.fromstring(
+        "<html><body><div class='social-wrapper'><h1>Title</h1><p>Text</p></div>"
+        "<div class='related'><article><p>Story</p></article></div></body></html>"
+    )
+    assert find_junk(tree) == []
+
+
+def test_element_with_most_of_the_paragraph_text_is_kept():
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY)
+    tree = lxml_html.fromstring(f"<html><body><div class='comments-and-ads ad'>{paragraphs}</div><p>Short.</p></body></html>")
+    assert find_junk(tree) == []
+
+
+def test_only_the_outermost_junk_element_is_recorded():
+    tree = lxml_html.fromstring(
+        "<html><body><p>" + STORY[0] + "</p><div class='share-box'><div class='social'>Follow us</div></div></body></html>"
+    )
+    removals = mark_junk(tree)
+    assert len(removals) == 1
+    assert tree.xpath(f"//*[@{MARK}]")[0].get("class") == "share-box"
+
+
+def test_author_named_in_a_pruned_author_box_still_fills_authors():
+    box = "<div class='author-bio'><span class='author'>Mara Quill</span> covers the coast.</div>"
+    html = page(extra_after=box).replace(
+        "<title>", "<meta name='author' content='Mara Quill'><title>"
+    )
+    article = newsclean.clean(html=html)
+    assert article.authors == ("Mara Quill",)
+    assert "covers the coast" not in article.text
+
+
+def test_pruning_can_be_switched_off():
+    from newsclean.stages import Extract
+
+    snippet = "<div class='post-share-bar'><p>Share this story with a friend who loves the harbour as much as we do</p></div>"
+    plain = newsclean.default_pipeline(dedup=False).replace("extract", Extract(prune_dom=False))
+    html = page(extra_after=snippet)
+    assert [r.rule for r in newsclean.clean(html=html).removed if r.stage == "extract"] == ["dom.social.share"]
+    assert [r for r in newsclean.clean(html=html, pipeline=plain).removed if r.stage == "extract"] == []
