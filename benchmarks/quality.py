@@ -1,8 +1,13 @@
 """Extraction quality on the trafilatura evaluation set: trafilatura alone vs newsclean.
 
+Three systems in one run: trafilatura alone, newsclean's HTML path (the raw page), and
+newsclean's text path fed trafilatura's plain text (what a user with already-extracted text
+gets).
+
 Usage::
 
     python benchmarks/quality.py ../shared/devsets [--limit N] [--jobs N] [--write-docs docs/benchmarks.md]
+                                                   [--pin-floors]
 
 The first argument is the devsets folder (holding ``trafilatura-eval.tgz``), the ``.tgz`` itself,
 or an already unpacked ``trafilatura-eval`` folder. A ``.tgz`` is unpacked once into a cache
@@ -44,8 +49,9 @@ TGZ_NAME = f"{DATASET}.tgz"
 EVALDATA = Path("tests") / "evaldata.json"
 PAGES = Path("tests") / "eval"
 CACHE_ROOT = Path(tempfile.gettempdir()) / "newsclean-devsets"
-SYSTEMS = ("trafilatura alone", "newsclean (HTML path)")
-BASELINE, NEWSCLEAN = SYSTEMS
+SYSTEMS = ("trafilatura alone", "newsclean (HTML path)", "newsclean (text path)")
+BASELINE, NEWSCLEAN, NEWSCLEAN_TEXT = SYSTEMS
+FLOORS_FILE = Path(__file__).resolve().parent / "quality_floors.json"
 MAX_DIAGNOSTICS = 40
 MAX_LEAKS = 20
 README_BASELINE = "trafilatura 2.3.1 alone, per the devsets README: 884 pages, P 0.900 R 0.940 F1 0.919"
@@ -152,7 +158,8 @@ class PageResult:
     plain_counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # without normalisation
     seconds: dict[str, float] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    removals: list[tuple[str, str]] = field(default_factory=list)  # (category, rule)
+    removals: list[tuple[str, str]] = field(default_factory=list)  # (category, rule), HTML path
+    text_removals: list[tuple[str, str]] = field(default_factory=list)  # the same, text path
     drop: str | None = None
     lost: list[tuple[str, str]] = field(default_factory=list)  # (snippet, where it went)
     leaks: list[str] = field(default_factory=list)
@@ -170,6 +177,13 @@ def run_newsclean(raw: bytes, url: str):
     import newsclean
 
     return newsclean.clean(html=raw, url=url)
+
+
+def run_newsclean_text(text: str):
+    """newsclean's text path on trafilatura's output; returns the Article."""
+    import newsclean
+
+    return newsclean.clean(text=text)
 
 
 def warm_up() -> None:
@@ -245,7 +259,16 @@ def evaluate_page(page: Page) -> PageResult:
         result.errors[NEWSCLEAN] = error
     text = article.text if article is not None and article.drop is None else ""
 
-    for system, output in ((BASELINE, base_text), (NEWSCLEAN, text)):
+    text_article, clean_seconds, error = timed(run_newsclean_text, base_text) if base_text else (None, 0.0, None)
+    # The text path's user already paid for extraction: its time is trafilatura's plus ours.
+    result.seconds[NEWSCLEAN_TEXT] = result.seconds[BASELINE] + clean_seconds
+    if error:
+        result.errors[NEWSCLEAN_TEXT] = error
+    text_path = text_article.text if text_article is not None and text_article.drop is None else ""
+
+    if text_article is not None:
+        result.text_removals = [(r.category.value, r.rule) for r in text_article.removed]
+    for system, output in ((BASELINE, base_text), (NEWSCLEAN, text), (NEWSCLEAN_TEXT, text_path)):
         result.counts[system] = score(output, page)
         result.plain_counts[system] = score(output, page, norm=plain)
     base_text, text = normalise(base_text), normalise(text)
@@ -324,12 +347,14 @@ def table(scores: dict[str, Score]) -> list[str]:
         lines.append(
             f"| {name} | {s.pages} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.seconds:.1f} | {rate:.1f} |"
         )
-    base, ours = scores[BASELINE], scores[NEWSCLEAN]
-    lines += [
-        "",
-        f"Delta (newsclean minus trafilatura): precision {ours.precision - base.precision:+.3f}, "
-        f"recall {ours.recall - base.recall:+.3f}, F1 {ours.f1 - base.f1:+.3f}.",
-    ]
+    base = scores[BASELINE]
+    lines.append("")
+    for name in (NEWSCLEAN, NEWSCLEAN_TEXT):
+        ours = scores[name]
+        lines.append(
+            f"- {name} minus trafilatura alone: precision {ours.precision - base.precision:+.3f}, "
+            f"recall {ours.recall - base.recall:+.3f}, F1 {ours.f1 - base.f1:+.3f}"
+        )
     return lines
 
 
@@ -346,17 +371,28 @@ def counts_line(scores: dict[str, Score], plain_scores: dict[str, Score]) -> lis
 
 
 def removal_table(results: list[PageResult]) -> list[str]:
-    """Removed lines per category (and on how many pages), most first; then drops by reason."""
-    lines_per: collections.Counter[str] = collections.Counter()
-    pages_per: collections.Counter[str] = collections.Counter()
-    for r in results:
-        cats = [c for c, _ in r.removals]
-        lines_per.update(cats)
-        pages_per.update(set(cats))
-    out = ["| category | removed lines | pages |", "|---|---:|---:|"]
-    for cat, n in sorted(lines_per.items(), key=lambda kv: (-kv[1], kv[0])):
-        out.append(f"| {cat} | {n} | {pages_per[cat]} |")
-    out.append(f"| **total** | {sum(lines_per.values())} | {sum(1 for r in results if r.removals)} |")
+    """Removals per category for both newsclean paths (and on how many pages), most first;
+    then the HTML path's drops by reason."""
+    counts = {}
+    for name, attr in ((NEWSCLEAN, "removals"), (NEWSCLEAN_TEXT, "text_removals")):
+        lines_per: collections.Counter[str] = collections.Counter()
+        pages_per: collections.Counter[str] = collections.Counter()
+        for r in results:
+            cats = [c for c, _ in getattr(r, attr)]
+            lines_per.update(cats)
+            pages_per.update(set(cats))
+        counts[name] = (lines_per, pages_per, sum(1 for r in results if getattr(r, attr)))
+    html, text = counts[NEWSCLEAN], counts[NEWSCLEAN_TEXT]
+    out = [
+        "| category | HTML path: removals | pages | text path: removals | pages |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    categories = sorted(set(html[0]) | set(text[0]), key=lambda c: (-html[0][c] - text[0][c], c))
+    for cat in categories:
+        out.append(f"| {cat} | {html[0][cat]} | {html[1][cat]} | {text[0][cat]} | {text[1][cat]} |")
+    out.append(
+        f"| **total** | {sum(html[0].values())} | {html[2]} | {sum(text[0].values())} | {text[2]} |"
+    )
     drops = collections.Counter(r.drop for r in results if r.drop)
     summary = ", ".join(f"{k} {v}" for k, v in sorted(drops.items())) or "none"
     out += ["", f"Dropped documents (text scored as empty): {summary}."]
@@ -437,8 +473,8 @@ def docs_page(
     lines = [
         "# Benchmarks",
         "",
-        "Extraction quality of newsclean's HTML path against trafilatura alone, on the same pages in",
-        "the same run. Generated by `benchmarks/quality.py`; do not edit by hand.",
+        "Extraction quality of newsclean's HTML path and text path against trafilatura alone, on the",
+        "same pages in the same run. Generated by `benchmarks/quality.py`; do not edit by hand.",
         "",
         "## Reproduce",
         "",
@@ -465,6 +501,8 @@ def docs_page(
         "",
         "- trafilatura alone: `trafilatura.extract(raw, url=url)`, defaults",
         "- newsclean (HTML path): `newsclean.clean(html=raw, url=url)`",
+        "- newsclean (text path): `newsclean.clean(text=trafilatura_output)`: no HTML, as for text",
+        "  a scraper already extracted; its seconds include trafilatura's",
         "",
         "## Run",
         "",
@@ -482,12 +520,27 @@ def docs_page(
         "",
         f"For reference, {README_BASELINE}.",
         "",
-        "## Removals per category (newsclean)",
+        "## Removals per category (newsclean, both paths)",
         "",
         *removal_table(results),
         "",
     ]
     return "\n".join(lines)
+
+
+def pin_floors(scores: dict[str, Score], digest: str, path: Path = FLOORS_FILE) -> str:
+    """Raise the pinned floors of both newsclean paths to this run's scores (rounded down to
+    three decimals). Floors never move down on the same data; new data starts afresh."""
+    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    same_data = old.get("digest") == digest
+    systems = {}
+    for name in (NEWSCLEAN, NEWSCLEAN_TEXT):
+        measured = {m: int(getattr(scores[name], m) * 1000) / 1000 for m in ("precision", "recall", "f1")}
+        before = old.get("systems", {}).get(name, {}) if same_data else {}
+        systems[name] = {m: max(v, before.get(m, 0.0)) for m, v in measured.items()}
+    data = {"dataset": DATASET, "digest": digest, "systems": systems}
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return f"pinned floors in {path}: " + json.dumps(systems, sort_keys=True)
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -502,6 +555,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--write-docs", type=Path, default=None, metavar="PATH", help="write the docs page here")
     parser.add_argument("--diagnostics", type=int, default=MAX_DIAGNOSTICS, help="lost snippets to list")
     parser.add_argument("--leaks", type=int, default=MAX_LEAKS, help="leaked `without` snippets to list")
+    parser.add_argument("--pin-floors", action="store_true",
+                        help=f"raise the floors in {FLOORS_FILE.name} to this run's scores (never lowers them)")
     return parser.parse_args(argv)
 
 
@@ -529,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Matching: substring after collapsing whitespace runs to one space, same for both systems.\n")
     print("\n".join(table(scores)))
     print("\n".join(["", *counts_line(scores, plain_scores), "", f"Reference: {README_BASELINE}."]))
-    print("\n## Removals per category (newsclean)\n")
+    print("\n## Removals per category (newsclean, both paths)\n")
     print("\n".join(removal_table(results)))
     print("\n## Removals per rule (newsclean)\n")
     print("\n".join(rule_table(results)))
@@ -541,6 +596,11 @@ def main(argv: list[str] | None = None) -> int:
     if crashes:
         print("\n## Crashes\n")
         print("\n".join(f"- {s}: {e}  <{u}>" for u, s, e in crashes))
+    if args.pin_floors:
+        if args.limit:
+            print("refusing to pin floors from a --limit run", file=sys.stderr)
+            return 2
+        print("\n" + pin_floors(scores, digest))
     if args.write_docs:
         args.write_docs.parent.mkdir(parents=True, exist_ok=True)
         page = docs_page(scores, plain_scores, results, digest_file, digest, argv, wall)
