@@ -7,20 +7,32 @@ from collections.abc import Iterable
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import Pipeline
 from newsclean.rulepack import available_languages
-from newsclean.stages import Boilerplate, DocDedup, ExactDedup, Extract, Header, Language, MinLength, Normalize
+from newsclean.stages import (
+    Boilerplate,
+    DocDedup,
+    ExactDedup,
+    Extract,
+    Header,
+    Language,
+    MinLength,
+    Normalize,
+    SiteRepeat,
+)
 
 
 def default_pipeline(
     *,
     keep_languages: Iterable[str] = (),
     dedup: bool = True,
+    site_repeat: bool = True,
     min_words: int = 1,
     rule_languages: Iterable[str] | None = None,
     on_error: str = "drop",
     seed: int = 0,
 ) -> Pipeline:
     """The standard pipeline: extract, normalize, language, header, boilerplate, doc_dedup,
-    min_length and (with ``dedup``) exact corpus dedup.
+    (with ``site_repeat``) site-learned junk, min_length and (with ``dedup``) exact corpus dedup.
+    The two corpus stages act on a stream (``pipeline.run``); ``clean`` of one document skips them.
 
     ``keep_languages`` drops articles in other languages; ``rule_languages`` picks which rule
     packs to load (default: every packaged one); ``seed`` seeds language detection.
@@ -32,8 +44,10 @@ def default_pipeline(
         Header.for_languages(*languages),
         Boilerplate.for_languages(*languages),
         DocDedup(),
-        MinLength(min_words=min_words),
     ]
+    if site_repeat:
+        stages.append(SiteRepeat())
+    stages.append(MinLength(min_words=min_words))
     if dedup:
         stages.append(ExactDedup())
     return Pipeline(extract=Extract(), stages=tuple(stages), on_error=on_error)

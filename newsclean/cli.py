@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where clean articles go (- for stdout)")
     clean.add_argument("--rejects", metavar="REJECTS.jsonl", help="where rejected inputs go (default: OUT with .rejects.jsonl)")
     clean.add_argument("--no-dedup", action="store_true", help="keep exact duplicates")
+    clean.add_argument("--no-site-repeat", action="store_true", help="keep lines that recur across a source's articles")
     clean.add_argument("--lang", metavar="CODES", help="keep only these languages, comma separated (e.g. en,uk)")
     clean.add_argument("--min-words", type=int, default=1, metavar="N", help="reject articles with fewer words left (default 1)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -73,7 +74,7 @@ def run_clean(args: argparse.Namespace) -> int:
     check_paths(args.inputs)
     if args.inputs.count("-") > 1:
         raise ConfigError("stdin (-) can be read only once")
-    pipeline = default_pipeline(keep_languages=_languages(args.lang), dedup=not args.no_dedup, min_words=args.min_words)
+    pipeline = default_pipeline(keep_languages=_languages(args.lang), dedup=not args.no_dedup, site_repeat=not args.no_site_repeat, min_words=args.min_words)
     report = ReadReport()
     stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)

@@ -28,6 +28,7 @@ class Category(str, enum.Enum):
     BYLINE = "byline"
     HEADLINE = "headline"
     DUPLICATE = "duplicate"
+    SITE_REPEAT = "site_repeat"
     EMPTY = "empty"
 
 

@@ -438,3 +438,21 @@ def test_subprocess_missing_path_and_bad_usage(tmp_path):
     usage = run_cli(["clean", str(tmp_path)])
     assert usage.returncode == 2
     assert "-o/--output" in usage.stderr
+
+
+def test_site_repeat_removes_a_publishers_line_and_can_be_switched_off(tmp_path, capsys):
+    appeal = "Keep the Valley Courier free: chip in what you can today!"
+    records = [
+        {"id": f"v{n}", "url": f"https://valleycourier.example/{n}",
+         "text": f"The valley road reopened after repair number {n}, the county said on Friday afternoon.\n\n{appeal}"}
+        for n in range(6)
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    on, off = tmp_path / "on.jsonl", tmp_path / "off.jsonl"
+    assert main(["clean", str(source), "-o", str(on), "--quiet"]) == 0
+    assert main(["clean", str(source), "-o", str(off), "--no-site-repeat", "--quiet"]) == 0
+    cleaned = read_jsonl(on)
+    assert len(cleaned) == 6 and all(appeal not in a["text"] for a in cleaned)
+    assert cleaned[0]["removed"][-1]["category"] == "site_repeat"
+    assert all(appeal in a["text"] for a in read_jsonl(off))

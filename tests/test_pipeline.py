@@ -42,7 +42,7 @@ def docs(*texts: str) -> list[RawDocument]:
 
 
 def test_default_pipeline_stage_order():
-    assert PIPELINE.names == ("extract", "normalize", "language", "header", "boilerplate", "doc_dedup", "min_length", "dedup")
+    assert PIPELINE.names == ("extract", "normalize", "language", "header", "boilerplate", "doc_dedup", "site_repeat", "min_length", "dedup")
 
 
 def test_then_without_replace_return_new_pipelines():
@@ -61,14 +61,14 @@ def test_run_yields_every_document_in_order():
     assert [a.drop.reason if a.drop else None for a in out] == [None, "empty", "dedup:exact"]
 
 
-def test_run_is_lazy():
+def test_run_without_whole_corpus_stages_is_lazy():
     def endless():
         i = 0
         while True:
             yield RawDocument(id=str(i), content=STORY + f" Item {i}.", format="text")
             i += 1
 
-    stream = PIPELINE.run(endless())
+    stream = default_pipeline(site_repeat=False).run(endless())
     first = [next(stream) for _ in range(3)]
     assert [a.id for a in first] == ["0", "1", "2"]
 

@@ -9,5 +9,6 @@ from newsclean.stages.header import Header
 from newsclean.stages.language import Language
 from newsclean.stages.length import MinLength
 from newsclean.stages.normalize import Normalize
+from newsclean.stages.siterepeat import SiteRepeat
 
-__all__ = ["Boilerplate", "DocDedup", "ExactDedup", "Extract", "Header", "Language", "MinLength", "Normalize"]
+__all__ = ["Boilerplate", "DocDedup", "ExactDedup", "Extract", "Header", "Language", "MinLength", "Normalize", "SiteRepeat"]

@@ -1,0 +1,125 @@
+"""Site-learned junk: lines recurring across a source's articles go; shared quotes stay."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsclean import ConfigError
+from newsclean.model import Article, Category, Drop
+from newsclean.stages import SiteRepeat
+from newsclean.stages.siterepeat import LossyCounter, source_key
+
+APPEAL = "Support the Harbour Gazette: become a member today!"
+QUOTE = "“We will rebuild the pier before the winter,” the mayor said."
+
+
+def story(n: int) -> str:
+    return (
+        f"Council meeting number {n} approved spending on the harbour, with {n + 3} members in favour "
+        f"and the rest abstaining after a debate that ran late into the evening."
+    )
+
+
+def article(n: int, *extra: str, source: str | None = None, url: str | None = "auto") -> Article:
+    if url == "auto":
+        url = f"https://www.gazette.example/news/{n}"
+    return Article(id=f"a{n}", url=url, source=source, text="\n\n".join([story(n), *extra]))
+
+
+def run(articles, **settings) -> dict[str, Article]:
+    return {a.id: a for a in SiteRepeat(**settings).run(articles)}
+
+
+def test_line_under_most_articles_of_a_source_is_removed_with_evidence():
+    out = run([article(n, APPEAL) for n in range(6)])
+    for n in range(6):
+        cleaned = out[f"a{n}"]
+        assert cleaned.text == story(n)
+        [removal] = cleaned.removed
+        assert removal.category is Category.SITE_REPEAT
+        assert removal.text == APPEAL
+        assert removal.evidence == "in 6 of 6 articles from gazette.example"
+
+
+def test_quote_shared_by_two_articles_stays():
+    articles = [article(n, QUOTE if n < 2 else "") for n in range(10)]
+    out = run(articles)
+    assert QUOTE in out["a0"].text and QUOTE in out["a1"].text
+
+
+def test_line_below_min_articles_stays():
+    out = run([article(n, APPEAL if n < 4 else "") for n in range(6)])
+    assert APPEAL in out["a0"].text
+
+
+def test_line_in_a_small_share_of_a_large_source_stays():
+    out = run([article(n, APPEAL if n < 6 else "") for n in range(60)])  # 10 % < 20 %
+    assert APPEAL in out["a0"].text
+
+
+def test_long_recurring_paragraph_stays():
+    background = (
+        "The harbour was built in 1887 and rebuilt twice, after the storms of 1953 and 1990, "
+        "and it now handles most of the fishing fleet of the region as well as two ferry routes "
+        "to the islands, which carry about a million passengers a year between them."
+    )
+    out = run([article(n, background) for n in range(6)])
+    assert background in out["a0"].text
+
+
+def test_sources_are_learned_apart():
+    articles = [article(n, APPEAL, url=f"https://site{n % 3}.example/{n}") for n in range(9)]  # 3 per site
+    out = run(articles)
+    assert all(APPEAL in a.text for a in out.values())
+
+
+def test_source_field_wins_over_the_url_host():
+    assert source_key(Article(id="x", url="https://www.b.example/1", source="The Gazette")) == "the gazette"
+    assert source_key(Article(id="x", url="https://www.b.example/1")) == "b.example"
+    assert source_key(Article(id="x")) is None
+
+
+def test_articles_without_a_source_pass_untouched():
+    out = run([article(n, APPEAL, url=None) for n in range(6)])
+    assert all(APPEAL in a.text for a in out.values())
+
+
+def test_dropped_articles_pass_through_and_nothing_is_lost():
+    dropped = Article(id="gone", url="https://www.gazette.example/x", drop=Drop(stage="extract", reason="no_content"))
+    articles = [article(n, APPEAL) for n in range(6)] + [dropped]
+    out = list(SiteRepeat().run(articles))
+    assert [a.id for a in out] == [a.id for a in articles]
+    assert out[-1] == dropped
+
+
+def test_result_does_not_depend_on_input_order():
+    articles = [article(n, APPEAL if n % 2 else "", QUOTE if n < 3 else "") for n in range(30)]
+    expected = run(articles)
+    shuffled = articles[:]
+    random.Random(7).shuffle(shuffled)
+    assert run(shuffled) == expected
+
+
+@pytest.mark.parametrize("settings", [{"min_articles": 2}, {"min_share": 0}, {"min_share": 1.5}])
+def test_bad_settings_are_refused(settings):
+    with pytest.raises(ConfigError):
+        SiteRepeat(**settings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 30), max_size=8), min_size=1, max_size=200), st.sampled_from([0.05, 0.1, 0.25]))
+def test_lossy_counting_keeps_every_line_above_its_error(article_keys, epsilon):
+    counter = LossyCounter(epsilon)
+    for keys in article_keys:
+        counter.add_article(keys)
+    truth: dict[int, int] = {}
+    for keys in article_keys:
+        for key in keys:
+            truth[key] = truth.get(key, 0) + 1
+    for key, count in truth.items():
+        if count > epsilon * len(article_keys):
+            assert key in counter.counts
