@@ -15,8 +15,10 @@ from newsclean.stages import (
     Header,
     Language,
     MinLength,
+    NavigationHead,
     Normalize,
     SiteRepeat,
+    TeaserTail,
 )
 
 
@@ -41,8 +43,10 @@ def default_pipeline(
     stages: list[object] = [
         Normalize(),
         Language(keep=tuple(keep_languages), seed=seed),
+        NavigationHead(),
         Header.for_languages(*languages),
         Boilerplate.for_languages(*languages),
+        TeaserTail(),
         DocDedup(),
     ]
     if site_repeat:

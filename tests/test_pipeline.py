@@ -42,7 +42,7 @@ def docs(*texts: str) -> list[RawDocument]:
 
 
 def test_default_pipeline_stage_order():
-    assert PIPELINE.names == ("extract", "normalize", "language", "header", "boilerplate", "doc_dedup", "site_repeat", "min_length", "dedup")
+    assert PIPELINE.names == ("extract", "normalize", "language", "navigation_head", "header", "boilerplate", "teaser_tail", "doc_dedup", "site_repeat", "min_length", "dedup")
 
 
 def test_then_without_replace_return_new_pipelines():
@@ -50,7 +50,8 @@ def test_then_without_replace_return_new_pipelines():
     assert shouting.names[-1] == "shout" and PIPELINE.names[-1] == "dedup"
     assert "doc_dedup" not in PIPELINE.without("doc_dedup").names
     replaced = PIPELINE.replace("boilerplate", Shout())
-    assert replaced.names[4] == "shout"
+    assert replaced.names[PIPELINE.names.index("boilerplate")] == "shout"
+    assert "boilerplate" not in replaced.names
     with pytest.raises(ConfigError, match="no stage named 'nope'"):
         PIPELINE.without("nope")
 
