@@ -96,30 +96,60 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in element.iter("p"))
 
 
-def _rule_for(element: HtmlElement, rules: Iterable[PruneRule]) -> tuple[PruneRule, str] | None:
-    tag = element.tag
-    names = [(attr, v, name_parts(v)) for attr in ("class", "id") for v in (element.get(attr) or "").split()]
-    for rule in rules:
-        if tag in rule.tags:
-            return rule, f"<{tag}>"
-        for attr, value, parts in names:
-            if rule.matches_parts(parts):
-                return rule, f'{attr}="{value}"'
-    return None
+class _Matcher:
+    """Finds the first rule (in file order) naming an element. Class names repeat across
+    elements and pages, so each distinct name is split and matched once, then remembered."""
+
+    MAX_REMEMBERED = 1 << 16
+
+    def __init__(self, rules: tuple[PruneRule, ...]) -> None:
+        self.rules = rules
+        self.by_tag = {}
+        for index, rule in enumerate(rules):
+            for tag in rule.tags:
+                self.by_tag.setdefault(tag, index)
+        self.tags = sorted(self.by_tag)
+        self.by_name: dict[str, int | None] = {}
+
+    def _name_rule(self, name: str) -> int | None:
+        index = self.by_name.get(name, -1)
+        if index == -1:
+            parts = name_parts(name)
+            index = next((i for i, rule in enumerate(self.rules) if rule.matches_parts(parts)), None)
+            if len(self.by_name) >= self.MAX_REMEMBERED:
+                self.by_name.clear()
+            self.by_name[name] = index
+        return index
+
+    def rule_for(self, element: HtmlElement) -> tuple[PruneRule, str] | None:
+        """The rule that names ``element`` by tag, class or id, and the evidence."""
+        tag = element.tag
+        best = self.by_tag.get(tag)
+        evidence = f"<{tag}>"
+        for attr in ("class", "id"):
+            for value in (element.get(attr) or "").split():
+                index = self._name_rule(value)
+                if index is not None and (best is None or index < best):
+                    best, evidence = index, f'{attr}="{value}"'
+        return (self.rules[best], evidence) if best is not None else None
+
+
+@cache
+def _matcher(rules: tuple[PruneRule, ...]) -> _Matcher:
+    return _Matcher(rules)
 
 
 def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> list[Pruned]:
     """The outermost elements of ``tree`` that the rules prune and no guard keeps, in document order."""
-    rules = tuple(load_rules() if rules is None else rules)
+    matcher = _matcher(tuple(load_rules() if rules is None else rules))
     page_chars = _paragraph_chars(tree)
     found: list[Pruned] = []
     chosen: set[HtmlElement] = set()
-    tags = sorted({t for r in rules for t in r.tags})
-    candidates = etree.XPath("//*[@class or @id]" + "".join(f" | //{t}" for t in tags))
-    for element in candidates(tree):
+    candidates = tree.xpath("//*[@class or @id]" + "".join(f" | //{t}" for t in matcher.tags))
+    for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
-        match = _rule_for(element, rules)
+        match = matcher.rule_for(element)
         if match is None:
             continue
         if any(a in chosen for a in element.iterancestors()):
