@@ -61,9 +61,10 @@ class Rule:
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
 
-    def match(self, line: str) -> re.Match[str] | None:
-        """The match object when this rule fires on ``line``, else None."""
-        if self.max_words is not None and word_count(line) > self.max_words:
+    def match(self, line: str, words: int | None = None) -> re.Match[str] | None:
+        """The match object when this rule fires on ``line``, else None. ``words`` is the
+        line's word count when the caller has it (saves counting once per rule)."""
+        if self.max_words is not None and (word_count(line) if words is None else words) > self.max_words:
             return None
         found = self.pattern.search(line)
         if found is None:

@@ -27,8 +27,9 @@ class Hit:
 
 
 def first_hit(rules: Iterable[Rule], line: str) -> Hit | None:
+    words = word_count(line)
     for rule in rules:
-        found = rule.match(line)
+        found = rule.match(line, words)
         if found is not None:
             return Hit(rule=rule, match=found)
     return None
