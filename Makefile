@@ -22,7 +22,8 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/quality.py ../shared/devsets
+	$(BIN)/python benchmarks/quality.py ../shared/devsets --write-docs docs/benchmarks.md
+	$(BIN)/python benchmarks/speed.py ../shared/devsets --write-docs docs/benchmarks.md
 
 clean-out:
 	rm -rf out
