@@ -114,8 +114,8 @@ def captured_author(marks: Sequence[Hit | None]) -> str | None:
 class Boilerplate:
     """Line and block rules from rule packs, chosen by the article's language.
 
-    The pack of the detected language is used with ``_common``; a language without a pack
-    falls back to ``fallback_language`` (English junk is common on pages in every language).
+    The pack of the detected language is used with ``_common`` and ``fallback_language``'s
+    pack (English junk is common on pages in every language).
     A rule that captures an ``author`` group fills ``authors`` when the article has none.
     """
 
@@ -134,8 +134,10 @@ class Boilerplate:
         return cls(packs={name: RulePack.load(name) for name in names}, **settings)
 
     def rules_for(self, language: str | None) -> list[Rule]:
-        pack = self.packs.get(language or "") or self.packs.get(self.fallback_language)
-        chosen = [p for p in (self.packs.get(COMMON), pack) if p is not None]
+        """``_common``, the language's pack, then the fallback pack (page furniture is often
+        left in English whatever the article's language)."""
+        names = [COMMON, language or "", self.fallback_language]
+        chosen = [self.packs[n] for n in dict.fromkeys(names) if n in self.packs]
         return [r for p in chosen for r in p.rules if r.category not in HEADER_CATEGORIES]
 
     def __call__(self, article: Article) -> Article:
