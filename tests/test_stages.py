@@ -264,3 +264,40 @@ def test_stages_pickle():
         clone = pickle.loads(pickle.dumps(stage))
         if callable(clone):
             assert clone(art(*ARTICLE)).text == stage(art(*ARTICLE)).text
+
+
+# --- labelled date lines below the head, numeric dates ----------------------------------------
+
+HEADER_DE = Header.for_languages("en", "de")
+BODY_DE = (
+    "Die neue Brücke über die Saale wurde am Montag für den Verkehr freigegeben, teilte die Stadt mit.\n\n"
+    "Die Bauarbeiten hatten knapp drei Jahre gedauert und kosteten rund 40 Millionen Euro."
+)
+
+
+def test_keyword_date_line_is_taken_anywhere_but_not_as_published():
+    text = BODY_DE + "\n\nAktualisiert am 17.01.2021.\n\nDer Verkehr läuft seither ohne Störungen."
+    out = HEADER_DE(Article(id="x", text=text, title="Neue Brücke"))
+    assert "Aktualisiert am" not in out.text
+    assert "Der Verkehr läuft seither ohne Störungen." in out.text
+    assert [r.rule for r in out.removed] == ["header.dateline.labelled"]
+    assert out.published is None
+
+
+def test_numeric_date_at_the_head_fills_published():
+    out = HEADER_DE(Article(id="x", text="Veröffentlicht: 17.01.2021\n\n" + BODY_DE))
+    assert out.published == dt.date(2021, 1, 17)
+    assert out.text.startswith("Die neue Brücke")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Am 17.01.2021 wurde die Brücke feierlich eröffnet.",
+        "Stand der Dinge ist, dass die Brücke am 17.01.2021 öffnet.",
+        "Updated figures from 3 May 2024 show a rise in traffic.",
+    ],
+)
+def test_sentences_with_dates_below_the_head_stay(line):
+    text = BODY_DE + "\n\n" + line
+    assert HEADER_DE(Article(id="x", text=text, title="Neue Brücke")).text == text

@@ -28,6 +28,9 @@ class DateParser:
     keywords: re.Pattern[str] = attrs.field(eq=False)
     date_line: re.Pattern[str] = attrs.field(eq=False)
     date_prefix: re.Pattern[str] = attrs.field(eq=False)
+    # A date line introduced by a keyword ("Updated 3 May 2024", "Stand: 17.01.2021"): metadata
+    # wherever it stands, so it is taken from any line, not only the head.
+    labelled_date_line: re.Pattern[str] = attrs.field(eq=False)
     months: dict[str, int] = attrs.field(eq=False)
 
     @classmethod
@@ -42,6 +45,7 @@ class DateParser:
         month = "|".join(sorted(map(re.escape, months), key=len, reverse=True)) or "(?!)"
         date = (
             rf"(?:{_WEEKDAYS} )?(?:\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]{{0,20}})?"
+            rf"|\d{{1,2}}\. ?\d{{1,2}}\. ?\d{{4}}"
             rf"|\d{{1,2}}(?:st|nd|rd|th)?\.? (?:{month})\.?,? \d{{4}}"
             rf"|(?:{month})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
         )
@@ -51,6 +55,7 @@ class DateParser:
             keywords=re.compile(rf"^{lead}", re.IGNORECASE),
             date_line=re.compile(rf"^{lead}?(?P<date>{date}){_TIME}?\.?$", re.IGNORECASE),
             date_prefix=re.compile(rf"^{lead}(?P<date>{date}){_TIME}?\s+(?=\S)", re.IGNORECASE),
+            labelled_date_line=re.compile(rf"^{lead}(?P<date>{date}){_TIME}?\.?$", re.IGNORECASE),
             months=months,
         )
 
@@ -59,6 +64,9 @@ class DateParser:
         try:
             if iso:
                 return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            dotted = re.search(r"\b(\d{1,2})\. ?(\d{1,2})\. ?(\d{4})\b", text)
+            if dotted:  # day.month.year, as written across continental Europe
+                return dt.date(int(dotted[3]), int(dotted[2]), int(dotted[1]))
             day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", text)
             year = re.search(r"\b(\d{4})\b", text)
             month = next((n for name, n in self.months.items() if re.search(rf"\b{re.escape(name)}\b", text, re.I)), None)
@@ -153,6 +161,11 @@ class Header:
             else:
                 break
             i += 1
+
+        for j in range(i, len(lines)):
+            if j not in taken and self.dates.labelled_date_line.match(lines[j]):
+                # Not taken as ``published``: below the head such a line is mostly "updated on".
+                take(j, Category.DATELINE, "header.dateline.labelled")
 
         if not removed:
             return attrs.evolve(article, trace=article.trace + (self.name,))
