@@ -22,10 +22,16 @@ def _factory(seed: int) -> DetectorFactory:
     return factory
 
 
-def detect_language(text: str, *, seed: int = 0) -> str | None:
+# langdetect averages 7 random trials by default. On the dev set's 884 texts (first 1,000
+# characters), 3 trials gave the same answer as 7 on every text, 1.5x faster; 1 trial did not.
+TRIALS = 3
+
+
+def detect_language(text: str, *, seed: int = 0, trials: int = TRIALS) -> str | None:
     """ISO 639-1 code of ``text`` (``zh-cn``/``zh-tw`` as langdetect names them), or None
     when the text has no letters to go on. Same text and seed, same answer."""
     detector = _factory(seed).create()
+    detector.n_trial = trials
     detector.append(text)
     try:
         return detector.detect()
