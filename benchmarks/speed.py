@@ -16,14 +16,13 @@ Measured, single core, in this process after a warm-up, best of ``--rounds`` rou
 - the time share of each newsclean stage on the HTML path;
 - peak memory (max RSS of a child process) of a streaming run over N and 4N documents,
   without corpus stages: flat when it does not grow with N;
-- two worker processes against one (chunked pool, order kept), the way ``--jobs`` runs.
+- ``run_parallel`` (what ``--jobs`` runs) with two worker processes against one, start-up included.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import platform
 import resource
@@ -159,33 +158,21 @@ def peak_memory(paths: list[Path], copies: int) -> dict[str, int]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-_POOL_PIPELINE = None
-
-
-def _init_worker() -> None:
-    global _POOL_PIPELINE
+def pool_scaling(pages, jobs: int) -> dict[int, float]:
+    """Seconds for all pages through ``run_parallel`` (what ``--jobs`` runs) with 1 and ``jobs``
+    processes; the outputs are compared."""
     import newsclean
-
-    _POOL_PIPELINE = newsclean.default_pipeline(dedup=False, site_repeat=False)
-
-
-def _process(item):
     from newsclean import RawDocument
+    from newsclean.parallel import run_parallel
 
-    name, raw = item
-    return _POOL_PIPELINE.process(RawDocument(id=name, content=raw, format="html")).to_dict()
-
-
-def pool_scaling(pages, jobs: int) -> dict[str, float]:
-    """Seconds for all pages with one worker process and with ``jobs``; outputs compared."""
+    pipeline = newsclean.default_pipeline(dedup=False, site_repeat=False)
+    docs = [RawDocument(id=name, content=raw, format="html") for name, raw in pages]
     results, seconds = {}, {}
     for n in (1, jobs):
-        with multiprocessing.Pool(n, initializer=_init_worker) as pool:
-            pool.map(_process, pages[:n])  # warm every worker
-            start = time.perf_counter()
-            results[n] = pool.map(_process, pages, chunksize=8)
-            seconds[n] = time.perf_counter() - start
-    assert results[1] == results[jobs], "parallel output differs from one worker's"
+        start = time.perf_counter()
+        results[n] = [a.to_dict() for a in run_parallel(pipeline, docs, n, batch_size=4)]
+        seconds[n] = time.perf_counter() - start
+    assert results[1] == results[jobs], "parallel output differs from one process's"
     return seconds
 
 

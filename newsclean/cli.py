@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +13,7 @@ from tqdm import tqdm
 from newsclean import __version__
 from newsclean.api import default_pipeline
 from newsclean.errors import ConfigError, NewscleanError
+from newsclean.parallel import run_parallel
 from newsclean.readers import ReadReport, check_paths, read_inputs
 from newsclean.stats import RunStats
 from newsclean.writers import STDOUT, JsonlWriter, article_record
@@ -30,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--no-site-repeat", action="store_true", help="keep lines that recur across a source's articles")
     clean.add_argument("--lang", metavar="CODES", help="keep only these languages, comma separated (e.g. en,uk)")
     clean.add_argument("--min-words", type=int, default=1, metavar="N", help="reject articles with fewer words left (default 1)")
+    clean.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="worker processes for extraction and cleaning (default: all cores); output is the same for any N")
     clean.add_argument("--quiet", action="store_true", help="no progress bar")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
@@ -79,7 +83,9 @@ def run_clean(args: argparse.Namespace) -> int:
     stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)
     documents = read_inputs(args.inputs, report, exclude=(args.output, rejects_path))
-    progress = tqdm(pipeline.run(documents), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
+    if args.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    progress = tqdm(run_parallel(pipeline, documents, args.jobs), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
     with JsonlWriter(args.output) as out, JsonlWriter(rejects_path) as rejects:
         for article in progress:
             stats.add(article)

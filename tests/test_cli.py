@@ -456,3 +456,32 @@ def test_site_repeat_removes_a_publishers_line_and_can_be_switched_off(tmp_path,
     assert len(cleaned) == 6 and all(appeal not in a["text"] for a in cleaned)
     assert cleaned[0]["removed"][-1]["category"] == "site_repeat"
     assert all(appeal in a["text"] for a in read_jsonl(off))
+
+
+def test_jobs_give_the_same_output_bytes_as_one_process(tmp_path, capsys):
+    stories = {
+        f"story{n}": (
+            f"Headline number {n} about the harbour\n\n"
+            f"The harbour board met on day {n} and approved a budget of {n * 7} million for repairs, its chair said.\n\n"
+            "Advertisement\n\n"
+            f"Work on berth {n} will start in spring and last until the autumn, the board added in a statement.\n\n"
+            "Read more: Ferry fares to rise"
+        )
+        for n in range(100)  # enough for three workers to get batches (small inputs run in-process)
+    }
+    stories["copy"] = stories["story3"]
+    stories["empty"] = ""
+    corpus = write_corpus(tmp_path / "in", **stories)
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        out, rejects = tmp_path / f"out{jobs}.jsonl", tmp_path / f"rejects{jobs}.jsonl"
+        assert main(["clean", str(corpus), "-o", str(out), "--rejects", str(rejects), "--jobs", jobs, "--quiet"]) == 0
+        outputs.append((out.read_bytes(), rejects.read_bytes()))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(read_jsonl(tmp_path / "out1.jsonl")) == 100
+    assert {r["reason"] for r in read_jsonl(tmp_path / "rejects1.jsonl")} == {"dedup:exact", "empty"}
+
+
+def test_jobs_must_be_positive(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "in", a="The harbour board met on Monday and approved the repair budget, its chair said.")
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "out.jsonl"), "--jobs", "0", "--quiet"]) == 2

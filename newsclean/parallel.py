@@ -1,0 +1,73 @@
+"""Run a pipeline's document stages in worker processes; same output, same order as one process.
+
+The extractor and the document stages up to the first corpus stage (the costly part: HTML
+extraction, language detection, rules) run in ``jobs`` processes on batches of documents; the
+corpus stages (site-learned junk, dedup) and any stage after them run in this process, in input
+order, exactly as ``Pipeline.run`` would. At most ``2 * jobs`` batches are in flight, so memory
+stays bounded however long the input is.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
+from typing import Any
+
+import attrs
+
+from newsclean.model import Article, RawDocument
+from newsclean.pipeline import CorpusStage, Pipeline
+
+_WORKER_PIPELINE: Pipeline | None = None
+
+
+def split_pipeline(pipeline: Pipeline) -> tuple[Pipeline, Pipeline]:
+    """(head, tail): the extractor and document stages before the first corpus stage, and the
+    rest (run on the head's articles; its extractor is never called)."""
+    stages = pipeline.stages
+    cut = next((i for i, stage in enumerate(stages) if isinstance(stage, CorpusStage)), len(stages))
+    return attrs.evolve(pipeline, stages=stages[:cut]), attrs.evolve(pipeline, stages=stages[cut:])
+
+
+def _init_worker(pipeline: Pipeline) -> None:
+    global _WORKER_PIPELINE
+    _WORKER_PIPELINE = pipeline
+
+
+def _process_batch(batch: list[Any]) -> list[Article]:
+    assert _WORKER_PIPELINE is not None
+    return [_WORKER_PIPELINE.process(document) for document in batch]
+
+
+def _batches(documents: Iterable[RawDocument | Article], size: int) -> Iterator[list[Any]]:
+    iterator = iter(documents)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def run_parallel(
+    pipeline: Pipeline, documents: Iterable[RawDocument | Article], jobs: int, *, batch_size: int = 16
+) -> Iterator[Article]:
+    """What ``pipeline.run(documents)`` yields, with the document stages in ``jobs`` processes."""
+    iterator = iter(documents)
+    # Starting processes costs more than a handful of documents: those run here.
+    first = list(islice(iterator, batch_size * jobs))
+    if jobs <= 1 or len(first) < batch_size * jobs:
+        yield from pipeline.run(chain(first, iterator))
+        return
+    head, tail = split_pipeline(pipeline)
+    with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(head,)) as pool:
+        processed = _ordered(pool, _batches(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
+        yield from tail.run(processed) if tail.stages else processed
+
+
+def _ordered(pool, batches: Iterator[list[Any]], max_in_flight: int) -> Iterator[Article]:
+    pending: deque = deque()
+    for batch in batches:
+        pending.append(pool.apply_async(_process_batch, (batch,)))
+        if len(pending) >= max_in_flight:
+            yield from pending.popleft().get()
+    while pending:
+        yield from pending.popleft().get()

@@ -1,0 +1,50 @@
+"""Worker processes give what one process gives, in the same order."""
+
+from __future__ import annotations
+
+from newsclean import RawDocument, default_pipeline
+from newsclean.parallel import run_parallel, split_pipeline
+from newsclean.pipeline import CorpusStage
+
+APPEAL = "Support the Harbour Gazette: become a member today!"
+
+
+def documents(n: int) -> list[RawDocument]:
+    docs = [
+        RawDocument(
+            id=f"d{i}",
+            content=(
+                f"The harbour board approved repair plan number {i} on Tuesday, with {i + 2} members in favour, its chair said.\n\n"
+                f"Work on berth {i % 7} starts in spring.\n\n{APPEAL}"
+            ),
+            format="text",
+            url=f"https://gazette.example/{i}",
+        )
+        for i in range(n)
+    ]
+    docs.append(RawDocument(id="copy", content=docs[-1].content, format="text", url="https://gazette.example/copy"))
+    docs.append(RawDocument(id="bad", content=b"\xff\xfe\x00", format="text"))
+    return docs
+
+
+def test_split_puts_every_corpus_stage_in_the_tail():
+    head, tail = split_pipeline(default_pipeline())
+    assert not any(isinstance(s, CorpusStage) for s in head.stages)
+    assert isinstance(tail.stages[0], CorpusStage)
+    assert head.names[1:] + tail.names[1:] == default_pipeline().names[1:]
+
+
+def test_parallel_run_equals_the_plain_run():
+    pipeline = default_pipeline()
+    docs = documents(60)
+    expected = list(pipeline.run(docs))
+    got = list(run_parallel(pipeline, docs, jobs=2, batch_size=4))
+    assert got == expected
+    assert any(a.drop and a.drop.reason == "dedup:exact" for a in got)
+    assert all(APPEAL not in a.text for a in got if a.kept)
+
+
+def test_small_inputs_run_in_this_process_with_the_same_result():
+    pipeline = default_pipeline()
+    docs = documents(3)
+    assert list(run_parallel(pipeline, docs, jobs=4)) == list(pipeline.run(docs))
