@@ -31,13 +31,17 @@ def default_pipeline(
     rule_languages: Iterable[str] | None = None,
     on_error: str = "drop",
     seed: int = 0,
+    max_bytes: int = 10_000_000,
+    time_budget: float | None = 60.0,
 ) -> Pipeline:
     """The standard pipeline: extract, normalize, language, header, boilerplate, doc_dedup,
     (with ``site_repeat``) site-learned junk, min_length and (with ``dedup``) exact corpus dedup.
     The two corpus stages act on a stream (``pipeline.run``); ``clean`` of one document skips them.
 
     ``keep_languages`` drops articles in other languages; ``rule_languages`` picks which rule
-    packs to load (default: every packaged one); ``seed`` seeds language detection.
+    packs to load (default: every packaged one); ``seed`` seeds language detection. A document
+    over ``max_bytes`` is rejected as ``too_large``; a stage that spends more than
+    ``time_budget`` seconds on one document rejects it as ``timeout``.
     """
     languages = tuple(rule_languages) if rule_languages is not None else tuple(available_languages())
     stages: list[object] = [
@@ -54,7 +58,7 @@ def default_pipeline(
     stages.append(MinLength(min_words=min_words))
     if dedup:
         stages.append(ExactDedup())
-    return Pipeline(extract=Extract(), stages=tuple(stages), on_error=on_error)
+    return Pipeline(extract=Extract(max_bytes=max_bytes), stages=tuple(stages), on_error=on_error, time_budget=time_budget)
 
 
 _DEFAULT: Pipeline | None = None

@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--min-words", type=int, default=1, metavar="N", help="reject articles with fewer words left (default 1)")
     clean.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="worker processes for extraction and cleaning (default: all cores); output is the same for any N")
+    clean.add_argument("--max-bytes", type=int, default=10_000_000, metavar="N",
+                       help="reject documents larger than N bytes as too_large (default 10,000,000)")
+    clean.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
+                       help="reject a document a stage spends longer on as timeout (default 60; 0: no limit)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
@@ -78,7 +82,16 @@ def run_clean(args: argparse.Namespace) -> int:
     check_paths(args.inputs)
     if args.inputs.count("-") > 1:
         raise ConfigError("stdin (-) can be read only once")
-    pipeline = default_pipeline(keep_languages=_languages(args.lang), dedup=not args.no_dedup, site_repeat=not args.no_site_repeat, min_words=args.min_words)
+    if args.max_bytes < 1 or args.time_budget < 0:
+        raise ConfigError("--max-bytes must be positive and --time-budget not negative")
+    pipeline = default_pipeline(
+        keep_languages=_languages(args.lang),
+        dedup=not args.no_dedup,
+        site_repeat=not args.no_site_repeat,
+        min_words=args.min_words,
+        max_bytes=args.max_bytes,
+        time_budget=args.time_budget or None,
+    )
     report = ReadReport()
     stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
@@ -21,6 +24,32 @@ class CorpusStage(Protocol):
     name: str
 
     def run(self, articles: Iterable[Article]) -> Iterator[Article]: ...
+
+
+class DocumentTimeout(BaseException):
+    """A stage ran over its time budget. A BaseException, so that a library's broad
+    ``except Exception`` inside the stage cannot swallow it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise DocumentTimeout in this thread after ``seconds``. Uses SIGALRM, so it is active
+    only in a process's main thread on POSIX (the CLI and its worker processes); a long call
+    inside C code (a parser) is interrupted when it returns to Python."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _expire(_signum: int, _frame: Any) -> None:
+        raise DocumentTimeout(f"over the time budget of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def stage_name(stage: Any) -> str:
@@ -44,6 +73,9 @@ class Pipeline:
     extract: Callable[[RawDocument], Article] = attrs.field(factory=Extract)
     stages: tuple[Any, ...] = attrs.field(default=(), converter=_to_tuple)
     on_error: str = attrs.field(default="drop")
+    # Seconds each stage may spend on one document; over it, the document is dropped with
+    # reason ``timeout`` and the run goes on. None: no limit. See ``time_limit`` for the caveats.
+    time_budget: float | None = 60.0
 
     @on_error.validator
     def _check_on_error(self, _attribute: Any, value: str) -> None:
@@ -118,7 +150,12 @@ class Pipeline:
 
     def _guard(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
         try:
-            return stage(item)
+            with time_limit(self.time_budget):
+                return stage(item)
+        except DocumentTimeout as exc:
+            drop = Drop(stage=stage_name(stage), reason="timeout", detail=str(exc))
+            base = item if isinstance(item, Article) else Article(id=item.id, url=item.url)
+            return attrs.evolve(base, drop=drop)
         except Exception as exc:
             name = stage_name(stage)
             if self.on_error == "raise":

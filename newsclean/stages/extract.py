@@ -116,6 +116,9 @@ class Extract:
     # Prune share bars, related lists, newsletter and author boxes, ad slots, captions... by
     # their tag, class and id before trafilatura reads the page (rules: rules/dom.toml).
     prune_dom: bool = True
+    # Larger documents are rejected (``too_large``) before any work: no news article is 10 MB,
+    # and parsing one costs seconds and hundreds of MB. Bytes for bytes, characters for text.
+    max_bytes: int = 10_000_000
 
     def __call__(self, raw: RawDocument) -> Article:
         base = _article_from_hints(raw)
@@ -123,6 +126,9 @@ class Extract:
             reason, _, detail = raw.error.partition(": ")
             return attrs.evolve(base, drop=Drop(stage=self.name, reason=reason, detail=detail))
         content = raw.content
+        if len(content) > self.max_bytes:
+            detail = f"{len(content)} {'bytes' if isinstance(content, bytes) else 'characters'}, over the limit of {self.max_bytes}"
+            return attrs.evolve(base, drop=Drop(stage=self.name, reason="too_large", detail=detail))
         if isinstance(content, bytes):
             try:
                 content = decode_bytes(content)

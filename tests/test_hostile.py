@@ -1,0 +1,160 @@
+"""Hostile input: every document comes out as an article or a reject with a reason, never an
+exception, and the run goes on."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import time
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsclean import RawDocument, default_pipeline
+from newsclean.cli import main
+from newsclean.model import Article
+from newsclean.rulepack import RulePack, available_languages
+
+PIPELINE = default_pipeline(dedup=False, site_repeat=False)
+STORY = "The harbour board approved the repair budget on Tuesday after a long debate, its chair said."
+
+
+def outcome(document: RawDocument) -> Article:
+    article = PIPELINE.process(document)
+    assert isinstance(article, Article)
+    assert article.kept or article.drop.reason
+    return article
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000), st.sampled_from([None, "text", "html"]))
+def test_arbitrary_bytes_never_raise(data, fmt):
+    outcome(RawDocument(id="x", content=data, format=fmt))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=3000), st.sampled_from([None, "text", "html"]))
+def test_arbitrary_text_never_raises(text, fmt):
+    outcome(RawDocument(id="x", content=text, format=fmt))
+
+
+TAGS = st.sampled_from(["p", "div", "article", "aside", "nav", "li", "ul", "span", "script", "style", "h1", "figure", "figcaption", "a"])
+
+
+@st.composite
+def html_documents(draw):
+    parts = []
+    for _ in range(draw(st.integers(0, 30))):
+        tag = draw(TAGS)
+        attrs_ = draw(st.sampled_from(["", " class='share'", " id='related'", " class='ad-slot'", " class='story'", " class=''"]))
+        text = draw(st.text(max_size=80))
+        closing = draw(st.booleans())
+        parts.append(f"<{tag}{attrs_}>{text}" + (f"</{tag}>" if closing else ""))
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(html_documents())
+def test_arbitrary_html_never_raises(html):
+    outcome(RawDocument(id="x", content=html, format="html"))
+
+
+HOSTILE = {
+    "empty": b"",
+    "nuls": b"\x00" * 5000,
+    "random": bytes(random.Random(1).randrange(256) for _ in range(20000)),
+    "latin1": ("Le café de la société a rouvert après deux ans de travaux. " * 20).encode("latin-1"),
+    "utf16_bom": ("\ufeff" + STORY * 5).encode("utf-16"),
+    "mojibake": (STORY + " The cafÃ© reopened â€” finally.").encode("utf-8"),
+    "deep_nesting": ("<div>" * 100_000 + STORY + "</div>" * 100_000).encode(),
+    "long_line": ("word " * 1_000_000).encode(),
+    "script_only": b"<html><head><script>" + b"var a = 1;" * 10000 + b"</script></head><body></body></html>",
+    "broken_gzip": gzip.compress(STORY.encode())[:30],
+    "regex_bait": ("Related " * 20000 + ": " + "( [ " * 20000).encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_document_is_an_article_or_a_reject(name):
+    article = outcome(RawDocument(id=name, content=HOSTILE[name]))
+    if name in ("empty", "broken_gzip", "script_only", "nuls"):
+        assert not article.kept
+
+
+def test_oversized_document_is_rejected_as_too_large():
+    big = b"<html><body>" + b"<p>" + STORY.encode() * 200_000 + b"</p></body></html>"  # about 20 MB
+    article = outcome(RawDocument(id="big", content=big))
+    assert article.drop.reason == "too_large"
+
+
+def test_a_stage_over_its_time_budget_drops_the_document_and_the_run_goes_on():
+    @attrs.frozen
+    class Hang:
+        name = "hang"
+
+        def __call__(self, article):
+            if "hang" in article.text:
+                time.sleep(10)
+            return article
+
+    pipeline = attrs.evolve(default_pipeline(dedup=False, site_repeat=False).then(Hang()), time_budget=0.2)
+    docs = [RawDocument(id="a", content=STORY, format="text"), RawDocument(id="b", content=STORY + " hang", format="text")]
+    start = time.perf_counter()
+    out = list(pipeline.run(docs))
+    assert time.perf_counter() - start < 5  # behaviour: the 10 s sleep was cut short
+    assert out[0].kept
+    assert out[1].drop.reason == "timeout" and out[1].drop.stage == "hang"
+
+
+def test_malformed_jsonl_lines_and_wrong_types_are_rejects(tmp_path, capsys):
+    lines = [
+        json.dumps({"id": "ok", "text": STORY}),
+        "{not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"id": "numbers", "text": 12345}),
+        json.dumps({"id": "nulls", "text": None, "html": None}),
+        json.dumps({"id": 7, "text": STORY + " Seven."}),
+        json.dumps({"id": "weird-authors", "text": STORY + " Again.", "authors": {"a": 1}}),
+        "",
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    assert main(["clean", str(source), "-o", str(out), "--rejects", str(rejects), "--quiet"]) == 0
+    kept = [json.loads(l) for l in out.read_text().splitlines()]
+    rejected = [json.loads(l) for l in rejects.read_text().splitlines()]
+    assert "ok" in {a["id"] for a in kept}
+    assert all(r["reason"] for r in rejected)
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert summary == f"newsclean: {len(kept) + len(rejected)} in = {len(kept)} out + {len(rejected)} rejected"
+
+
+ADVERSARIAL = ["{prefix}" * 2000, " " * 20000, "(" * 5000 + "[" * 5000, "{prefix} " * 2000 + "x"]
+
+
+@pytest.mark.parametrize("language", ["_common", *available_languages()])
+def test_rules_run_in_linear_time_on_adversarial_lines(language):
+    pack = RulePack.load(language)
+    baseline_line = "a" * 20000
+    start = time.perf_counter()
+    for _ in range(20):
+        baseline_line.count("z")
+    plain = max(time.perf_counter() - start, 1e-4)
+    for rule in pack.rules:
+        prefix = rule.pattern.pattern.lstrip("^(?:").split("|")[0][:12] or "a"
+        prefix = "".join(ch for ch in prefix if ch.isalnum() or ch == " ") or "a"
+        for template in ADVERSARIAL:
+            line = template.format(prefix=prefix)
+            start = time.perf_counter()
+            rule.pattern.search(line)
+            if rule.requires is not None:
+                rule.requires.search(line)
+            if rule.unless is not None:
+                rule.unless.search(line)
+            elapsed = time.perf_counter() - start
+            # Catastrophic backtracking takes seconds to hours; a linear scan stays within a
+            # generous multiple of a plain pass over a line of the same size.
+            assert elapsed < max(2000 * plain, 0.5), f"{rule.id} took {elapsed:.3f}s on {template[:20]!r}"
