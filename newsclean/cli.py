@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -28,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.html/.htm (also .gz), a folder, .jsonl(.gz), or - for JSONL on stdin")
     clean.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where clean articles go (- for stdout)")
     clean.add_argument("--rejects", metavar="REJECTS.jsonl", help="where rejected inputs go (default: OUT with .rejects.jsonl)")
+    clean.add_argument("--stats", metavar="STATS.json", help="where the run's stats go (default: OUT with .stats.json)")
     clean.add_argument("--no-dedup", action="store_true", help="keep exact duplicates")
     clean.add_argument("--no-site-repeat", action="store_true", help="keep lines that recur across a source's articles")
     clean.add_argument("--lang", metavar="CODES", help="keep only these languages, comma separated (e.g. en,uk)")
@@ -64,14 +68,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def default_rejects_path(output: str) -> str:
+    return _beside(output, "rejects.jsonl")
+
+
+def default_stats_path(output: str) -> str:
+    return _beside(output, "stats.json")
+
+
+def _beside(output: str, suffix: str) -> str:
+    """``out/clean.jsonl`` -> ``out/clean.<suffix>``; ``newsclean.<suffix>`` for stdout."""
     if output == STDOUT:
-        return "newsclean.rejects.jsonl"
+        return f"newsclean.{suffix}"
     path = Path(output)
     name = path.name
-    for suffix in (".gz", ".jsonl"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    return str(path.with_name(f"{name}.rejects.jsonl"))
+    for ending in (".gz", ".jsonl"):
+        if name.endswith(ending):
+            name = name[: -len(ending)]
+    return str(path.with_name(f"{name}.{suffix}"))
+
+
+def run_context(args: argparse.Namespace) -> dict[str, Any]:
+    """Options, versions and rule-pack digests, recorded in the stats file."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from newsclean.rulepack import COMMON, RulePack, available_languages
+
+    options = {k: v for k, v in sorted(vars(args).items()) if k != "command"}
+    packs = {name: RulePack.load(name).digest for name in (COMMON, *available_languages())}
+    versions = {"newsclean": __version__, "python": platform.python_version()}
+    for package in ("trafilatura", "lxml", "beautifulsoup4", "ftfy", "langdetect", "charset-normalizer"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    return {"options": options, "versions": versions, "rule_packs": packs}
 
 
 def _languages(value: str | None) -> tuple[str, ...]:
@@ -95,7 +125,8 @@ def run_clean(args: argparse.Namespace) -> int:
     report = ReadReport()
     stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)
-    documents = read_inputs(args.inputs, report, exclude=(args.output, rejects_path))
+    stats_path = Path(args.stats or default_stats_path(args.output))
+    documents = read_inputs(args.inputs, report, exclude=(args.output, rejects_path, str(stats_path)))
     if args.jobs < 1:
         raise ConfigError("--jobs must be at least 1")
     progress = tqdm(run_parallel(pipeline, documents, args.jobs), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
@@ -107,6 +138,7 @@ def run_clean(args: argparse.Namespace) -> int:
             else:
                 rejects.write(article.reject_record())
     stats.skipped_files = len(report.skipped_files)
+    stats_path.write_text(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(stats.summary(), file=sys.stderr)
     return 0
 

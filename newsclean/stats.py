@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import attrs
 
@@ -17,6 +18,7 @@ class RunStats:
     kept: int = 0
     rejected: Counter[str] = attrs.field(factory=Counter)
     removed: Counter[str] = attrs.field(factory=Counter)
+    removed_by_rule: Counter[str] = attrs.field(factory=Counter)
     skipped_files: int = 0
 
     def add(self, article: Article) -> None:
@@ -24,6 +26,7 @@ class RunStats:
         if article.drop is None:
             self.kept += 1
             self.removed.update(r.category.value for r in article.removed)
+            self.removed_by_rule.update(r.rule for r in article.removed)
         else:
             self.rejected[article.drop.reason] += 1
 
@@ -34,6 +37,20 @@ class RunStats:
     def balance_line(self) -> str:
         """The one closing line: in = out + rejected."""
         return f"newsclean: {self.documents_in} in = {self.kept} out + {self.rejected_total} rejected"
+
+    def to_dict(self, **context: Any) -> dict[str, Any]:
+        """The stats as a JSON-ready dict; ``context`` (options, versions) is added as given."""
+        return {
+            "documents_in": self.documents_in,
+            "documents_out": self.kept,
+            "rejected": self.rejected_total,
+            "balanced": self.documents_in == self.kept + self.rejected_total,
+            "rejected_by_reason": dict(sorted(self.rejected.items())),
+            "removed_by_category": dict(sorted(self.removed.items())),
+            "removed_by_rule": dict(sorted(self.removed_by_rule.items())),
+            "files_skipped": self.skipped_files,
+            **context,
+        }
 
     def summary(self) -> str:
         """A one-screen summary of the run."""

@@ -485,3 +485,18 @@ def test_jobs_give_the_same_output_bytes_as_one_process(tmp_path, capsys):
 def test_jobs_must_be_positive(tmp_path, capsys):
     corpus = write_corpus(tmp_path / "in", a="The harbour board met on Monday and approved the repair budget, its chair said.")
     assert main(["clean", str(corpus), "-o", str(tmp_path / "out.jsonl"), "--jobs", "0", "--quiet"]) == 2
+
+
+def test_stats_file_beside_the_output_balances_the_run(corpus, tmp_path, capsys):
+    out = tmp_path / "o" / "clean.jsonl"
+    out.parent.mkdir()
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
+    stats = json.loads((tmp_path / "o" / "clean.stats.json").read_text(encoding="utf-8"))
+    kept = len(read_jsonl(out))
+    rejected = len(read_jsonl(tmp_path / "o" / "clean.rejects.jsonl"))
+    assert stats["documents_in"] == kept + rejected == stats["documents_out"] + stats["rejected"]
+    assert stats["balanced"] is True
+    assert sum(stats["rejected_by_reason"].values()) == rejected
+    assert stats["options"]["min_words"] == 1 and stats["versions"]["newsclean"]
+    assert set(stats["rule_packs"]) >= {"_common", "en", "de"}
+    assert sum(stats["removed_by_rule"].values()) == sum(stats["removed_by_category"].values())
