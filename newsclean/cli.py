@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from newsclean.errors import ConfigError, NewscleanError
 from newsclean.parallel import run_parallel
 from newsclean.readers import ReadReport, check_paths, read_inputs
 from newsclean.stats import RunStats
-from newsclean.writers import STDOUT, JsonlWriter, article_record
+from newsclean.writers import STDOUT, JsonlWriter, article_record, partial_path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,8 +66,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("newsclean: interrupted", file=sys.stderr)
+        print("newsclean: interrupted; output left under *.partial names is incomplete", file=sys.stderr)
         return 130
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the run writes, SIGTERM stops it like Ctrl-C: files are closed and keep their
+    ``.partial`` names. (Only in the main thread, where Python delivers signals.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def default_rejects_path(output: str) -> str:
@@ -126,19 +147,23 @@ def run_clean(args: argparse.Namespace) -> int:
     stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)
     stats_path = Path(args.stats or default_stats_path(args.output))
-    documents = read_inputs(args.inputs, report, exclude=(args.output, rejects_path, str(stats_path)))
+    written = (args.output, rejects_path, str(stats_path))
+    documents = read_inputs(args.inputs, report, exclude=written + tuple(str(partial_path(p)) for p in written))
     if args.jobs < 1:
         raise ConfigError("--jobs must be at least 1")
-    progress = tqdm(run_parallel(pipeline, documents, args.jobs), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
-    with JsonlWriter(args.output) as out, JsonlWriter(rejects_path) as rejects:
-        for article in progress:
-            stats.add(article)
-            if article.kept:
-                out.write(article_record(article))
-            else:
-                rejects.write(article.reject_record())
-    stats.skipped_files = len(report.skipped_files)
-    stats_path.write_text(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with sigterm_as_interrupt():
+        progress = tqdm(run_parallel(pipeline, documents, args.jobs), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
+        with JsonlWriter(args.output) as out, JsonlWriter(rejects_path) as rejects:
+            for article in progress:
+                stats.add(article)
+                if article.kept:
+                    out.write(article_record(article))
+                else:
+                    rejects.write(article.reject_record())
+        stats.skipped_files = len(report.skipped_files)
+        with open(partial_path(str(stats_path)), "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n")
+        partial_path(str(stats_path)).replace(stats_path)
     print(stats.summary(), file=sys.stderr)
     return 0
 

@@ -14,8 +14,20 @@ from newsclean.model import Article
 STDOUT = "-"
 
 
+PARTIAL_SUFFIX = ".partial"
+
+
+def partial_path(path: str) -> Path:
+    """Where a file is written until it is complete: ``out/clean.jsonl.partial``."""
+    return Path(path + PARTIAL_SUFFIX)
+
+
 class JsonlWriter:
-    """Writes one JSON object per line; use as a context manager."""
+    """Writes one JSON object per line; use as a context manager.
+
+    A file is written under a ``.partial`` name and renamed to its own name only when the
+    ``with`` block ends without an exception: a file under its real name is always complete,
+    and an interrupted run leaves ``OUT.partial`` behind, plainly marked."""
 
     def __init__(self, path: str):
         self.path = path
@@ -25,9 +37,10 @@ class JsonlWriter:
         if self.path == STDOUT:
             self._handle = sys.stdout
         else:
-            target = Path(self.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.suffix == ".gz":
+            final = Path(self.path)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            target = partial_path(self.path)
+            if final.suffix == ".gz":
                 # mtime=0: the gzip header would otherwise hold the clock, and the same run
                 # would not give byte-identical files.
                 raw = gzip.GzipFile(target, "wb", mtime=0)
@@ -40,9 +53,11 @@ class JsonlWriter:
         assert self._handle is not None, "use JsonlWriter as a context manager"
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
         if self._handle is not None and self._handle is not sys.stdout:
             self._handle.close()
+            if exc_type is None:
+                partial_path(self.path).replace(self.path)
         elif self._handle is sys.stdout:
             sys.stdout.flush()
         self._handle = None

@@ -500,3 +500,29 @@ def test_stats_file_beside_the_output_balances_the_run(corpus, tmp_path, capsys)
     assert stats["options"]["min_words"] == 1 and stats["versions"]["newsclean"]
     assert set(stats["rule_packs"]) >= {"_common", "en", "de"}
     assert sum(stats["removed_by_rule"].values()) == sum(stats["removed_by_category"].values())
+
+
+def test_interrupted_run_leaves_only_partial_files(tmp_path, monkeypatch, capsys):
+    import newsclean.cli as cli
+
+    corpus = write_corpus(tmp_path / "in", **{f"s{n}": f"The harbour board met for the {n}th time on Monday, its chair said." for n in range(5)})
+    real = cli.run_parallel
+
+    def interrupted(pipeline, documents, jobs):
+        for i, article in enumerate(real(pipeline, documents, jobs)):
+            if i == 2:
+                raise KeyboardInterrupt
+            yield article
+
+    monkeypatch.setattr(cli, "run_parallel", interrupted)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 130
+    assert not out.exists()
+    assert (tmp_path / "out.jsonl.partial").read_text(encoding="utf-8").count("\n") == 2
+    assert "partial" in capsys.readouterr().err
+
+
+def test_completed_run_leaves_no_partial_files(corpus, tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
+    assert out.exists() and not list(tmp_path.glob("*.partial"))
