@@ -146,8 +146,9 @@ def run_clean(args: argparse.Namespace) -> int:
     report = ReadReport()
     stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)
-    stats_path = Path(args.stats or default_stats_path(args.output))
-    written = (args.output, rejects_path, str(stats_path))
+    # With the output on stdout, stats are written only where --stats says.
+    stats_path = Path(args.stats) if args.stats else None if args.output == STDOUT else Path(default_stats_path(args.output))
+    written = (args.output, rejects_path) + ((str(stats_path),) if stats_path else ())
     documents = read_inputs(args.inputs, report, exclude=written + tuple(str(partial_path(p)) for p in written))
     if args.jobs < 1:
         raise ConfigError("--jobs must be at least 1")
@@ -161,9 +162,10 @@ def run_clean(args: argparse.Namespace) -> int:
                 else:
                     rejects.write(article.reject_record())
         stats.skipped_files = len(report.skipped_files)
-        with open(partial_path(str(stats_path)), "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n")
-        partial_path(str(stats_path)).replace(stats_path)
+        if stats_path is not None:
+            with open(partial_path(str(stats_path)), "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n")
+            partial_path(str(stats_path)).replace(stats_path)
     print(stats.summary(), file=sys.stderr)
     return 0
 

@@ -58,7 +58,10 @@ def run_parallel(
         yield from pipeline.run(chain(first, iterator))
         return
     head, tail = split_pipeline(pipeline)
-    with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(head,)) as pool:
+    # forkserver, not fork: forking a process that runs other threads (a progress bar, a
+    # test runner) can copy a held lock into the child and hang it.
+    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(head,)) as pool:
         processed = _ordered(pool, _batches(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
         yield from tail.run(processed) if tail.stages else processed
 
