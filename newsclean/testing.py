@@ -1,6 +1,10 @@
-"""Golden cases: an input file plus the output we expect, kept as plain files in a folder.
+"""Validate cleaning in your own tests: golden cases and assertion helpers, usable without pytest.
 
-A case is a folder holding:
+The pytest plugin (``newsclean.pytest_plugin``, registered on install) builds on this module;
+see docs/testing.md.
+
+Golden cases: an input file plus the output we expect, kept as plain files in a folder. A case
+is a folder holding:
 
 ``input.txt`` or ``input.html``  the document as a scraper would hand it over
 ``meta.json``                    optional hints: ``url``, ``title``, ``source``, ``authors``, ``published``
@@ -9,17 +13,23 @@ A case is a folder holding:
                                  ``title``, ``authors``, ``published``, ``language``, ``source``,
                                  ``categories`` (the set of removal categories), ``rules`` (the set
                                  of rule ids that fired), ``drop`` (the drop reason, or null)
+
+On a mismatch :func:`check_case` writes ``obtained.txt`` and ``obtained.json`` beside the
+expected files, so the difference can be read and reviewed; :func:`regenerate` rewrites the
+expected files from what was obtained.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from newsclean.model import Article, RawDocument
+from newsclean.model import Article, Category, RawDocument
 from newsclean.pipeline import Pipeline
 
 INPUT_NAMES = ("input.txt", "input.html")
@@ -100,7 +110,104 @@ def compare(case: GoldenCase, article: Article) -> list[str]:
 
 
 def run_case(case: GoldenCase, pipeline: Pipeline) -> Article:
+    """Clean a case's input with ``pipeline`` (document stages only)."""
     return pipeline.process(case.document)
+
+
+OBTAINED_TEXT = "obtained.txt"
+OBTAINED_FIELDS = "obtained.json"
+
+
+@attrs.frozen(kw_only=True)
+class CaseResult:
+    """The outcome of checking one case: its problems (empty when it passed) and a report."""
+
+    case: GoldenCase
+    article: Article = attrs.field(eq=False)
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    def report(self) -> str:
+        """The problems, a unified diff of the text, and every removal (category, rule, line)."""
+        lines = [f"{self.case.name}: {'; '.join(self.problems)}"]
+        if self.case.expected_text is not None and self.article.text != self.case.expected_text:
+            lines += difflib.unified_diff(
+                self.case.expected_text.splitlines(), self.article.text.splitlines(),
+                "expected.txt", OBTAINED_TEXT, lineterm="",
+            )
+        lines.append("removed:")
+        lines += [f"  [{r.category.value}] {r.rule}: {r.text[:100]}" for r in self.article.removed]
+        return "\n".join(lines)
+
+
+def check_case(case: GoldenCase, pipeline: Pipeline) -> CaseResult:
+    """Clean the case and compare. On a mismatch, write the obtained files into the case folder;
+    on a match, remove stale ones."""
+    article = run_case(case, pipeline)
+    result = CaseResult(case=case, article=article, problems=tuple(compare(case, article)))
+    text_file, fields_file = case.path / OBTAINED_TEXT, case.path / OBTAINED_FIELDS
+    if result.passed:
+        text_file.unlink(missing_ok=True)
+        fields_file.unlink(missing_ok=True)
+    else:
+        text_file.write_text(article.text + "\n", encoding="utf-8")
+        fields_file.write_text(_dump(observed_fields(article)), encoding="utf-8")
+    return result
+
+
+def regenerate(case: GoldenCase, article: Article) -> None:
+    """Rewrite the case's expected files from ``article``: the text, and the keys that
+    ``expected.json`` already checks (all checkable keys when it has none)."""
+    (case.path / "expected.txt").write_text(article.text + "\n", encoding="utf-8")
+    observed = observed_fields(article)
+    keys = case.expected_fields.keys() or observed.keys()
+    (case.path / "expected.json").write_text(_dump({k: observed[k] for k in keys if k in observed}), encoding="utf-8")
+
+
+# Categories a clean text should not hold. Header and repetition categories are left out: the
+# first line of a clean text is not a headline to remove, and repetition needs the whole corpus.
+BOILERPLATE_CATEGORIES = frozenset(
+    {
+        Category.ADVERTISEMENT, Category.RELATED, Category.DONATION, Category.SUBSCRIPTION,
+        Category.NEWSLETTER, Category.SOCIAL, Category.AUTHOR_BIO, Category.TAGS,
+        Category.COPYRIGHT, Category.CAPTION, Category.MASTHEAD, Category.NAVIGATION,
+    }
+)
+
+
+def find_boilerplate(
+    article_or_text: Article | str,
+    categories: Iterable[Category | str] | None = None,
+    pipeline: Pipeline | None = None,
+) -> list[str]:
+    """Boilerplate newsclean would still remove from a text (or an article's text): one line
+    per finding, ``[category] rule: the line``."""
+    from newsclean.api import default_pipeline
+
+    text = article_or_text.text if isinstance(article_or_text, Article) else article_or_text
+    wanted = {Category(c) for c in categories} if categories is not None else BOILERPLATE_CATEGORIES
+    pipeline = pipeline or default_pipeline(dedup=False, site_repeat=False)
+    cleaned = pipeline.process(RawDocument(id="checked", content=text, format="text"))
+    return [f"[{r.category.value}] {r.rule}: {r.text}" for r in cleaned.removed if r.category in wanted]
+
+
+def assert_no_boilerplate(
+    article_or_text: Article | str,
+    categories: Iterable[Category | str] | None = None,
+    pipeline: Pipeline | None = None,
+) -> None:
+    """Raise AssertionError naming the category, rule and line of any boilerplate left in a
+    text or an article's text (by default any junk category; or only ``categories``)."""
+    found = find_boilerplate(article_or_text, categories, pipeline)
+    if found:
+        raise AssertionError(f"{len(found)} boilerplate line(s) left:\n" + "\n".join(f"  {f}" for f in found))
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _read_json(path: Path) -> dict[str, Any]:
