@@ -152,6 +152,8 @@ def run_clean(args: argparse.Namespace) -> int:
     documents = read_inputs(args.inputs, report, exclude=written + tuple(str(partial_path(p)) for p in written))
     if args.jobs < 1:
         raise ConfigError("--jobs must be at least 1")
+    # No tqdm monitor thread: with no other thread running, workers can be forked (fast).
+    tqdm.monitor_interval = 0
     with sigterm_as_interrupt():
         progress = tqdm(run_parallel(pipeline, documents, args.jobs), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
         with JsonlWriter(args.output) as out, JsonlWriter(rejects_path) as rejects:

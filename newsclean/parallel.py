@@ -10,6 +10,8 @@ stays bounded however long the input is.
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
@@ -34,6 +36,24 @@ def split_pipeline(pipeline: Pipeline) -> tuple[Pipeline, Pipeline]:
 def _init_worker(pipeline: Pipeline) -> None:
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline
+    # A forked worker inherits the parent's handlers; the pool stops its workers with SIGTERM,
+    # which must end them, not raise in them (the CLI turns SIGTERM into KeyboardInterrupt).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _context():
+    """fork when this process runs no other thread: workers start at once with everything
+    loaded. Otherwise forkserver: forking a process that runs other threads (a test runner, a
+    web server) can copy a held lock into the child and hang it; the server imports newsclean
+    and its extractors once, and workers fork from it."""
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newsclean.api", "newsclean.parallel"])
+    return context
 
 
 def _process_batch(batch: list[Any]) -> list[Article]:
@@ -58,10 +78,7 @@ def run_parallel(
         yield from pipeline.run(chain(first, iterator))
         return
     head, tail = split_pipeline(pipeline)
-    # forkserver, not fork: forking a process that runs other threads (a progress bar, a
-    # test runner) can copy a held lock into the child and hang it.
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(head,)) as pool:
+    with _context().Pool(jobs, initializer=_init_worker, initargs=(head,)) as pool:
         processed = _ordered(pool, _batches(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
         yield from tail.run(processed) if tail.stages else processed
 
