@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from newsclean.errors import ConfigError
+from newsclean.minhash import MinHashParams
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import Pipeline
 from newsclean.rulepack import available_languages
 from newsclean.stages import (
     Boilerplate,
     DocDedup,
-    ExactDedup,
+    Dedup,
     Extract,
     Header,
     Language,
@@ -25,7 +27,8 @@ from newsclean.stages import (
 def default_pipeline(
     *,
     keep_languages: Iterable[str] = (),
-    dedup: bool = True,
+    dedup: bool | str = True,
+    dedup_threshold: float = MinHashParams().threshold,
     site_repeat: bool = True,
     min_words: int = 1,
     rule_languages: Iterable[str] | None = None,
@@ -35,8 +38,11 @@ def default_pipeline(
     time_budget: float | None = 60.0,
 ) -> Pipeline:
     """The standard pipeline: extract, normalize, language, header, boilerplate, doc_dedup,
-    (with ``site_repeat``) site-learned junk, min_length and (with ``dedup``) exact corpus dedup.
+    (with ``site_repeat``) site-learned junk, min_length and corpus dedup.
     The two corpus stages act on a stream (``pipeline.run``); ``clean`` of one document skips them.
+
+    ``dedup`` is ``"near"`` (or True: exact and near copies, similarity at least
+    ``dedup_threshold``), ``"exact"`` (exact copies only) or ``"off"`` (or False).
 
     ``keep_languages`` drops articles in other languages; ``rule_languages`` picks which rule
     packs to load (default: every packaged one); ``seed`` seeds language detection. A document
@@ -56,8 +62,11 @@ def default_pipeline(
     if site_repeat:
         stages.append(SiteRepeat())
     stages.append(MinLength(min_words=min_words))
-    if dedup:
-        stages.append(ExactDedup())
+    mode = ("near" if dedup else "off") if isinstance(dedup, bool) else dedup
+    if mode not in ("near", "exact", "off"):
+        raise ConfigError(f"dedup must be 'near', 'exact' or 'off', not {dedup!r}")
+    if mode != "off":
+        stages.append(Dedup(near=mode == "near", params=MinHashParams(threshold=dedup_threshold)))
     return Pipeline(extract=Extract(max_bytes=max_bytes), stages=tuple(stages), on_error=on_error, time_budget=time_budget)
 
 

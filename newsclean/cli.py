@@ -19,6 +19,7 @@ from tqdm import tqdm
 from newsclean import __version__
 from newsclean.api import default_pipeline
 from newsclean.errors import ConfigError, NewscleanError
+from newsclean.minhash import MinHashParams
 from newsclean.parallel import run_parallel
 from newsclean.readers import ReadReport, check_paths, read_inputs
 from newsclean.stats import RunStats
@@ -35,7 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where clean articles go (- for stdout)")
     clean.add_argument("--rejects", metavar="REJECTS.jsonl", help="where rejected inputs go (default: OUT with .rejects.jsonl)")
     clean.add_argument("--stats", metavar="STATS.json", help="where the run's stats go (default: OUT with .stats.json)")
-    clean.add_argument("--no-dedup", action="store_true", help="keep exact duplicates")
+    clean.add_argument("--dedup", choices=("near", "exact", "off"), default="near",
+                       help="drop near and exact copies (default), exact copies only, or none")
+    clean.add_argument("--no-dedup", action="store_const", dest="dedup", const="off", help="same as --dedup off")
+    clean.add_argument("--dedup-threshold", type=float, default=MinHashParams().threshold, metavar="J",
+                       help="estimated Jaccard similarity of 3-word shingles at which a copy is a near duplicate (default 0.5)")
     clean.add_argument("--no-site-repeat", action="store_true", help="keep lines that recur across a source's articles")
     clean.add_argument("--lang", metavar="CODES", help="keep only these languages, comma separated (e.g. en,uk)")
     clean.add_argument("--min-words", type=int, default=1, metavar="N", help="reject articles with fewer words left (default 1)")
@@ -137,7 +142,8 @@ def run_clean(args: argparse.Namespace) -> int:
         raise ConfigError("--max-bytes must be positive and --time-budget not negative")
     pipeline = default_pipeline(
         keep_languages=_languages(args.lang),
-        dedup=not args.no_dedup,
+        dedup=args.dedup,
+        dedup_threshold=args.dedup_threshold,
         site_repeat=not args.no_site_repeat,
         min_words=args.min_words,
         max_bytes=args.max_bytes,

@@ -77,14 +77,19 @@ class Drop:
     reason: str
     detail: str = ""
     duplicate_of: str | None = None
+    # For a duplicate: the estimated similarity to ``duplicate_of`` (1.0 for an exact copy).
+    similarity: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "stage": self.stage,
             "reason": self.reason,
             "detail": self.detail,
             "duplicate_of": self.duplicate_of,
         }
+        if self.similarity is not None:
+            data["similarity"] = self.similarity
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Drop:
@@ -93,6 +98,7 @@ class Drop:
             reason=data["reason"],
             detail=data.get("detail", ""),
             duplicate_of=data.get("duplicate_of"),
+            similarity=data.get("similarity"),
         )
 
 
@@ -197,4 +203,6 @@ class Article:
         }
         if self.drop.duplicate_of is not None:
             record["duplicate_of"] = self.drop.duplicate_of
+        if self.drop.similarity is not None:
+            record["similarity"] = self.drop.similarity
         return record

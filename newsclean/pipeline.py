@@ -121,7 +121,7 @@ class Pipeline:
 
     def run(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
         """Lazily clean a stream. Yields every document, kept or dropped, in input order
-        (corpus stages may hold none back: exact dedup decides as it goes)."""
+        (corpus stages such as dedup and site_repeat hold the stream back until its end)."""
         if any(isinstance(s, CorpusStage) for s in self.stages):
             return self._run_with_corpus_stages(documents)
         return (self.process(d) for d in documents)

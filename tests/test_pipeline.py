@@ -69,7 +69,7 @@ def test_run_without_whole_corpus_stages_is_lazy():
             yield RawDocument(id=str(i), content=STORY + f" Item {i}.", format="text")
             i += 1
 
-    stream = default_pipeline(site_repeat=False).run(endless())
+    stream = default_pipeline(site_repeat=False, dedup="off").run(endless())
     first = [next(stream) for _ in range(3)]
     assert [a.id for a in first] == ["0", "1", "2"]
 

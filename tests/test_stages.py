@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from newsclean.model import Article, Category
-from newsclean.stages import Boilerplate, DocDedup, ExactDedup, Header, Language, MinLength, Normalize
+from newsclean.stages import Boilerplate, Dedup, DocDedup, Header, Language, MinLength, Normalize
 from newsclean.stages.boilerplate import is_teaser
 
 BOILERPLATE = Boilerplate.for_languages("en")
@@ -246,21 +246,21 @@ def test_min_length():
     assert MinLength(min_words=3)(art(ARTICLE[0])).kept
 
 
-def test_exact_dedup_names_the_first_copy_and_ignores_spacing_and_case():
+def test_exact_dedup_keeps_the_smallest_id_and_ignores_spacing_and_case():
     docs = [art(ARTICLE[0], id="a"), art(ARTICLE[1], id="b"), art(ARTICLE[0].upper().replace(" ", "  "), id="c")]
-    out = list(ExactDedup().run(docs))
+    out = list(Dedup(near=False).run(docs))
     assert [a.kept for a in out] == [True, True, False]
     assert out[2].drop.reason == "dedup:exact" and out[2].drop.duplicate_of == "a"
 
 
 def test_exact_dedup_passes_dropped_articles_through():
     dropped = MinLength()(art(id="x"))
-    out = list(ExactDedup().run([dropped, art(ARTICLE[0], id="y")]))
-    assert out[0] is dropped and out[1].kept
+    out = list(Dedup(near=False).run([dropped, art(ARTICLE[0], id="y")]))
+    assert out[0] == dropped and out[1].kept
 
 
 def test_stages_pickle():
-    for stage in (Normalize(), Language(keep=("en",)), HEADER, BOILERPLATE, DocDedup(), MinLength(), ExactDedup()):
+    for stage in (Normalize(), Language(keep=("en",)), HEADER, BOILERPLATE, DocDedup(), MinLength(), Dedup(near=False)):
         clone = pickle.loads(pickle.dumps(stage))
         if callable(clone):
             assert clone(art(*ARTICLE)).text == stage(art(*ARTICLE)).text

@@ -2,7 +2,7 @@
 have ``run(Iterable[Article]) -> Iterator[Article]``."""
 
 from newsclean.stages.boilerplate import Boilerplate
-from newsclean.stages.dedup import ExactDedup
+from newsclean.stages.dedup import Dedup
 from newsclean.stages.docdedup import DocDedup
 from newsclean.stages.extract import Extract
 from newsclean.stages.header import Header
@@ -12,4 +12,4 @@ from newsclean.stages.length import MinLength
 from newsclean.stages.normalize import Normalize
 from newsclean.stages.siterepeat import SiteRepeat
 
-__all__ = ["Boilerplate", "DocDedup", "ExactDedup", "Extract", "Header", "Language", "MinLength", "NavigationHead", "Normalize", "SiteRepeat", "TeaserTail"]
+__all__ = ["Boilerplate", "Dedup", "DocDedup", "Extract", "Header", "Language", "MinLength", "NavigationHead", "Normalize", "SiteRepeat", "TeaserTail"]

@@ -1,41 +1,76 @@
-"""Corpus dedup: exact duplicates across the stream, by a hash of the normalised text."""
+"""Corpus dedup: exact and near-duplicate articles, one copy kept per story.
+
+Which copies are duplicates and which one stays is decided by ``newsclean.duplicates`` (the
+keeper policy: earliest published, then longest, then smallest id), so the result does not
+depend on input order. That needs the whole stream first: articles wait in a temporary spill
+file, and memory holds only fingerprints, signatures and band keys (about 900 bytes per
+article with the default parameters).
+"""
 
 from __future__ import annotations
 
+import json
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 import attrs
-import xxhash
 
+from newsclean.duplicates import EXACT, DuplicateFinder, text_fingerprint
+from newsclean.minhash import MinHashParams, batched
 from newsclean.model import Article, Drop
-from newsclean.text import comparison_key
 
-
-def text_fingerprint(text: str) -> bytes:
-    """16-byte hash of the text's words, case folded: spacing and punctuation do not count."""
-    return xxhash.xxh3_128_digest(comparison_key(text).encode("utf-8"))
+__all__ = ["Dedup", "text_fingerprint"]
 
 
 @attrs.frozen(kw_only=True)
-class ExactDedup:
-    """Keeps the first article with a given fingerprint, in stream order; later copies are
-    dropped with reason ``dedup:exact`` and ``duplicate_of`` naming the kept article.
-    Memory: one 16-byte digest and the kept id per distinct text."""
+class Dedup:
+    """Drops copies with reason ``dedup:exact`` (same words, case folded) or ``dedup:near``
+    (estimated Jaccard similarity of word shingles at least ``params.threshold``); each drop
+    names the kept article in ``duplicate_of`` and carries the estimated ``similarity``.
+    ``near=False`` finds exact copies only. Yields every article in input order."""
 
     name: ClassVar[str] = "dedup"
 
+    near: bool = True
+    params: MinHashParams = attrs.field(factory=MinHashParams)
+    batch_size: int = 256
+
     def run(self, articles: Iterable[Article]) -> Iterator[Article]:
-        first_seen: dict[bytes, str] = {}
-        for article in articles:
-            if not article.kept:
-                yield article
-                continue
-            key = text_fingerprint(article.text)
-            kept_id = first_seen.get(key)
-            if kept_id is None:
-                first_seen[key] = article.id
-                yield attrs.evolve(article, trace=article.trace + (self.name,))
-            else:
-                drop = Drop(stage=self.name, reason="dedup:exact", detail="same normalised text", duplicate_of=kept_id)
-                yield attrs.evolve(article, drop=drop, trace=article.trace + (self.name,))
+        finder = DuplicateFinder(self.params, near=self.near)
+        ids: list[str] = []
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
+            position = 0
+            for batch in batched(articles, self.batch_size):
+                kept_positions, kept_articles = [], []
+                for article in batch:
+                    spill.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+                    ids.append(article.id)
+                    if article.kept:
+                        kept_positions.append(position)
+                        kept_articles.append(article)
+                    position += 1
+                finder.add(kept_positions, kept_articles)
+            decisions = {d.position: d for d in finder.decide()}
+            spill.seek(0)
+            for position, line in enumerate(spill):
+                article = Article.from_dict(json.loads(line))
+                if not article.kept:
+                    yield article
+                    continue
+                trace = article.trace + (self.name,)
+                decision = decisions.get(position)
+                if decision is None:
+                    yield attrs.evolve(article, trace=trace)
+                    continue
+                similarity = round(decision.similarity, 4)
+                detail = "same normalised text" if decision.reason == EXACT else f"estimated similarity {similarity:.2f}"
+                drop = Drop(
+                    stage=self.name,
+                    reason=decision.reason,
+                    detail=detail,
+                    duplicate_of=ids[decision.duplicate_of],
+                    similarity=similarity,
+                )
+                yield attrs.evolve(article, drop=drop, trace=trace)
+

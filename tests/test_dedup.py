@@ -1,0 +1,259 @@
+"""Corpus dedup: exact and near copies, the keeper policy, order independence, hard negatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+
+from newsclean.duplicates import DuplicateFinder, keepers_from_edges
+from newsclean.errors import ConfigError
+from newsclean.minhash import MinHasher, MinHashParams, candidate_pairs, similarity
+from newsclean.model import Article
+from newsclean.stages import Dedup, MinLength
+
+FERRY = """The harbour authority suspended the evening ferry service to the outer islands on Tuesday after inspectors found cracks in the hull of the largest vessel in the fleet.
+
+Around four hundred passengers a day use the route, most of them commuters who work in the port district and return home after dark. The authority said a replacement boat would be chartered from a neighbouring region within a fortnight.
+
+"We will not put anyone on a boat we cannot vouch for," the authority's director told reporters at the terminal, adding that the morning crossings would continue with a smaller ship.
+
+Island councillors said the suspension showed how fragile the connection had become. The fleet's newest ferry is twenty-six years old, and a tender for two replacement vessels has been delayed twice since the last election.
+
+Shopkeepers on the largest island said deliveries of fresh produce would be moved to the morning boat, and that prices were likely to rise if the suspension lasted longer than a month."""
+
+ORCHARD = """Apple growers in the valley expect their smallest harvest in a decade after a late frost in April destroyed blossom across more than half of the orchards, the regional farmers' union said on Monday.
+
+The union estimated losses at around forty million euros and asked the agriculture ministry to bring forward support payments that are normally made at the end of the year.
+
+Several family farms said they would not hire seasonal pickers this autumn. "There is simply nothing to pick on the upper slopes," said one grower, whose family has farmed the same hillside for four generations.
+
+Juice producers warned that they would have to import fruit to keep their presses running, and that the price of cider could climb by a fifth before Christmas.
+
+Scientists at the agricultural institute said frost damage of this kind had become more frequent as warmer winters push trees to flower earlier, leaving blossom exposed to cold snaps that used to arrive before the buds opened."""
+
+LIBRARY = """The city library will open on Sundays from next month for the first time in its history, after the council approved extra funding for staff on Thursday evening.
+
+The main reading room and the children's floor will be open from ten until four, and the library said it would also extend its weekday hours by one hour in the evening.
+
+Librarians had campaigned for Sunday opening for years, pointing to long queues for the computers on Saturday and to students who had nowhere quiet to work at weekends.
+
+The council said the cost of the change would be met by savings on the building's heating, after new insulation was fitted last winter, and by a grant from a regional education fund.
+
+A survey carried out by the library last year found that two thirds of its members would visit on a Sunday, and that demand was strongest among families with young children and among pensioners."""
+
+
+def article(text: str, id: str, published: str | None = None, **fields) -> Article:
+    return Article(id=id, text=text, published=published, **fields)
+
+
+def syndicated(text: str) -> str:
+    """A wire copy: a dateline before, an agency line and a share prompt after."""
+    return "PORTVILLE, March 3 (Wire) — " + text + "\n\nReporting by the Wire desk; editing by the night editor.\n\nShare this story"
+
+
+def edited(text: str, share: float, seed: int = 7) -> str:
+    """A copy with ``share`` of its words replaced."""
+    rng = random.Random(seed)
+    tokens = text.split(" ")
+    for i in rng.sample(range(len(tokens)), int(len(tokens) * share)):
+        tokens[i] = "changed"
+    return " ".join(tokens)
+
+
+def truncated(text: str, share: float) -> str:
+    return text[: int(len(text) * share)]
+
+
+def reuses(old: str, share: float, new: str) -> str:
+    """A new story that quotes ``share`` of an old one's words as background."""
+    words = old.split(" ")
+    return new + "\n\n" + " ".join(words[: int(len(words) * share)])
+
+
+def drops(articles: list[Article]) -> dict[str, tuple[str, str, float]]:
+    return {a.id: (a.drop.reason, a.drop.duplicate_of, a.drop.similarity) for a in articles if a.drop}
+
+
+# --- signatures ------------------------------------------------------------------------------
+
+def test_signatures_estimate_jaccard_of_shingles():
+    hasher = MinHasher()
+    a, b, c = hasher.signatures([FERRY, truncated(FERRY, 0.9), ORCHARD])
+    assert 0.75 <= similarity(a, b) <= 1.0
+    assert similarity(a, c) < 0.1
+    assert similarity(a, a) == 1.0
+
+
+def test_signatures_ignore_case_spacing_and_punctuation():
+    hasher = MinHasher()
+    a, b = hasher.signatures([FERRY, FERRY.upper().replace(" ", "   ").replace(",", "")])
+    assert similarity(a, b) == 1.0
+
+
+def test_signatures_are_the_same_alone_or_in_a_batch_and_across_block_edges(monkeypatch):
+    hasher = MinHasher()
+    together = hasher.signatures([FERRY, ORCHARD, LIBRARY])
+    monkeypatch.setattr("newsclean.minhash.BLOCK_ROWS", 7)  # a document in many blocks
+    alone = np.stack([hasher.signatures([t])[0] for t in (FERRY, ORCHARD, LIBRARY)])
+    assert np.array_equal(together, alone)
+
+
+def test_short_and_empty_texts_get_signatures():
+    hasher = MinHasher()
+    sigs = hasher.signatures(["", "Two words", "Two words", "other words"])
+    assert sigs.shape == (4, 128)
+    assert similarity(sigs[1], sigs[2]) == 1.0 and similarity(sigs[1], sigs[3]) < 1.0
+
+
+def test_candidate_pairs_share_a_band():
+    keys = np.array([[1, 2], [1, 3], [4, 3], [5, 6]], dtype=np.uint64)
+    assert candidate_pairs(keys).tolist() == [[0, 1], [1, 2]]
+
+
+def test_large_buckets_stay_linear():
+    keys = np.zeros((50, 1), dtype=np.uint64)
+    pairs = candidate_pairs(keys, max_bucket=5)
+    assert len(pairs) == 49 + 48 + 47 + 46  # each member with the next four
+    assert {tuple(p) for p in pairs.tolist()} >= {(0, 4), (45, 49)} and (0, 5) not in {tuple(p) for p in pairs.tolist()}
+
+
+def test_word_hashes_do_not_depend_on_neighbours_or_chunking(monkeypatch):
+    from newsclean import minhash
+
+    text = "the ferry, “the” dock—überfahrt… ferry\u00a0«the»".encode("utf-8")
+    hashes = minhash._word_hashes(text)
+    assert len(hashes) == 7
+    assert hashes[0] == hashes[2] == hashes[6] and hashes[1] == hashes[5] and len(set(hashes.tolist())) == 4
+    monkeypatch.setattr(minhash, "CHUNK_BYTES", 12)
+    assert minhash._word_hashes(text).tolist() == hashes.tolist()
+    assert len(minhash._word_hashes(b"")) == 0 and len(minhash._word_hashes(b" ,; ")) == 0
+
+
+def test_params_are_checked():
+    with pytest.raises(ConfigError):
+        MinHashParams(threshold=0)
+    assert MinHashParams().num_perm == 128
+    assert MinHashParams().candidate_probability(0.6) > 0.98
+
+
+# --- the stage -------------------------------------------------------------------------------
+
+def test_near_copies_of_known_kinds_go_and_name_the_kept_article():
+    corpus = [
+        article(FERRY, "original", "2024-03-03"),
+        article(syndicated(FERRY), "wire-copy", "2024-03-04"),
+        article(edited(FERRY, 0.04), "lightly-edited", "2024-03-04"),
+        article(truncated(FERRY, 0.9), "truncated", "2024-03-03"),
+        article(FERRY.replace('"', "“", 1).replace('"', "”", 1).replace(". ", ".  "), "quotes-and-spaces", "2024-03-05"),
+        article(ORCHARD, "orchard"),
+        article(LIBRARY, "library"),
+    ]
+    out = list(Dedup().run(corpus))
+    gone = drops(out)
+    assert set(gone) == {"wire-copy", "lightly-edited", "truncated", "quotes-and-spaces"}
+    assert gone.pop("quotes-and-spaces") == ("dedup:exact", "original", 1.0)  # words are compared
+    for reason, kept, sim in gone.values():
+        assert reason == "dedup:near" and kept == "original" and 0.5 <= sim < 1.0
+    assert [a.id for a in out] == [a.id for a in corpus]  # input order, nothing lost
+
+
+def test_a_story_reusing_background_from_an_older_one_is_not_a_duplicate():
+    follow_up = reuses(FERRY, 0.4, LIBRARY)
+    quote_only = ORCHARD + '\n\n"We will not put anyone on a boat we cannot vouch for," the director said.'
+    out = list(Dedup().run([article(FERRY, "old"), article(follow_up, "follow-up"), article(quote_only, "quote")]))
+    assert all(a.kept for a in out)
+
+
+def test_keeper_is_the_earliest_published_then_longest_then_smallest_id():
+    def keeper(corpus):
+        return {a.id for a in Dedup().run(corpus) if a.kept}
+
+    assert keeper([article(syndicated(FERRY), "late", "2024-03-05"), article(FERRY, "early", "2024-03-01")]) == {"early"}
+    assert keeper([article(FERRY, "undated"), article(syndicated(FERRY), "dated", "2024-03-09")]) == {"dated"}
+    assert keeper([article(truncated(FERRY, 0.9), "short", "2024-03-01"), article(FERRY, "long", "2024-03-01")]) == {"long"}
+    assert keeper([article(FERRY, "b"), article(FERRY, "a"), article(FERRY, "c")]) == {"a"}
+
+
+def test_exact_copies_are_exact_with_similarity_one():
+    out = list(Dedup().run([article(FERRY, "b"), article(FERRY.upper(), "a")]))
+    assert drops(out) == {"b": ("dedup:exact", "a", 1.0)}
+
+
+def test_an_exact_copy_of_a_near_copy_names_the_article_kept():
+    copy = syndicated(FERRY)
+    out = list(Dedup().run([article(copy, "c1"), article(copy, "c2"), article(FERRY, "orig", "2024-01-01")]))
+    gone = drops(out)
+    assert set(gone) == {"c1", "c2"} and {kept for _, kept, _ in gone.values()} == {"orig"}
+    assert {reason for reason, _, _ in gone.values()} == {"dedup:near"}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_result_does_not_depend_on_input_order(seed):
+    corpus = [
+        article(FERRY, "f0", "2024-03-03"),
+        article(syndicated(FERRY), "f1", "2024-03-03"),
+        article(edited(FERRY, 0.05, seed=1), "f2"),
+        article(truncated(FERRY, 0.9), "f3", "2024-03-02"),
+        article(ORCHARD, "o0"),
+        article(edited(ORCHARD, 0.03), "o1", "2023-12-01"),
+        article(ORCHARD, "o2"),
+        article(LIBRARY, "l0"),
+        article(reuses(FERRY, 0.4, LIBRARY), "l1"),
+    ]
+    reference = drops(list(Dedup().run(corpus)))
+    shuffled = corpus[:]
+    random.Random(seed).shuffle(shuffled)
+    assert drops(list(Dedup().run(shuffled))) == reference
+    assert reference["f0"][1] == "f3"  # the earliest published of the ferry copies stays
+
+
+def test_exact_mode_keeps_near_copies():
+    out = list(Dedup(near=False).run([article(FERRY, "a"), article(syndicated(FERRY), "b"), article(FERRY, "c")]))
+    assert drops(out) == {"c": ("dedup:exact", "a", 1.0)}
+
+
+def test_dropped_articles_pass_through_and_are_not_keepers():
+    empty = MinLength()(article("", "empty"))
+    out = list(Dedup().run([empty, article(FERRY, "a")]))
+    assert out[0] == empty and out[1].kept
+
+
+def test_reject_record_carries_reason_kept_id_and_similarity():
+    out = list(Dedup().run([article(FERRY, "orig", "2024-01-01"), article(syndicated(FERRY), "copy")]))
+    record = out[1].reject_record()
+    assert record["reason"] == "dedup:near" and record["duplicate_of"] == "orig"
+    assert 0.5 <= record["similarity"] < 1.0
+    assert Article.from_dict(out[1].to_dict()) == out[1]
+
+
+def test_removed_copies_are_similar_to_the_article_they_name_not_only_chained():
+    # a ~ b and b ~ c, but a and c are not similar: c must stay.
+    rank = np.array([0, 1, 2])
+    pairs = np.array([[0, 1], [1, 2]])
+    assert keepers_from_edges(rank, pairs, np.array([0.8, 0.8])) == {1: (0, 0.8)}
+
+
+def test_finder_reports_positions_and_the_most_similar_kept_article():
+    finder = DuplicateFinder()
+    finder.add([10, 20, 30], [article(FERRY, "a", "2024-01-01"), article(ORCHARD, "b"), article(truncated(FERRY, 0.95), "c")])
+    (decision,) = finder.decide()
+    assert (decision.position, decision.reason, decision.duplicate_of) == (30, "dedup:near", 10)
+
+
+def test_default_pipeline_dedup_modes():
+    from newsclean.api import default_pipeline
+
+    assert "dedup" in default_pipeline().names
+    assert "dedup" not in default_pipeline(dedup="off").names
+    assert "dedup" not in default_pipeline(dedup=False).names
+    with pytest.raises(ConfigError):
+        default_pipeline(dedup="fuzzy")
+
+
+def test_published_dates_are_compared_as_dates():
+    a = article(FERRY, "z", published=dt.date(2023, 12, 31))
+    b = article(syndicated(FERRY), "a", published=dt.date(2024, 1, 1))
+    assert {x.id for x in Dedup().run([b, a]) if x.kept} == {"z"}
