@@ -20,7 +20,7 @@ from newsclean.duplicates import EXACT, DuplicateFinder, text_fingerprint
 from newsclean.minhash import MinHashParams, batched
 from newsclean.model import Article, Drop
 
-__all__ = ["Dedup", "text_fingerprint"]
+__all__ = ["Dedup", "duplicate_drop", "text_fingerprint"]
 
 
 @attrs.frozen(kw_only=True)
@@ -63,14 +63,13 @@ class Dedup:
                 if decision is None:
                     yield attrs.evolve(article, trace=trace)
                     continue
-                similarity = round(decision.similarity, 4)
-                detail = "same normalised text" if decision.reason == EXACT else f"estimated similarity {similarity:.2f}"
-                drop = Drop(
-                    stage=self.name,
-                    reason=decision.reason,
-                    detail=detail,
-                    duplicate_of=ids[decision.duplicate_of],
-                    similarity=similarity,
-                )
+                drop = duplicate_drop(self.name, decision.reason, ids[decision.duplicate_of], decision.similarity)
                 yield attrs.evolve(article, drop=drop, trace=trace)
+
+
+def duplicate_drop(stage: str, reason: str, kept_id: str, similarity: float) -> Drop:
+    """The drop of a copy: ``reason`` is ``dedup:exact`` or ``dedup:near``."""
+    similarity = round(similarity, 4)
+    detail = "same normalised text" if reason == EXACT else f"estimated similarity {similarity:.2f}"
+    return Drop(stage=stage, reason=reason, detail=detail, duplicate_of=kept_id, similarity=similarity)
 

@@ -1,0 +1,65 @@
+"""The Dask engine gives the local run's output, whatever the partitioning."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+db = pytest.importorskip("dask.bag")
+distributed = pytest.importorskip("distributed")
+
+from newsclean.api import default_pipeline  # noqa: E402
+from newsclean.cli import main  # noqa: E402
+from newsclean.distributed import clean_bag, iterate  # noqa: E402
+from newsclean.model import RawDocument  # noqa: E402
+
+from test_dedup import FERRY, LIBRARY, ORCHARD, edited, reuses, syndicated, truncated  # noqa: E402
+
+APPEAL = "Keep the Valley Courier free: chip in what you can today!"
+
+
+def corpus() -> list[RawDocument]:
+    texts = {
+        "ferry": FERRY, "ferry-wire": syndicated(FERRY), "ferry-edit": edited(FERRY, 0.04),
+        "ferry-cut": truncated(FERRY, 0.9), "ferry-again": FERRY, "orchard": ORCHARD,
+        "orchard-copy": ORCHARD.upper(), "library": LIBRARY, "follow-up": reuses(FERRY, 0.4, LIBRARY),
+        "empty": "   ",
+    }
+    documents = [RawDocument(id=name, content=text, format="text") for name, text in texts.items()]
+    for n in range(6):  # a source whose appeal site_repeat learns
+        text = f"The valley road reopened after repair number {n}, the county said on Friday afternoon.\n\n{APPEAL}"
+        documents.append(RawDocument(id=f"v{n}", content=text, format="text", url=f"https://valleycourier.example/{n}"))
+    return documents
+
+
+def records(articles) -> list[dict]:
+    return [a.to_dict() for a in articles]
+
+
+@pytest.mark.parametrize("partitions", [1, 3, 7])
+def test_bag_output_equals_the_local_run(partitions):
+    documents = corpus()
+    local = records(default_pipeline().run(documents))
+    bag = db.from_sequence(documents, npartitions=partitions)
+    with __import__("dask").config.set(scheduler="sync"):
+        remote = records(iterate(clean_bag(bag)))
+    assert remote == local
+    reasons = {r["id"]: r["drop"]["reason"] for r in local if r["drop"]}
+    assert reasons["ferry-cut"] == "dedup:near" and reasons["orchard-copy"] == "dedup:exact"
+    assert "follow-up" not in reasons and all(APPEAL not in r["text"] for r in local)
+
+
+def test_cli_dask_engine_on_a_local_cluster_equals_the_local_engine(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for document in corpus():
+        record = {"id": document.id, "text": document.content, "url": document.url}
+        (folder / f"{document.id}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    local, remote = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
+    assert main(["clean", str(folder), "-o", str(local), "--jobs", "1", "--quiet"]) == 0
+    args = ["clean", str(folder), "-o", str(remote), "--engine", "dask", "--workers", "2", "--quiet"]
+    assert main(args) == 0
+    assert remote.read_bytes() == local.read_bytes()
+    assert (tmp_path / "dask.rejects.jsonl").read_bytes() == (tmp_path / "local.rejects.jsonl").read_bytes()
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("newsclean: 16 in = ")
