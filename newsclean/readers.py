@@ -260,7 +260,7 @@ def read_warc(path: Path, report: ReadReport | None = None) -> Iterator[RawDocum
                 document, skipped = _warc_document(record, f"{source}:{count}")
                 if _truncated(record):
                     yield RawDocument(id=document.id if document else f"{source}:{count}", url=_target(record),
-                                      error=f"unreadable: truncated WARC record {count} in {path.name}")
+                                      error=f"unreadable: truncated or damaged WARC record {count} in {path.name}")
                     return
                 end = records.get_record_offset() + records.get_record_length()
             # warcio raises more than its own ArchiveLoadFailed on a damaged file (EOFError,
