@@ -104,6 +104,7 @@ class ParquetWriter:
         return self
 
     def write(self, record: dict[str, Any]) -> None:
+        """Add one record; it is written with the next full row group or at the end."""
         assert self._writer is not None, "use ParquetWriter as a context manager"
         unknown = record.keys() - set(self._schema.names)
         if unknown:  # a field the schema lacks would be dropped without a word
