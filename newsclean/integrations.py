@@ -34,7 +34,10 @@ def clean_batch(
     min_words: int = 1,
     dedup: bool = False,
     site_repeat: bool = False,
+    rule_languages: Iterable[str] | None = None,
     seed: int = 0,
+    max_bytes: int = 10_000_000,
+    time_budget: float | None = 60.0,
 ) -> dict[str, list[Any]]:
     """Clean ``batch[column]`` (``kind`` ``"text"`` or ``"html"``) and return the new columns,
     one value per row, so no row is lost:
@@ -47,7 +50,8 @@ def clean_batch(
     Columns ``id``, ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled`` are
     used as in JSONL input when the batch has them.
 
-    The pipeline is ``default_pipeline`` with the given settings, built once per process. Its
+    The pipeline is ``default_pipeline`` with the given settings (see there), built once per
+    process. Its
     corpus stages are off by default: ``dedup`` and ``site_repeat`` need the whole corpus, and
     here they would see one batch at a time. Pass ``pipeline=`` to use your own.
     """
@@ -56,7 +60,8 @@ def clean_batch(
     if column not in batch:
         raise ConfigError(f"the batch has no column {column!r}; columns: {', '.join(batch)}")
     if pipeline is None:
-        pipeline = _pipeline(tuple(keep_languages), min_words, dedup, site_repeat, seed)
+        languages = tuple(rule_languages) if rule_languages is not None else None
+        pipeline = _pipeline(tuple(keep_languages), min_words, dedup, site_repeat, languages, seed, max_bytes, time_budget)
     metadata = [name for name in ("id", "url", *HINT_KEYS) if name in batch and name != column]
     documents = [
         document_from_record(
@@ -77,6 +82,8 @@ def clean_dataframe(df: Any, column: str = "text", kind: str = "text", **setting
     """A copy of the pandas DataFrame ``df`` with the columns of :func:`clean_batch` added,
     one value per row (rejected rows stay, with ``clean_drop`` set). ``settings`` are those of
     ``clean_batch``; dedup and site_repeat are off unless asked for, and then see the whole frame."""
+    if column not in df.columns:
+        raise ConfigError(f"the DataFrame has no column {column!r}; columns: {', '.join(map(str, df.columns))}")
     wanted = {column, "id", "url", *HINT_KEYS}
     batch = {name: df[name].tolist() for name in df.columns if name in wanted}
     return df.assign(**clean_batch(batch, column, kind, **settings))
@@ -85,8 +92,26 @@ def clean_dataframe(df: Any, column: str = "text", kind: str = "text", **setting
 # Pipelines are immutable and keep nothing from one run to the next, so one per setting and
 # process gives the same output as a new one per batch, without loading the rule packs again.
 @functools.lru_cache(maxsize=8)
-def _pipeline(keep_languages: tuple[str, ...], min_words: int, dedup: bool, site_repeat: bool, seed: int) -> Pipeline:
-    return default_pipeline(keep_languages=keep_languages, min_words=min_words, dedup=dedup, site_repeat=site_repeat, seed=seed)
+def _pipeline(
+    keep_languages: tuple[str, ...],
+    min_words: int,
+    dedup: bool,
+    site_repeat: bool,
+    rule_languages: tuple[str, ...] | None,
+    seed: int,
+    max_bytes: int,
+    time_budget: float | None,
+) -> Pipeline:
+    return default_pipeline(
+        keep_languages=keep_languages,
+        min_words=min_words,
+        dedup=dedup,
+        site_repeat=site_repeat,
+        rule_languages=rule_languages,
+        seed=seed,
+        max_bytes=max_bytes,
+        time_budget=time_budget,
+    )
 
 
 def _row(article: Article) -> dict[str, Any]:

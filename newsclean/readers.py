@@ -248,26 +248,29 @@ def read_warc(path: Path, report: ReadReport | None = None) -> Iterator[RawDocum
         yield RawDocument(id=source, error=f"unreadable: {exc}")
         return
     with handle:
-        end = 0  # where the last complete record ends in the file
-        count = 0
         records = archive(handle)
+        end = 0  # where the last complete record ends in the file
+        number = 0  # of the record being read
         while True:
+            number += 1
             try:
                 record = next(records, None)
                 if record is None:
                     break
-                count += 1
-                document, skipped = _warc_document(record, f"{source}:{count}")
-                if _truncated(record):
-                    yield RawDocument(id=document.id if document else f"{source}:{count}", url=_target(record),
-                                      error=f"unreadable: truncated or damaged WARC record {count} in {path.name}")
-                    return
-                end = records.get_record_offset() + records.get_record_length()
+                document, skipped = _warc_document(record, f"{source}:{number}")
+                truncated = _truncated(record)
+                if not truncated:
+                    end = records.get_record_offset() + records.get_record_length()
             # warcio raises more than its own ArchiveLoadFailed on a damaged file (EOFError,
             # zlib.error, even AttributeError on a cut header): any of them ends this file only.
             except Exception as exc:  # noqa: BLE001
-                yield RawDocument(id=f"{source}:{count or 1}",
-                                  error=f"unreadable: broken WARC at record {count or 1} in {path.name}: {type(exc).__name__}: {exc}")
+                detail = f"broken WARC at record {number} in {path.name}: {type(exc).__name__}: {exc}"
+                yield RawDocument(id=f"{source}:{number}", error=f"unreadable: {detail}")
+                return
+            if truncated:
+                doc_id = document.id if document is not None else f"{source}:{number}"
+                detail = f"truncated or damaged WARC record {number} in {path.name}"
+                yield RawDocument(id=doc_id, url=_target(record), error=f"unreadable: {detail}")
                 return
             if skipped:
                 report.skipped_records[skipped] += 1
@@ -277,7 +280,8 @@ def read_warc(path: Path, report: ReadReport | None = None) -> Iterator[RawDocum
         # complete record mean the file was cut short.
         handle.seek(end)
         if handle.read(4096).strip():
-            yield RawDocument(id=f"{source}:{count + 1}", error=f"unreadable: truncated WARC: bytes after the last complete record (offset {end}) in {path.name}")
+            detail = f"truncated WARC: bytes after the last complete record (offset {end}) in {path.name}"
+            yield RawDocument(id=f"{source}:{number}", error=f"unreadable: {detail}")
 
 
 def _warc_document(record: Any, fallback_id: str) -> tuple[RawDocument | None, str | None]:

@@ -121,8 +121,10 @@ def test_truncated_gzip_warc_ends_in_a_reject_not_a_crash(tmp_path):
     docs = records_of(path, report)
     assert [d.error is None for d in docs] == [True, False]
     assert docs[0].content == PAGE.encode("utf-8")
+    assert docs[1].id == "cut:4"  # the fourth record, where the file ends
     assert docs[1].error.startswith("unreadable: ")
     assert "cut.warc.gz" in docs[1].error
+    assert dict(report.skipped_records) == {"warcinfo": 1, "request": 1}
     articles = list(default_pipeline(dedup=False, site_repeat=False).run(docs))
     assert [a.drop.reason if a.drop else None for a in articles] == [None, "unreadable"]
 

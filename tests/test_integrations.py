@@ -76,6 +76,9 @@ def test_settings_are_passed_to_the_pipeline():
     result = clean_batch({"text": [OTHER, german]}, keep_languages=["en"])
     assert result["clean_drop"] == ["", "language"]
     assert clean_batch({"text": [OTHER]}, min_words=100)["clean_drop"] == ["too_short"]
+    assert clean_batch({"text": [OTHER]}, max_bytes=20)["clean_drop"] == ["too_large"]
+    # Without the English pack the advertisement label is no longer known.
+    assert "Advertisement" in clean_batch({"text": [STORY]}, rule_languages=["de"])["clean_text"][0]
     own = default_pipeline(dedup=False, site_repeat=False, min_words=100)
     assert clean_batch({"text": [OTHER]}, pipeline=own)["clean_drop"] == ["too_short"]
 
@@ -175,3 +178,9 @@ def test_clean_dataframe_passes_settings():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"body": [OTHER, OTHER]})
     assert clean_dataframe(frame, column="body", dedup=True)["clean_drop"].tolist() == ["", "dedup:exact"]
+
+
+def test_clean_dataframe_names_a_missing_column():
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(ConfigError, match="DataFrame has no column 'text'; columns: body, views"):
+        clean_dataframe(pd.DataFrame({"body": [OTHER], "views": [3]}))
