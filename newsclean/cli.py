@@ -23,7 +23,7 @@ from newsclean.minhash import MinHashParams
 from newsclean.parallel import run_parallel
 from newsclean.readers import ReadReport, check_paths, read_inputs
 from newsclean.stats import RunStats
-from newsclean.writers import STDOUT, JsonlWriter, article_record, partial_path
+from newsclean.writers import STDOUT, JsonlWriter, article_record, open_writer, partial_path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,7 +162,7 @@ def run_clean(args: argparse.Namespace) -> int:
     tqdm.monitor_interval = 0
     with sigterm_as_interrupt():
         progress = tqdm(run_parallel(pipeline, documents, args.jobs), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
-        with JsonlWriter(args.output) as out, JsonlWriter(rejects_path) as rejects:
+        with open_writer(args.output) as out, JsonlWriter(rejects_path) as rejects:
             for article in progress:
                 stats.add(article)
                 if article.kept:
@@ -170,6 +170,7 @@ def run_clean(args: argparse.Namespace) -> int:
                 else:
                     rejects.write(article.reject_record())
         stats.skipped_files = len(report.skipped_files)
+        stats.skipped_records = dict(report.skipped_records)
         if stats_path is not None:
             with open(partial_path(str(stats_path)), "w", encoding="utf-8") as handle:
                 handle.write(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n")

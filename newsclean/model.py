@@ -107,7 +107,8 @@ class RawDocument:
     """One input as read: text, HTML or undecoded bytes, plus what the source said about it.
 
     ``format`` is ``"html"``, ``"text"`` or ``None`` (sniff). ``hints`` carries optional
-    metadata from the input record (``title``, ``source``, ``authors``, ``published``).
+    metadata from the input record (``title``, ``source``, ``authors``, ``published``, and
+    ``crawled``: when a crawler fetched the page, as an ISO 8601 timestamp).
     ``error`` is set by a reader that could not produce content; the document becomes a reject.
     """
 
@@ -143,6 +144,8 @@ class Article:
     title: str | None = None
     authors: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
     published: dt.date | None = attrs.field(default=None, converter=_to_date)
+    # When a crawler fetched the page (a WARC record's WARC-Date), an ISO 8601 timestamp as given.
+    crawled: str | None = None
     language: str | None = None
     text: str = ""
     removed: tuple[Removal, ...] = attrs.field(default=(), converter=_to_tuple)
@@ -159,20 +162,26 @@ class Article:
         return self.text.split("\n\n") if self.text else []
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; ``Article.from_dict`` restores an equal object."""
-        return {
+        """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled`` is
+        there only when known (most inputs are not crawls)."""
+        data: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
             "source": self.source,
             "title": self.title,
             "authors": list(self.authors),
             "published": self.published.isoformat() if self.published else None,
-            "language": self.language,
-            "text": self.text,
-            "removed": [r.to_dict() for r in self.removed],
-            "drop": self.drop.to_dict() if self.drop else None,
-            "trace": list(self.trace),
         }
+        if self.crawled is not None:
+            data["crawled"] = self.crawled
+        data.update(
+            language=self.language,
+            text=self.text,
+            removed=[r.to_dict() for r in self.removed],
+            drop=self.drop.to_dict() if self.drop else None,
+            trace=list(self.trace),
+        )
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -183,6 +192,7 @@ class Article:
             title=data.get("title"),
             authors=data.get("authors") or (),
             published=data.get("published"),
+            crawled=data.get("crawled"),
             language=data.get("language"),
             text=data.get("text", ""),
             removed=tuple(Removal.from_dict(r) for r in data.get("removed") or ()),

@@ -1,8 +1,9 @@
-"""Readers: files, folders, JSONL and stdin become a stream of RawDocuments.
+"""Readers: files, folders, JSONL, WARC, Parquet and stdin become a stream of RawDocuments.
 
 Nothing here raises for a bad document: a line that is not JSON, a record without text, an
-unreadable file become RawDocuments with ``error`` set, which the pipeline turns into rejects.
-Only a path that does not exist at all raises :class:`InputError`, before anything is read.
+unreadable file, a truncated WARC become RawDocuments with ``error`` set, which the pipeline
+turns into rejects. Only a path that does not exist at all raises :class:`InputError`, before
+anything is read, and so does a WARC or Parquet input when its optional library is missing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import gzip
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -18,20 +20,25 @@ from typing import IO, Any
 import attrs
 
 from newsclean.errors import InputError
+from newsclean.extras import require
 from newsclean.model import RawDocument
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
+WARC_SUFFIXES = (".warc",)
+PARQUET_SUFFIXES = (".parquet",)
 STDIN = "-"
-HINT_KEYS = ("title", "source", "authors", "published")
+HINT_KEYS = ("title", "source", "authors", "published", "crawled")
 
 
 @attrs.define
 class ReadReport:
-    """What a reader passed over: files in folders with extensions it does not read."""
+    """What a reader passed over: files in folders with extensions it does not read, and WARC
+    records that are not HTML pages, counted by reason (``request``, ``not_html``, ...)."""
 
     skipped_files: list[str] = attrs.field(factory=list)
+    skipped_records: Counter[str] = attrs.field(factory=Counter)
 
 
 def document_id(path: Path) -> str:
@@ -40,8 +47,11 @@ def document_id(path: Path) -> str:
 
 
 def kind_of(path: Path) -> str | None:
-    """``text``, ``html``, ``jsonl`` or None, from the extensions (a final ``.gz`` allowed)."""
+    """``text``, ``html``, ``jsonl``, ``warc``, ``parquet`` or None, from the extensions (a
+    final ``.gz`` allowed, except for Parquet, which compresses inside the file)."""
     suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == PARQUET_SUFFIXES[0]:
+        return "parquet"
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
@@ -51,11 +61,21 @@ def kind_of(path: Path) -> str | None:
         return "html"
     if last in JSONL_SUFFIXES:
         return "jsonl"
+    if last in WARC_SUFFIXES:
+        return "warc"
     return None
 
 
+# The library each optional input kind needs: (module, extra, what it is needed for).
+_KIND_NEEDS = {
+    "warc": ("warcio", "warc", "reading WARC files"),
+    "parquet": ("pyarrow.parquet", "parquet", "reading Parquet files"),
+}
+
+
 def check_paths(paths: Iterable[str]) -> None:
-    """Raise InputError for the first path that does not exist or cannot be listed/read."""
+    """Raise InputError for the first path that does not exist or cannot be listed/read, or
+    that is a WARC or Parquet file when the library to read it is not installed."""
     for name in paths:
         if name == STDIN:
             continue
@@ -64,6 +84,17 @@ def check_paths(paths: Iterable[str]) -> None:
             raise InputError(f"input path {name!r} does not exist")
         if not os.access(path, os.R_OK):
             raise InputError(f"input path {name!r} is not readable")
+        if path.is_file():
+            _require_reader(kind_of(path))
+
+
+def _require_reader(kind: str | None) -> Any:
+    """The module that reads ``kind`` (None for the built-in kinds); InputError naming the
+    extra to install when it is missing."""
+    if kind not in _KIND_NEEDS:
+        return None
+    module, extra, purpose = _KIND_NEEDS[kind]
+    return require(module, extra, purpose, error=InputError)
 
 
 def read_inputs(
@@ -92,14 +123,21 @@ def read_inputs(
                 if kind_of(child) is None:
                     report.skipped_files.append(str(child))
                     continue
-                yield from read_file(child)
+                yield from read_file(child, report)
         else:
-            yield from read_file(path)
+            yield from read_file(path, report)
 
 
-def read_file(path: Path) -> Iterator[RawDocument]:
-    """The documents of one file: one for text/HTML, one per line for JSONL."""
+def read_file(path: Path, report: ReadReport | None = None) -> Iterator[RawDocument]:
+    """The documents of one file: one for text/HTML, one per line for JSONL, one per HTML
+    response for WARC, one per row for Parquet. Skipped WARC records are counted in ``report``."""
     kind = kind_of(path) or "text"
+    if kind == "warc":
+        yield from read_warc(path, report)
+        return
+    if kind == "parquet":
+        yield from read_parquet(path)
+        return
     if kind == "jsonl":
         try:
             handle = _open_binary(path)
@@ -142,15 +180,32 @@ def record_document(raw: bytes, fallback_id: str) -> RawDocument:
         return RawDocument(id=fallback_id, error=f"bad_json: {exc}")
     if not isinstance(record, dict):
         return RawDocument(id=fallback_id, error=f"bad_record: expected an object, got {type(record).__name__}")
+    return document_from_record(record, fallback_id)
+
+
+CONTENT_FIELDS = (("html", "html"), ("text", "text"))
+
+
+def document_from_record(
+    record: dict[str, Any], fallback_id: str, content_fields: Iterable[tuple[str, str]] = CONTENT_FIELDS
+) -> RawDocument:
+    """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
+    ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
+    ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``."""
     doc_id = record.get("id")
     doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
     url = record.get("url") if isinstance(record.get("url"), str) else None
     hints = _hints(record)
-    for field, fmt in (("html", "html"), ("text", "text")):
+    fields = []
+    for field, fmt in content_fields:
+        fields.append(field)
         value = record.get(field)
+        if isinstance(value, bytes) and value.strip():
+            return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints)
         if isinstance(value, str) and value.strip():
             return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints)
-    return RawDocument(id=doc_id, url=url, error="no_content: record has no non-empty 'text' or 'html'")
+    names = " or ".join(repr(f) for f in fields)
+    return RawDocument(id=doc_id, url=url, error=f"no_content: record has no non-empty {names}")
 
 
 def _hints(record: dict[str, Any]) -> dict[str, Any]:
@@ -170,3 +225,131 @@ def _open_binary(path: Path) -> IO[bytes]:
     if path.suffix.lower() == ".gz":
         return gzip.open(path, "rb")
     return path.open("rb")
+
+
+# --- WARC ---------------------------------------------------------------------------------
+
+HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(path: Path, report: ReadReport | None = None) -> Iterator[RawDocument]:
+    """One document per HTML ``response`` record of a WARC file (``.warc`` or ``.warc.gz``,
+    the Common Crawl CC-NEWS layout): id from WARC-Record-ID, url from WARC-Target-URI, and
+    the WARC-Date as the ``crawled`` hint. Other records are counted in ``report`` by reason:
+    their WARC-Type (``request``, ``metadata``, ``warcinfo``, ...), ``not_html`` for responses
+    of another Content-Type, ``http_3xx``/``http_4xx``/``http_5xx`` for responses that are not
+    a page. A truncated or broken file ends with one document whose ``error`` says where."""
+    archive = _require_reader("warc").ArchiveIterator
+    report = report if report is not None else ReadReport()
+    source = document_id(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield RawDocument(id=source, error=f"unreadable: {exc}")
+        return
+    with handle:
+        records = archive(handle)
+        end = 0  # where the last complete record ends in the file
+        number = 0  # of the record being read
+        while True:
+            number += 1
+            try:
+                record = next(records, None)
+                if record is None:
+                    break
+                document, skipped = _warc_document(record, f"{source}:{number}")
+                truncated = _truncated(record)
+                if not truncated:
+                    end = records.get_record_offset() + records.get_record_length()
+            # warcio raises more than its own ArchiveLoadFailed on a damaged file (EOFError,
+            # zlib.error, even AttributeError on a cut header): any of them ends this file only.
+            except Exception as exc:  # noqa: BLE001
+                detail = f"broken WARC at record {number} in {path.name}: {type(exc).__name__}: {exc}"
+                yield RawDocument(id=f"{source}:{number}", error=f"unreadable: {detail}")
+                return
+            if truncated:
+                doc_id = document.id if document is not None else f"{source}:{number}"
+                detail = f"truncated or damaged WARC record {number} in {path.name}"
+                yield RawDocument(id=doc_id, url=_target(record), error=f"unreadable: {detail}")
+                return
+            if skipped:
+                report.skipped_records[skipped] += 1
+            elif document is not None:
+                yield document
+        # A record cut inside a gzip member can vanish without an error: bytes after the last
+        # complete record mean the file was cut short.
+        handle.seek(end)
+        if handle.read(4096).strip():
+            detail = f"truncated WARC: bytes after the last complete record (offset {end}) in {path.name}"
+            yield RawDocument(id=f"{source}:{number}", error=f"unreadable: {detail}")
+
+
+def _warc_document(record: Any, fallback_id: str) -> tuple[RawDocument | None, str | None]:
+    """(document, None) for an HTML response, (None, reason) for a record to skip. Reads the
+    record's payload (a payload that fails to decode gives a document with ``error``)."""
+    if record.rec_type != "response":
+        return None, record.rec_type or "unknown"
+    http = record.http_headers
+    if http is None:
+        return None, "not_html"
+    status = http.get_statuscode() or ""
+    if not status.startswith("2"):
+        return None, f"http_{status[:1]}xx" if status[:1].isdigit() else "http_status"
+    media_type = (http.get_header("Content-Type") or "").split(";", 1)[0].strip().lower()
+    if media_type not in HTML_MEDIA_TYPES:
+        return None, "not_html"
+    record_id = (record.rec_headers.get_header("WARC-Record-ID") or "").strip("<> ") or fallback_id
+    crawled = record.rec_headers.get_header("WARC-Date")
+    hints = {"crawled": crawled} if crawled else {}
+    url = _target(record)
+    try:
+        content = record.content_stream().read()  # de-chunked, Content-Encoding undone
+    except Exception as exc:  # noqa: BLE001  (a bad gzip or brotli body is this page's problem)
+        return RawDocument(id=record_id, url=url, hints=hints, error=f"undecodable: {type(exc).__name__}: {exc}"), None
+    return RawDocument(id=record_id, content=content, format="html", url=url, hints=hints), None
+
+
+def _target(record: Any) -> str | None:
+    return record.rec_headers.get_header("WARC-Target-URI") or None
+
+
+def _truncated(record: Any) -> bool:
+    """Did the file end inside this record? (warcio then returns a short record silently.)"""
+    declared = (record.rec_headers.get_header("Content-Length") or "").strip()
+    if record.length is None or not declared.isdigit():  # the header was cut before or inside it
+        return True
+    stream = record.raw_stream
+    while stream.read(65536):
+        pass
+    return getattr(stream, "limit", 0) > 0
+
+
+# --- Parquet --------------------------------------------------------------------------------
+
+PARQUET_COLUMNS = ("id", "url", "html", "text", *HINT_KEYS)
+PARQUET_BATCH_ROWS = 64  # HTML rows can be large: a batch of 64 pages stays a few MB
+
+
+def read_parquet(path: Path) -> Iterator[RawDocument]:
+    """One document per row of a Parquet file, read a batch at a time, with the JSONL
+    conventions: content from ``html`` or ``text`` (strings or bytes), optional ``id``,
+    ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled``; other columns are
+    not read. A row
+    without ``id`` is named ``<file>:<row number>``. A file with neither content column gives
+    one document with error ``bad_schema``."""
+    parquet = _require_reader("parquet")
+    source = document_id(path)
+    row = 0
+    try:
+        with parquet.ParquetFile(path) as table:
+            names = set(table.schema_arrow.names)
+            if not names & {"html", "text"}:
+                yield RawDocument(id=source, error=f"bad_schema: {path.name} has no 'html' or 'text' column")
+                return
+            columns = [c for c in PARQUET_COLUMNS if c in names]
+            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns):
+                for record in batch.to_pylist():
+                    row += 1
+                    yield document_from_record(record, f"{source}:{row}")
+    except Exception as exc:  # noqa: BLE001  (pyarrow's errors for a damaged file have no common base)
+        yield RawDocument(id=f"{source}:{row + 1}", error=f"unreadable: {path.name} after row {row}: {type(exc).__name__}: {exc}")

@@ -20,6 +20,8 @@ class RunStats:
     removed: Counter[str] = attrs.field(factory=Counter)
     removed_by_rule: Counter[str] = attrs.field(factory=Counter)
     skipped_files: int = 0
+    # WARC records that are not HTML pages (requests, metadata, PDFs...), by reason.
+    skipped_records: dict[str, int] = attrs.field(factory=dict)
 
     def add(self, article: Article) -> None:
         self.documents_in += 1
@@ -49,6 +51,7 @@ class RunStats:
             "removed_by_category": dict(sorted(self.removed.items())),
             "removed_by_rule": dict(sorted(self.removed_by_rule.items())),
             "files_skipped": self.skipped_files,
+            "records_skipped": dict(sorted(self.skipped_records.items())),
             **context,
         }
 
@@ -60,5 +63,8 @@ class RunStats:
         lines += [f"  {category}: {n}" for category, n in sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0]))]
         if self.skipped_files:
             lines.append(f"files skipped in folders (extension not read): {self.skipped_files}")
+        if self.skipped_records:
+            lines.append(f"WARC records skipped (not HTML pages): {sum(self.skipped_records.values())}")
+            lines += [f"  {reason}: {n}" for reason, n in sorted(self.skipped_records.items())]
         lines.append(self.balance_line())
         return "\n".join(lines)

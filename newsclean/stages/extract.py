@@ -242,4 +242,5 @@ def _article_from_hints(raw: RawDocument) -> Article:
         title=hints.get("title") or None,
         authors=tuple(str(a) for a in authors),
         published=_parse_iso_date(hints.get("published")),
+        crawled=str(hints["crawled"]) if hints.get("crawled") else None,
     )

@@ -1,0 +1,125 @@
+"""Clean a column of a Hugging Face ``datasets.Dataset`` or a pandas ``DataFrame``.
+
+Neither library is imported here: ``clean_batch`` works on a plain dict of lists (what
+``Dataset.map(batched=True)`` hands over) and ``clean_dataframe`` only calls methods of the
+frame it is given. Install them with ``pip install 'newsclean[hf]'`` or ``'newsclean[pandas]'``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from newsclean.api import default_pipeline
+from newsclean.errors import ConfigError
+from newsclean.model import Article
+from newsclean.pipeline import Pipeline
+from newsclean.readers import HINT_KEYS, document_from_record
+
+KINDS = ("text", "html")
+# The columns clean_batch adds. All are strings, never None: datasets types a column from the
+# first batch written, and a batch in which every title was None would make it a null column.
+OUTPUT_COLUMNS = ("clean_text", "clean_title", "clean_language", "clean_drop", "clean_removed")
+
+
+def clean_batch(
+    batch: Mapping[str, Sequence[Any]],
+    column: str = "text",
+    kind: str = "text",
+    *,
+    pipeline: Pipeline | None = None,
+    keep_languages: Iterable[str] = (),
+    min_words: int = 1,
+    dedup: bool = False,
+    site_repeat: bool = False,
+    rule_languages: Iterable[str] | None = None,
+    seed: int = 0,
+    max_bytes: int = 10_000_000,
+    time_budget: float | None = 60.0,
+) -> dict[str, list[Any]]:
+    """Clean ``batch[column]`` (``kind`` ``"text"`` or ``"html"``) and return the new columns,
+    one value per row, so no row is lost:
+
+    ``clean_text`` the clean body ("" when the row was rejected); ``clean_title`` and
+    ``clean_language`` ("" when unknown); ``clean_drop`` the reject reason ("" when kept);
+    ``clean_removed`` the removals as a JSON list of objects (category, rule, stage, text, line).
+
+    For ``dataset.map(clean_batch, batched=True, fn_kwargs={"column": "html", "kind": "html"})``.
+    Columns ``id``, ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled`` are
+    used as in JSONL input when the batch has them.
+
+    The pipeline is ``default_pipeline`` with the given settings (see there), built once per
+    process. Its
+    corpus stages are off by default: ``dedup`` and ``site_repeat`` need the whole corpus, and
+    here they would see one batch at a time. Pass ``pipeline=`` to use your own.
+    """
+    if kind not in KINDS:
+        raise ConfigError(f"kind must be one of {KINDS}, not {kind!r}")
+    if column not in batch:
+        raise ConfigError(f"the batch has no column {column!r}; columns: {', '.join(batch)}")
+    if pipeline is None:
+        languages = tuple(rule_languages) if rule_languages is not None else None
+        pipeline = _pipeline(tuple(keep_languages), min_words, dedup, site_repeat, languages, seed, max_bytes, time_budget)
+    metadata = [name for name in ("id", "url", *HINT_KEYS) if name in batch and name != column]
+    documents = [
+        document_from_record(
+            {column: value, **{name: batch[name][i] for name in metadata}},
+            fallback_id=str(i),
+            content_fields=((column, kind),),
+        )
+        for i, value in enumerate(batch[column])
+    ]
+    columns: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
+    for article in pipeline.run(documents):
+        for name, value in _row(article).items():
+            columns[name].append(value)
+    return columns
+
+
+def clean_dataframe(df: Any, column: str = "text", kind: str = "text", **settings: Any) -> Any:
+    """A copy of the pandas DataFrame ``df`` with the columns of :func:`clean_batch` added,
+    one value per row (rejected rows stay, with ``clean_drop`` set). ``settings`` are those of
+    ``clean_batch``; dedup and site_repeat are off unless asked for, and then see the whole frame."""
+    if column not in df.columns:
+        raise ConfigError(f"the DataFrame has no column {column!r}; columns: {', '.join(map(str, df.columns))}")
+    wanted = {column, "id", "url", *HINT_KEYS}
+    batch = {name: df[name].tolist() for name in df.columns if name in wanted}
+    return df.assign(**clean_batch(batch, column, kind, **settings))
+
+
+# Pipelines are immutable and keep nothing from one run to the next, so one per setting and
+# process gives the same output as a new one per batch, without loading the rule packs again.
+@functools.lru_cache(maxsize=8)
+def _pipeline(
+    keep_languages: tuple[str, ...],
+    min_words: int,
+    dedup: bool,
+    site_repeat: bool,
+    rule_languages: tuple[str, ...] | None,
+    seed: int,
+    max_bytes: int,
+    time_budget: float | None,
+) -> Pipeline:
+    return default_pipeline(
+        keep_languages=keep_languages,
+        min_words=min_words,
+        dedup=dedup,
+        site_repeat=site_repeat,
+        rule_languages=rule_languages,
+        seed=seed,
+        max_bytes=max_bytes,
+        time_budget=time_budget,
+    )
+
+
+def _row(article: Article) -> dict[str, Any]:
+    removed = [r.to_dict() for r in article.removed]
+    return {
+        "clean_text": article.text if article.kept else "",
+        "clean_title": article.title or "",
+        "clean_language": article.language or "",
+        "clean_drop": article.drop.reason if article.drop else "",
+        "clean_removed": json.dumps(removed, ensure_ascii=False),
+    }
