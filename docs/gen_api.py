@@ -27,6 +27,9 @@ MODULES = (
     "newsclean.readers",
     "newsclean.writers",
     "newsclean.integrations",
+    "newsclean.minhash",
+    "newsclean.duplicates",
+    "newsclean.distributed",
     "newsclean.testing",
 )
 API_MD = Path(__file__).resolve().parent / "api.md"

@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,16 @@ from tqdm import tqdm
 
 from newsclean import __version__
 from newsclean.api import default_pipeline
+from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
+from newsclean.checkpoint import Checkpoint, checkpoint_path, read_lines, run_options
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
+from newsclean.model import Article
 from newsclean.parallel import run_parallel
+from newsclean.pipeline import CorpusStage, Pipeline
 from newsclean.readers import ReadReport, check_paths, read_inputs
 from newsclean.stats import RunStats
-from newsclean.writers import STDOUT, JsonlWriter, article_record, open_writer, partial_path
+from newsclean.writers import STDOUT, JsonlWriter, article_record, open_writer, partial_path, resumable
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="reject documents larger than N bytes as too_large (default 10,000,000)")
     clean.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
                        help="reject a document a stage spends longer on as timeout (default 60; 0: no limit)")
+    clean.add_argument("--resume", action="store_true",
+                       help="continue an interrupted run from its last checkpoint (same inputs and options; plain JSONL output)")
+    clean.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local processes (default) or a Dask cluster (pip install 'newsclean[dask]')")
+    clean.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler to use (tcp://host:8786)")
+    clean.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="with --engine dask and no --scheduler: workers of a local cluster (default: all cores)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
@@ -107,7 +119,7 @@ def _beside(output: str, suffix: str) -> str:
         return f"newsclean.{suffix}"
     path = Path(output)
     name = path.name
-    for ending in (".gz", ".jsonl"):
+    for ending in (".gz", ".jsonl", ".parquet"):
         if name.endswith(ending):
             name = name[: -len(ending)]
     return str(path.with_name(f"{name}.{suffix}"))
@@ -155,20 +167,39 @@ def run_clean(args: argparse.Namespace) -> int:
     # With the output on stdout, stats are written only where --stats says.
     stats_path = Path(args.stats) if args.stats else None if args.output == STDOUT else Path(default_stats_path(args.output))
     written = (args.output, rejects_path) + ((str(stats_path),) if stats_path else ())
-    documents = read_inputs(args.inputs, report, exclude=written + tuple(str(partial_path(p)) for p in written))
-    if args.jobs < 1:
-        raise ConfigError("--jobs must be at least 1")
+    excluded = written + tuple(str(partial_path(p)) for p in written)
+    if args.jobs < 1 or args.workers < 1:
+        raise ConfigError("--jobs and --workers must be at least 1")
+    checkpointing = resumable(args.output) and resumable(rejects_path)
+    options = run_options(vars(args))
+    done, resume_at = 0, (None, None)
+    if args.resume:
+        if not checkpointing:
+            raise ConfigError("--resume needs plain JSONL output and rejects files (not stdout, .gz or .parquet)")
+        checkpoint = Checkpoint.load(args.output)
+        if checkpoint.options != options:
+            changed = sorted(k for k in options if checkpoint.options.get(k) != options[k])
+            raise ConfigError(f"--resume with other options than the interrupted run: {', '.join(changed)}")
+        done, resume_at = checkpoint.documents_done, (checkpoint.output_bytes, checkpoint.rejects_bytes)
+        for record in read_lines(partial_path(args.output), checkpoint.output_bytes):
+            stats.add(Article.from_dict(record))
+        for record in read_lines(partial_path(rejects_path), checkpoint.rejects_bytes):
+            stats.add_reject(record)
     # No tqdm monitor thread: with no other thread running, workers can be forked (fast).
     tqdm.monitor_interval = 0
-    with sigterm_as_interrupt():
-        progress = tqdm(run_parallel(pipeline, documents, args.jobs), desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None)
-        with open_writer(args.output) as out, JsonlWriter(rejects_path) as rejects:
+    with sigterm_as_interrupt(), engine(args, pipeline, report, excluded, skip=done) as articles:
+        progress = tqdm(articles, desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None, initial=done)
+        with open_writer(args.output, resume_at[0]) as out, JsonlWriter(rejects_path, resume_at[1]) as rejects:
             for article in progress:
                 stats.add(article)
                 if article.kept:
                     out.write(article_record(article))
                 else:
                     rejects.write(article.reject_record())
+                if checkpointing and stats.documents_in % CHECKPOINT_EVERY == 0:
+                    Checkpoint(documents_done=stats.documents_in, output_bytes=out.flush(),
+                               rejects_bytes=rejects.flush(), options=options).save(args.output)
+        checkpoint_path(args.output).unlink(missing_ok=True)
         stats.skipped_files = len(report.skipped_files)
         stats.skipped_records = dict(report.skipped_records)
         if stats_path is not None:
@@ -177,6 +208,26 @@ def run_clean(args: argparse.Namespace) -> int:
             partial_path(str(stats_path)).replace(stats_path)
     print(stats.summary(), file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def engine(args: argparse.Namespace, pipeline: Pipeline, report: ReadReport, excluded: tuple[str, ...], skip: int) -> Iterator[Iterator[Article]]:
+    """The run's articles in input order, from local worker processes or a Dask cluster,
+    without the first ``skip`` (done before an interruption)."""
+    if args.engine == "local":
+        documents = read_inputs(args.inputs, report, exclude=excluded)
+        if not any(isinstance(stage, CorpusStage) for stage in pipeline.stages):
+            # Each document is cleaned on its own: the ones done need not be read again.
+            yield run_parallel(pipeline, islice(documents, skip, None), args.jobs)
+        else:
+            # Corpus stages decide from every document, so all are cleaned again.
+            yield islice(run_parallel(pipeline, documents, args.jobs), skip, None)
+        return
+    from newsclean.distributed import clean_bag, dask_client, iterate, read_bag
+
+    with dask_client(args.scheduler, args.workers):
+        bag = clean_bag(read_bag(args.inputs, report=report, exclude=excluded), pipeline)
+        yield islice(iterate(bag), skip, None)
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ The keeper policy and the candidate pairs are the local ones, so the output equa
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -52,8 +53,10 @@ def _import_bag():
 # --- input ----------------------------------------------------------------------------------
 
 
-def list_files(paths: Iterable[str], report: ReadReport | None = None) -> list[str]:
-    """The files the local reader would read, in the same order (folders sorted, recursively)."""
+def list_files(paths: Iterable[str], report: ReadReport | None = None, exclude: Iterable[str] = ()) -> list[str]:
+    """The files the local reader would read, in the same order (folders sorted, recursively),
+    without ``exclude`` (the run's own output files)."""
+    excluded = {Path(p).resolve() for p in exclude if p != "-"}
     files: list[str] = []
     for name in paths:
         if name == "-":
@@ -61,6 +64,8 @@ def list_files(paths: Iterable[str], report: ReadReport | None = None) -> list[s
         path = Path(name)
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.resolve() in excluded:
+                    continue
                 if kind_of(child) is None:
                     if report is not None:
                         report.skipped_files.append(str(child))
@@ -75,13 +80,30 @@ def _read_partition(paths: Iterable[str]) -> list[RawDocument]:
     return [document for path in paths for document in read_file(Path(path))]
 
 
-def read_bag(paths: Iterable[str], files_per_partition: int = 64, report: ReadReport | None = None):
-    """A bag of RawDocuments read by the workers (their file system must see the paths)."""
+def read_bag(paths: Iterable[str], files_per_partition: int = 64, report: ReadReport | None = None, exclude: Iterable[str] = ()):
+    """A bag of RawDocuments read by the workers (their file system must see the paths).
+    A partition is ``files_per_partition`` files; a JSONL file is read whole by one worker."""
     db = _import_bag()
-    files = list_files(paths, report)
+    files = list_files(paths, report, exclude)
     if not files:
         return db.from_sequence([], npartitions=1)
     return db.from_sequence(files, partition_size=files_per_partition).map_partitions(_read_partition)
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers``
+    single-threaded worker processes (stopped on exit)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ConfigError("the dask engine needs distributed: pip install 'newsclean[dask]'") from exc
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
 
 
 # --- cleaning -------------------------------------------------------------------------------

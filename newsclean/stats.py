@@ -32,6 +32,11 @@ class RunStats:
         else:
             self.rejected[article.drop.reason] += 1
 
+    def add_reject(self, record: dict[str, Any]) -> None:
+        """Count a line of a rejects file (a resumed run counts what it wrote before)."""
+        self.documents_in += 1
+        self.rejected[record["reason"]] += 1
+
     @property
     def rejected_total(self) -> int:
         return sum(self.rejected.values())

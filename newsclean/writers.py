@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -34,13 +35,20 @@ class JsonlWriter:
     ``with`` block ends without an exception: a file under its real name is always complete,
     and an interrupted run leaves ``OUT.partial`` behind, plainly marked."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, resume_at: int | None = None):
         self.path = path
+        # --resume: keep the first ``resume_at`` bytes of OUT.partial and append after them.
+        self.resume_at = resume_at
         self._handle: IO[str] | None = None
 
     def __enter__(self) -> JsonlWriter:
         if self.path == STDOUT:
             self._handle = sys.stdout
+        elif self.resume_at is not None:
+            target = partial_path(self.path)
+            with target.open("r+b") as raw:
+                raw.truncate(self.resume_at)
+            self._handle = target.open("a", encoding="utf-8")
         else:
             final = Path(self.path)
             final.parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +65,15 @@ class JsonlWriter:
     def write(self, record: dict[str, Any]) -> None:
         assert self._handle is not None, "use JsonlWriter as a context manager"
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def flush(self) -> int:
+        """Push everything written to the file; returns the file's size in bytes (0 for stdout
+        and compressed files, which cannot be resumed)."""
+        assert self._handle is not None, "use JsonlWriter as a context manager"
+        self._handle.flush()
+        if self._handle is sys.stdout or self.path.endswith(".gz"):
+            return 0
+        return os.fstat(self._handle.fileno()).st_size
 
     def __exit__(self, exc_type: object, *exc_info: object) -> None:
         if self._handle is not None and self._handle is not sys.stdout:
@@ -163,9 +180,17 @@ def parquet_schema() -> Any:
     )
 
 
-def open_writer(path: str) -> JsonlWriter | ParquetWriter:
+def open_writer(path: str, resume_at: int | None = None) -> JsonlWriter | ParquetWriter:
     """The writer for an articles output: Parquet for ``.parquet``, else JSONL (``.jsonl``,
-    ``.jsonl.gz``, ``-`` for stdout)."""
+    ``.jsonl.gz``, ``-`` for stdout). ``resume_at``: see ``JsonlWriter``."""
     if path != STDOUT and path.lower().endswith(PARQUET_SUFFIX):
+        if resume_at is not None:
+            raise ConfigError("--resume needs a JSONL output, not Parquet")
         return ParquetWriter(path)
-    return JsonlWriter(path)
+    return JsonlWriter(path, resume_at=resume_at)
+
+
+def resumable(path: str) -> bool:
+    """Whether a run writing ``path`` can be resumed: a plain JSONL file (not stdout, not
+    compressed: a gzip stream cut short cannot be appended to)."""
+    return path != STDOUT and not path.lower().endswith((".gz", PARQUET_SUFFIX))
