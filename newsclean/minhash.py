@@ -96,8 +96,9 @@ class MinHasher:
         self._powers = powers[::-1]
 
     def shingle_hashes(self, text: str) -> np.ndarray:
-        """32-bit hashes of the text's word shingles (unique, ``uint32``). A text shorter
-        than one shingle is one shingle; a text without words has one fixed hash."""
+        """32-bit hashes of the text's word shingles (``uint32``, repeats left in: they do not
+        change a minimum). A text shorter than one shingle is one shingle; a text without
+        words has one fixed hash."""
         word_hashes = _word_hashes(text.casefold().encode("utf-8"))
         if not len(word_hashes):
             return np.array([_EMPTY_TEXT_HASH & 0xFFFFFFFF], dtype=np.uint32)
@@ -108,8 +109,7 @@ class MinHasher:
             shingles = word_hashes[:count] * powers[0]
             for offset in range(1, k):
                 shingles = shingles + word_hashes[offset : offset + count] * powers[offset]
-        folded = ((shingles ^ (shingles >> _SHIFT32)) & _MASK32).astype(np.uint32)
-        return np.unique(folded)
+        return ((shingles ^ (shingles >> _SHIFT32)) & _MASK32).astype(np.uint32)
 
     def signature(self, text: str) -> np.ndarray:
         """``uint32[num_perm]``: the MinHash signature of one text. Shingles are permuted in
@@ -118,8 +118,9 @@ class MinHasher:
         lowest = np.full(self.params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
         with np.errstate(over="ignore"):
             for start in range(0, len(shingles), BLOCK_ROWS):
-                block = shingles[start : start + BLOCK_ROWS]
-                np.minimum(lowest, (block[:, None] * self._a + self._b).min(axis=0), out=lowest)
+                block = shingles[start : start + BLOCK_ROWS, None] * self._a
+                block += self._b
+                np.minimum(lowest, block.min(axis=0), out=lowest)
         return lowest
 
     def signatures(self, texts: Sequence[str]) -> np.ndarray:

@@ -52,3 +52,34 @@ def test_html_with_external_entities_and_remote_resources_uses_no_network(no_net
 def test_cli_run_uses_no_network(no_network, tmp_path, capsys):
     assert main(["clean", str(FIXTURES / "seed_000"), "-o", str(tmp_path / "out.jsonl"), "--quiet", "--jobs", "1"]) == 0
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_local_file_entities_are_not_expanded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRETVALUE", encoding="utf-8")
+    html = (
+        f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY leak SYSTEM "file://{secret}">]>'
+        "<html><body><article><p>&leak; The harbour board approved the repair budget on Tuesday, its chair said.</p>"
+        "</article></body></html>"
+    )
+    article = default_pipeline(dedup=False).process(RawDocument(id="x", content=html, format="html"))
+    assert "TOPSECRETVALUE" not in article.text and "TOPSECRETVALUE" not in (article.title or "")
+
+
+def test_document_ids_never_become_paths(tmp_path, capsys):
+    """Output goes only to the files named on the command line, whatever the ids say."""
+    import json
+
+    work = tmp_path / "work"
+    (work / "out").mkdir(parents=True)
+    records = [
+        {"id": "../../escaped", "text": "The harbour board approved the repair budget on Tuesday, its chair said."},
+        {"id": "/tmp/absolute", "text": "The ferry timetable changes on Monday, the operator said in a statement."},
+    ]
+    source = work / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    before = {p for p in tmp_path.rglob("*")}
+    assert main(["clean", str(source), "-o", str(work / "out" / "clean.jsonl"), "--quiet", "--jobs", "1"]) == 0
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert created == {work / "out" / "clean.jsonl", work / "out" / "clean.rejects.jsonl", work / "out" / "clean.stats.json"}
+    assert not Path("/tmp/absolute").exists()
