@@ -106,6 +106,25 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         yield client
 
 
+def _skipped_in(path: str) -> dict[str, int]:
+    report = ReadReport()
+    for _ in read_file(Path(path), report):
+        pass
+    return dict(report.skipped_records)
+
+
+def count_skipped_records(files: Iterable[str]) -> Counter[str]:
+    """WARC records that are not HTML pages, by reason, counted on the workers (a second read
+    of the WARC files: the cleaning pass runs where no client-side report can see it)."""
+    db = _import_bag()
+    warcs = [f for f in files if kind_of(Path(f)) == "warc"]
+    total: Counter[str] = Counter()
+    if warcs:
+        for counts in db.from_sequence(warcs, partition_size=1).map(_skipped_in).compute():
+            total.update(counts)
+    return total
+
+
 # --- cleaning -------------------------------------------------------------------------------
 
 

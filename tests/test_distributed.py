@@ -63,3 +63,17 @@ def test_cli_dask_engine_on_a_local_cluster_equals_the_local_engine(tmp_path, ca
     assert remote.read_bytes() == local.read_bytes()
     assert (tmp_path / "dask.rejects.jsonl").read_bytes() == (tmp_path / "local.rejects.jsonl").read_bytes()
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("newsclean: 16 in = ")
+
+
+def test_dask_engine_counts_skipped_warc_records_like_the_local_engine(tmp_path, capsys):
+    from test_formats import warc_bytes
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "news.warc.gz").write_bytes(warc_bytes())
+    stats = []
+    for engine in ("local", "dask"):
+        out = tmp_path / f"{engine}.jsonl"
+        assert main(["clean", str(folder), "-o", str(out), "--engine", engine, "--workers", "1", "--jobs", "1", "--quiet"]) == 0
+        stats.append(json.loads((tmp_path / f"{engine}.stats.json").read_text())["records_skipped"])
+    assert stats[0] == stats[1] and sum(stats[0].values()) > 0
