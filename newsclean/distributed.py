@@ -168,10 +168,11 @@ def clean_bag(documents: Any, pipeline: Pipeline | None = None) -> Any:
     for kind, item in segments[1 if first else 0 :]:
         if kind == "document":
             bag = bag.map_partitions(_stages, attrs.evolve(pipeline, stages=tuple(item)))
-        elif isinstance(item, SiteRepeat):
-            bag = _site_repeat(bag, item)
         else:
-            bag = _dedup(bag, item)
+            # A corpus stage computes from the bag several times (counts, then the result):
+            # the cleaned articles are kept in the workers' memory, not cleaned again each time.
+            bag = bag.persist()
+            bag = _site_repeat(bag, item) if isinstance(item, SiteRepeat) else _dedup(bag, item)
     return bag.map(lambda tagged: tagged[1])
 
 

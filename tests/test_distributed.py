@@ -77,3 +77,34 @@ def test_dask_engine_counts_skipped_warc_records_like_the_local_engine(tmp_path,
         assert main(["clean", str(folder), "-o", str(out), "--engine", engine, "--workers", "1", "--jobs", "1", "--quiet"]) == 0
         stats.append(json.loads((tmp_path / f"{engine}.stats.json").read_text())["records_skipped"])
     assert stats[0] == stats[1] and sum(stats[0].values()) > 0
+
+
+CALLS: list[str] = []
+
+
+class CountingStage:
+    """A document stage that records each call (the sync scheduler runs in this process)."""
+
+    name = "counting"
+
+    def __call__(self, article):
+        CALLS.append(article.id)
+        return article
+
+
+def test_documents_are_cleaned_once_although_corpus_stages_read_the_bag_several_times():
+    import dask
+
+    documents = corpus()
+    pipeline = with_counting_head(default_pipeline())
+    CALLS.clear()
+    with dask.config.set(scheduler="sync"):
+        out = list(iterate(clean_bag(db.from_sequence(documents, npartitions=3), pipeline)))
+    assert len(out) == len(documents)
+    assert sorted(CALLS) == sorted(d.id for d in documents)  # once each, not once per compute
+
+
+def with_counting_head(pipeline):
+    import attrs
+
+    return attrs.evolve(pipeline, stages=(CountingStage(),) + pipeline.stages)
