@@ -22,7 +22,9 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/quality.py ../shared/devsets --write-docs docs/benchmarks.md
+	$(BIN)/python benchmarks/dedup.py ../shared/devsets --write-docs docs/benchmarks.md
 	$(BIN)/python benchmarks/speed.py ../shared/devsets --write-docs docs/benchmarks.md
 
 clean-out:
