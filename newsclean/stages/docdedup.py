@@ -7,7 +7,7 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, join_paragraphs, sentences, split_paragraphs, word_count, word_ngrams
+from newsclean.text import comparison_key, join_paragraphs, sentences, split_paragraphs, word_ngrams, words
 
 
 @attrs.frozen(kw_only=True)
@@ -40,24 +40,27 @@ class DocDedup:
         kept: list[str] = []
         removed: list[Removal] = []
         for i, line in enumerate(lines):
-            key = comparison_key(line)
+            # One tokenisation per line serves the key, the word count and the bigrams.
+            tokens = [w.casefold() for w in words(line)]
+            key = " ".join(tokens)
+            grams = list(zip(tokens, tokens[1:]))
             rule = None
             if title_key and key == title_key:
                 rule = "doc.repeat.headline"
-            elif key in seen_keys and word_count(line) >= self.min_words:
+            elif key in seen_keys and len(tokens) >= self.min_words:
                 rule = "doc.repeat.exact"
-            elif self._near_repeat(line, seen_bigrams, seen_sentences):
+            elif self._near_repeat(grams, seen_bigrams, seen_sentences):
                 rule = "doc.repeat.near"
             if rule:
                 removed.append(Removal(stage=self.name, category=Category.DUPLICATE, rule=rule, text=line, line=i))
                 continue
             kept.append(line)
             seen_keys.add(key)
-            seen_bigrams.update(word_ngrams(line))
+            seen_bigrams.update(grams)
             for sentence in sentences(line):
-                grams = set(word_ngrams(sentence))
-                if len(grams) >= self.near_min_bigrams:
-                    seen_sentences.append(grams)
+                sentence_grams = set(word_ngrams(sentence))
+                if len(sentence_grams) >= self.near_min_bigrams:
+                    seen_sentences.append(sentence_grams)
         if not removed:
             return attrs.evolve(article, trace=article.trace + (self.name,))
         return attrs.evolve(
@@ -67,8 +70,7 @@ class DocDedup:
             trace=article.trace + (self.name,),
         )
 
-    def _near_repeat(self, line: str, seen_bigrams: set, seen_sentences: list[set]) -> bool:
-        grams = word_ngrams(line)
+    def _near_repeat(self, grams: list[tuple[str, str]], seen_bigrams: set, seen_sentences: list[set]) -> bool:
         if len(grams) < self.near_min_bigrams or not seen_bigrams:
             return False
         cover = sum(g in seen_bigrams for g in grams) / len(grams)

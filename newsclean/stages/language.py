@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+from array import array
 from typing import ClassVar
 
 import attrs
@@ -126,32 +127,57 @@ def _word_ngrams(word: str, space_after: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _random_walk(ngrams: list[str], seed: int, trials: int) -> str:
-    """``Detector._detect_block`` and ``detect``: the same random draws and the same float
-    operations in the same order, as list comprehensions instead of index loops."""
-    factory = _factory()
-    profiles, languages = factory.word_lang_prob_map, factory.langlist
+@functools.lru_cache(maxsize=1 << 14)
+def _row(gram: str) -> array[float]:
+    """The profiles' probabilities of ``gram`` per language, as one contiguous array (the
+    profile's own list points to floats scattered over the heap: slower to read)."""
+    return array("d", _factory().word_lang_prob_map[gram])
+
+
+def _trial(ngrams: list[str], rng: random.Random, weight: float) -> list[float]:
+    """One trial of ``Detector._detect_block``: starting from uniform probabilities, multiply
+    by ``weight + p(gram | language)`` for random grams, normalising and testing convergence
+    after the first gram and then after every fifth, as langdetect does.
+
+    The five updates between two tests are fused into one pass over the languages. Each
+    language's value still goes through the same roundings in the same order (a quotient by
+    the norm, then five products, left to right), so the floats are langdetect's to the bit.
+    The test uses ``max(prob) / norm``, which equals the largest normalised value because
+    rounding is monotonic.
+    """
+    choice, size = rng.choice, len(_factory().langlist)
+    prob = [p * (weight + q) for p, q in zip([1.0 / size] * size, _row(choice(ngrams)))]
+    i = 0
+    while True:
+        norm = sum(prob)
+        if max(prob) / norm > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
+            return [p / norm for p in prob]
+        a, b, c, d, e = [_row(choice(ngrams)) for _ in range(5)]
+        prob = [
+            p / norm * (weight + qa) * (weight + qb) * (weight + qc) * (weight + qd) * (weight + qe)
+            for p, qa, qb, qc, qd, qe in zip(prob, a, b, c, d, e)
+        ]
+        i += 5
+
+
+def _probabilities(ngrams: list[str], seed: int, trials: int) -> list[float]:
+    """``Detector._detect_block``: the trials' probabilities averaged, per language."""
     rng = random.Random(seed)
-    total = [0.0] * len(languages)
+    total = [0.0] * len(_factory().langlist)
     for _ in range(trials):
-        prob = [1.0 / len(languages)] * len(languages)
         alpha = Detector.ALPHA_DEFAULT + rng.gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
-        weight = alpha / Detector.BASE_FREQ
-        i = 0
-        while True:
-            row = profiles[rng.choice(ngrams)]
-            prob = [p * (weight + q) for p, q in zip(prob, row)]
-            if i % 5 == 0:
-                norm = sum(prob)
-                prob = [p / norm for p in prob]
-                if max(prob) > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
-                    break
-            i += 1
+        prob = _trial(ngrams, rng, alpha / Detector.BASE_FREQ)
         total = [t + p / trials for t, p in zip(total, prob)]
-    # detect(): the most probable language above the threshold; on a tie, the first listed
-    # (langdetect's sort is stable), and max() keeps the first maximum too.
-    best = max(range(len(languages)), key=total.__getitem__)
-    return languages[best] if total[best] > Detector.PROB_THRESHOLD else Detector.UNKNOWN_LANG
+    return total
+
+
+def _best(probabilities: list[float]) -> str:
+    """``Detector.detect``: the most probable language above the threshold. On a tie the
+    first listed wins, in langdetect's stable sort as in ``max``."""
+    best = max(range(len(probabilities)), key=probabilities.__getitem__)
+    if probabilities[best] > Detector.PROB_THRESHOLD:
+        return _factory().langlist[best]
+    return Detector.UNKNOWN_LANG
 
 
 def detect_language(text: str, *, seed: int = 0, trials: int = TRIALS) -> str | None:
@@ -160,7 +186,7 @@ def detect_language(text: str, *, seed: int = 0, trials: int = TRIALS) -> str | 
     ngrams = _ngrams(_prepared(text))
     if not ngrams:
         return None
-    return _random_walk(ngrams, seed, trials)
+    return _best(_probabilities(ngrams, seed, trials))
 
 
 @attrs.frozen(kw_only=True)
