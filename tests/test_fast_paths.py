@@ -14,7 +14,8 @@ from newsclean.stages import Language, Normalize
 from newsclean.stages import language as lang
 from newsclean.stages import normalize as norm
 from newsclean.stages.normalize import FTFY_CONFIG, ftfy_would_change
-from newsclean.text import word_ngrams
+from newsclean.stages.docdedup import _folded_words
+from newsclean.text import comparison_key, sentences, word_ngrams, words
 
 SAMPLES = [
     "The council met on Tuesday and agreed to open two new libraries in the spring.",
@@ -156,3 +157,20 @@ def test_word_ngrams():
     assert word_ngrams("A b. C d-e", 2) == [("a", "b"), ("b", "c"), ("c", "d-e")]
     assert word_ngrams("A b. C", 1) == [("a",), ("b",), ("c",)]
     assert word_ngrams("A b", 3) == []
+
+
+# --- doc_dedup tokenises each line once ------------------------------------------------------
+
+_PROSE = st.lists(
+    st.sampled_from(["The", "cat", "U.S.", "it’s", "d-e", "“Quoted.”", "(Aside)", "Straße", "İstanbul", "ﬁne",
+                     "3.5", "no.", "Yes!", "…", "'", "»Zitat«", " ", "  ", "\t", ".", "?", "A", "1"]),
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PROSE)
+def test_a_lines_words_are_its_sentences_words(line):
+    assert words(line) == [w for sentence in sentences(line) for w in words(sentence)]
+    assert _folded_words(line) == [w.casefold() for w in words(line)]
+    assert " ".join(_folded_words(line)) == comparison_key(line)

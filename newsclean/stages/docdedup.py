@@ -7,7 +7,14 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, join_paragraphs, sentences, split_paragraphs, word_ngrams, words
+from newsclean.text import comparison_key, join_paragraphs, sentences, split_paragraphs, words
+
+
+def _folded_words(text: str) -> list[str]:
+    """``[w.casefold() for w in words(text)]`` with one casefold call: casefolding works
+    character by character and never makes a space, so the words split back apart."""
+    folded = " ".join(words(text)).casefold()
+    return folded.split(" ") if folded else []
 
 
 @attrs.frozen(kw_only=True)
@@ -40,10 +47,12 @@ class DocDedup:
         kept: list[str] = []
         removed: list[Removal] = []
         for i, line in enumerate(lines):
-            # One tokenisation per line serves the key, the word count and the bigrams.
-            tokens = [w.casefold() for w in words(line)]
-            key = " ".join(tokens)
-            grams = list(zip(tokens, tokens[1:]))
+            # Each line is tokenised once, sentence by sentence: sentences split only at the
+            # whitespace between them, so their words together are the line's words.
+            parts = [_folded_words(sentence) for sentence in sentences(line)]
+            tokens = [token for part in parts for token in part]
+            key = " ".join(tokens)  # comparison_key(line)
+            grams = list(zip(tokens, tokens[1:]))  # word_ngrams(line)
             rule = None
             if title_key and key == title_key:
                 rule = "doc.repeat.headline"
@@ -57,8 +66,8 @@ class DocDedup:
             kept.append(line)
             seen_keys.add(key)
             seen_bigrams.update(grams)
-            for sentence in sentences(line):
-                sentence_grams = set(word_ngrams(sentence))
+            for part in parts:
+                sentence_grams = set(zip(part, part[1:]))
                 if len(sentence_grams) >= self.near_min_bigrams:
                     seen_sentences.append(sentence_grams)
         if not removed:
