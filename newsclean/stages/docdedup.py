@@ -82,7 +82,7 @@ class DocDedup:
     def _near_repeat(self, grams: list[tuple[str, str]], seen_bigrams: set, seen_sentences: list[set]) -> bool:
         if len(grams) < self.near_min_bigrams or not seen_bigrams:
             return False
-        cover = sum(g in seen_bigrams for g in grams) / len(grams)
+        cover = sum(map(seen_bigrams.__contains__, grams)) / len(grams)
         if cover < self.near_cover:
             return False
         mine = set(grams)
