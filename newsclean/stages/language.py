@@ -94,14 +94,20 @@ def _ngrams(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.cache
+def _known_grams() -> dict[str, str]:
+    """Each n-gram of the profiles, mapped to itself: cached n-grams then share one string."""
+    return {gram: gram for gram in _factory().word_lang_prob_map}
+
+
+@functools.lru_cache(maxsize=1 << 14)  # 72 % of words on the multilingual dev texts, about 8 MB
 def _word_ngrams(word: str, space_after: bool) -> tuple[str, ...]:
     """NGram's state machine run over one normalised word, and the space after it if any.
 
     ``grams`` holds the last three characters, a leading space marking the word start; no
     n-grams are taken while two capitals follow each other (acronyms).
     """
-    profiles = _factory().word_lang_prob_map
+    known = _known_grams()
     grams, capital, out = " ", False, []
     for ch in word:
         last = grams[-1]
@@ -115,19 +121,15 @@ def _word_ngrams(word: str, space_after: bool) -> tuple[str, ...]:
             capital = False
         if capital:
             continue
-        if ch in profiles:
-            out.append(ch)
-        if grams[-2:] in profiles:  # a word's grams hold two characters or more
-            out.append(grams[-2:])
-        if len(grams) == 3 and grams in profiles:
-            out.append(grams)
+        taken = (ch, grams) if len(grams) == 2 else (ch, grams[1:], grams)  # the 1-, 2- and 3-gram
+        out.extend(known[g] for g in taken if g in known)
     if space_after:
         # The space ends the word: the last one or two characters followed by a space.
-        out.extend(g for g in (word[-1] + " ", (" " + word)[-2:] + " ") if g in profiles)
+        out.extend(known[g] for g in (word[-1] + " ", (" " + word)[-2:] + " ") if g in known)
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)  # 95 % of draws on the dev texts, about 2 MB
 def _row(gram: str) -> array[float]:
     """The profiles' probabilities of ``gram`` per language, as one contiguous array (the
     profile's own list points to floats scattered over the heap: slower to read)."""
