@@ -1,7 +1,10 @@
 """The fast paths give the answers of the slow code they replace: langdetect's Detector for
-language detection, ftfy for texts it would leave alone."""
+language detection, ftfy for texts it would leave alone, a rule's regex search for lines its
+keywords rule out, one tokenisation per line in doc_dedup."""
 
 from __future__ import annotations
+
+import re
 
 import ftfy
 import pytest
@@ -10,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsclean.model import Article
+from newsclean.rulepack import RulePack, available_languages, keywords_of, lowered_for_keywords
 from newsclean.stages import Language, Normalize
 from newsclean.stages import language as lang
 from newsclean.stages import normalize as norm
@@ -174,3 +178,65 @@ def test_a_lines_words_are_its_sentences_words(line):
     assert words(line) == [w for sentence in sentences(line) for w in words(sentence)]
     assert _folded_words(line) == [w.casefold() for w in words(line)]
     assert " ".join(_folded_words(line)) == comparison_key(line)
+
+
+# --- rule keyword prefilter ----------------------------------------------------------------
+
+KEYWORD_RULES = [r for lang in ["_common", *available_languages()] for r in RulePack.load(lang).rules if r.keywords]
+
+
+@pytest.mark.parametrize("pattern, keywords", [
+    (r"\b(donate|patreon)\b", ("donate", "patreon")),
+    (r"[Ff]ollow (us|me)", ("ollow ",)),
+    (r"(foo|x)bars", ("bars",)),
+    (r"(ab)?cdef", ("cdef",)),
+    (r"(?:news){1,3}letter", ("letter",)),
+    ("Hello", ("hello",)),
+    (r"^advertisement", None),  # anchored: fast already
+    (r"\w+ \d+", None),
+    (r"(donate|ok)", None),  # a branch with too short a keyword
+    (r"(?:photo)?graphy", ("graphy",)),
+])
+def test_keywords_of(pattern, keywords):
+    assert keywords_of(re.compile(pattern, re.IGNORECASE)) == keywords
+
+
+def test_odd_case_characters_are_all_that_ignorecase_matches_with_ascii():
+    everything = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    odd = set(re.findall("[a-z0-9 -/:-@\\[-`{-~]", everything, re.IGNORECASE))
+    assert odd == set("\u0130\u0131\u017f\u212a")
+    assert all(lowered_for_keywords(c) is None for c in odd)
+
+
+def _odd_cased(text: str) -> str:
+    return text.replace("s", "ſ").replace("i", "ı").replace("k", "\u212a").replace("I", "İ")
+
+
+def test_keyword_rules_keep_their_examples_even_odd_cased():
+    assert len(KEYWORD_RULES) > 10
+    for rule in KEYWORD_RULES:
+        for example in rule.examples:
+            assert rule.match(example, lowered=lowered_for_keywords(example)) is not None, (rule.id, example)
+            odd = _odd_cased(example)
+            fast, slow = rule.match(odd, lowered=lowered_for_keywords(odd)), rule.match(odd)
+            assert (fast and fast.span()) == (slow and slow.span()), (rule.id, odd)
+
+
+_RULE_WORDS = sorted({w for rule in KEYWORD_RULES for text in rule.examples + rule.counterexamples for w in text.split()})
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(_RULE_WORDS),
+        st.sampled_from(_RULE_WORDS).map(_odd_cased),
+        st.sampled_from(["İ", "DONATE", "Newsletter", "©", "’"]),
+    ),
+    max_size=25,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINES)
+def test_keyword_prefilter_never_changes_a_match(line):
+    lowered = lowered_for_keywords(line)
+    for rule in KEYWORD_RULES:
+        fast, slow = rule.match(line, lowered=lowered), rule.match(line)
+        assert (fast and fast.span()) == (slow and slow.span()), rule.id
