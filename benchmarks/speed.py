@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/speed.py ../shared/devsets [--limit N] [--rounds R] [--write-docs docs/benchmarks.md]
+        [--compare-with SRC --compare-label LABEL]
 
 Pages: the newspaper pages of ``newspaper4k-news-html.tgz`` (real news HTML). When the data is
 absent the script says so and exits 0.
@@ -13,7 +14,10 @@ Measured, single core, in this process after a warm-up, best of ``--rounds`` rou
   alone), ``trafilatura.extract``, and newsclean's default pipeline on the raw bytes;
 - text path: reading and writing the same documents as JSON lines (the baseline: what any
   tool pays to touch them), and newsclean on trafilatura's text plus writing its JSON line;
-- the time share of each newsclean stage on the HTML path;
+- the time share of each newsclean stage on the HTML path and on the text path;
+- the text path again in fresh processes: best round, and the first pass (one document of
+  warm-up, caches cold); with ``--compare-with SRC``, another source tree's too (a checkout
+  of main, say), the two alternating, so before and after come from one run;
 - peak memory (max RSS of a child process) of a streaming run over N and 4N documents,
   without corpus stages: flat when it does not grow with N;
 - ``run_parallel`` (what ``--jobs`` runs) with two worker processes against one, start-up included.
@@ -80,10 +84,9 @@ def html_path(pages, rounds: int) -> dict[str, float]:
     import trafilatura
 
     import newsclean
-    from newsclean import RawDocument
 
     pipeline = newsclean.default_pipeline(dedup=False, site_repeat=False)
-    docs = [RawDocument(id=name, content=raw, format="html") for name, raw in pages]
+    docs = html_documents(pages)
     pipeline.process(docs[0])  # warm-up: rule packs, langdetect profiles
     trafilatura.bare_extraction(pages[0][1], with_metadata=True)
     return {
@@ -93,12 +96,11 @@ def html_path(pages, rounds: int) -> dict[str, float]:
     }
 
 
-def stage_shares(pages) -> dict[str, float]:
-    """Seconds per stage over one pass of the HTML path."""
+def stage_shares(documents) -> dict[str, float]:
+    """Seconds per stage over one pass of ``documents`` (RawDocuments)."""
     import attrs
 
     import newsclean
-    from newsclean import RawDocument
 
     table: dict[str, float] = defaultdict(float)
     pipeline = newsclean.default_pipeline(dedup=False, site_repeat=False)
@@ -107,34 +109,95 @@ def stage_shares(pages) -> dict[str, float]:
         extract=TimedStage(pipeline.extract, table),
         stages=tuple(TimedStage(s, table) for s in pipeline.stages),
     )
-    for name, raw in pages:
-        timed.process(RawDocument(id=name, content=raw, format="html"))
+    for document in documents:
+        timed.process(document)
     return dict(table)
 
 
-def text_path(pages, rounds: int) -> dict[str, float]:
+def html_documents(pages):
+    from newsclean import RawDocument
+
+    return [RawDocument(id=name, content=raw, format="html") for name, raw in pages]
+
+
+def text_documents(lines: list[str]):
+    from newsclean import RawDocument
+
+    return [RawDocument(id=r["id"], content=r["text"], format="text") for r in map(json.loads, lines)]
+
+
+def text_lines(pages) -> list[str]:
+    """trafilatura's text of each page as a JSON line, the text path's input."""
     import trafilatura
 
+    return [json.dumps({"id": name, "text": trafilatura.extract(raw) or ""}, ensure_ascii=False) for name, raw in pages]
+
+
+def time_text_path(lines: list[str], rounds: int) -> dict[str, float]:
+    """newsclean on JSON lines, writing each article's line: seconds of the first pass after
+    one document of warm-up, and of the best of ``rounds`` later passes."""
     import newsclean
     from newsclean import RawDocument
 
-    texts = [(name, trafilatura.extract(raw) or "") for name, raw in pages]
-    lines = [json.dumps({"id": name, "text": text}, ensure_ascii=False) for name, text in texts]
     pipeline = newsclean.default_pipeline(dedup=False, site_repeat=False)
 
+    def clean(batch):
+        for line in batch:
+            record = json.loads(line)
+            article = pipeline.process(RawDocument(id=record["id"], content=record["text"], format="text"))
+            json.dumps(article.to_dict(), ensure_ascii=False)
+
+    clean(lines[:1])
+    first = best_of(1, lambda: clean(lines))
+    return {"first": first, "newsclean": best_of(rounds, lambda: clean(lines))}
+
+
+def text_path(lines: list[str], rounds: int) -> dict[str, float]:
     def read_write():
         for line in lines:
             record = json.loads(line)
             json.dumps(record, ensure_ascii=False)
 
-    def clean():
-        for line in lines:
-            record = json.loads(line)
-            article = pipeline.process(RawDocument(id=record["id"], content=record["text"], format="text"))
-            json.dumps(article.to_dict(), ensure_ascii=False)
+    newsclean = time_text_path(lines, rounds)["newsclean"]
+    size = sum(len(json.loads(line)["text"].encode()) for line in lines)
+    return {"read_write": best_of(rounds, read_write), "newsclean": newsclean, "bytes": size}
 
-    clean()
-    return {"read_write": best_of(rounds, read_write), "newsclean": best_of(rounds, clean), "bytes": sum(len(t.encode()) for _, t in texts)}
+
+_TEXT_CHILD = """
+import json, sys
+source, benchmarks, lines_file, rounds = sys.argv[1:5]
+sys.path[:0] = [source, benchmarks]
+import newsclean
+from speed import time_text_path
+lines = json.load(open(lines_file, encoding="utf-8"))
+result = time_text_path(lines, int(rounds))
+print(json.dumps({"module": newsclean.__file__, **result}))
+"""
+
+
+def fresh_text_path(lines: list[str], trees: dict[str, Path], rounds: int, repeats: int = 3) -> dict[str, dict[str, float]]:
+    """Text path of each source tree (label -> folder holding ``newsclean/``), each time in a
+    fresh process, the trees alternating ``repeats`` times; the smallest seconds of each."""
+    import tempfile
+
+    here = Path(__file__).resolve().parent
+    best: dict[str, dict[str, float]] = {label: {} for label in trees}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as handle:
+        json.dump(lines, handle)
+        handle.flush()
+        for _ in range(repeats):
+            for label, tree in trees.items():
+                tree = tree.resolve()
+                out = subprocess.run(
+                    [sys.executable, "-c", _TEXT_CHILD, str(tree), str(here), handle.name, str(rounds)],
+                    capture_output=True, text=True, check=True,
+                )
+                result = json.loads(out.stdout.strip().splitlines()[-1])
+                if not Path(result.pop("module")).resolve().is_relative_to(tree):
+                    raise RuntimeError(f"the child did not import newsclean from {tree}")
+                for key, seconds in result.items():
+                    best[label][key] = min(best[label].get(key, float("inf")), seconds)
+    return best
 
 
 _CHILD = """
@@ -180,7 +243,15 @@ def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:.1f}" if seconds else "-"
 
 
-def report(pages, tgz: Path, html, shares, text, memory, scaling, jobs: int) -> str:
+def share_table(shares: dict[str, float]) -> list[str]:
+    total = sum(shares.values())
+    lines = ["| stage | seconds | share |", "|---|---:|---:|"]
+    for name, s in sorted(shares.items(), key=lambda kv: -kv[1]):
+        lines.append(f"| {name} | {s:.2f} | {100 * s / total:.1f} % |")
+    return lines
+
+
+def report(pages, tgz: Path, html, shares, text, text_shares, fresh, memory, scaling, jobs: int) -> str:
     import trafilatura
 
     import newsclean
@@ -213,10 +284,7 @@ def report(pages, tgz: Path, html, shares, text, memory, scaling, jobs: int) -> 
                         ("extract", "trafilatura `extract`"), ("newsclean", "newsclean, all stages")):
         s = html[name]
         lines.append(f"| {label} | {s:.2f} | {rate(n, s)} | {mb / s:.2f} | {base / s:.2f}x |")
-    total = sum(shares.values())
-    lines += ["", "Time share per newsclean stage (HTML path):", "", "| stage | seconds | share |", "|---|---:|---:|"]
-    for name, s in sorted(shares.items(), key=lambda kv: -kv[1]):
-        lines.append(f"| {name} | {s:.2f} | {100 * s / total:.1f} % |")
+    lines += ["", "Time share per newsclean stage (HTML path):", "", *share_table(shares)]
     text_mb = text["bytes"] / 1e6
     lines += [
         "",
@@ -228,6 +296,21 @@ def report(pages, tgz: Path, html, shares, text, memory, scaling, jobs: int) -> 
         f"| newsclean on trafilatura's text | {text['newsclean']:.2f} | {rate(n, text['newsclean'])} | {text_mb / text['newsclean']:.2f} | "
         f"{text['read_write'] / text['newsclean']:.3f}x |",
         "",
+        "Time share per newsclean stage (text path):",
+        "",
+        *share_table(text_shares),
+        "",
+    ]
+    lines += [
+        "In fresh processes, alternating, best of each (the first pass starts with empty caches):",
+        "",
+        "| code | docs/s | first pass, docs/s |",
+        "|---|---:|---:|",
+    ]
+    for label, best in fresh.items():
+        lines.append(f"| {label} | {rate(n, best['newsclean'])} | {rate(n, best['first'])} |")
+    lines.append("")
+    lines += [
         "### Memory (streaming run, no corpus stages)",
         "",
         "| documents | max RSS |",
@@ -240,7 +323,7 @@ def report(pages, tgz: Path, html, shares, text, memory, scaling, jobs: int) -> 
         "### Worker processes",
         "",
         f"- 1 process: {scaling[1]:.2f} s; {jobs} processes: {scaling[jobs]:.2f} s; "
-        f"speed-up {scaling[1] / scaling[jobs]:.2f}x (outputs identical)",
+        f"speed-up {scaling[1] / scaling[jobs]:.2f}x (outputs identical)" if jobs > 1 else "- not measured (`--jobs 1`)",
         "",
     ]
     return "\n".join(lines)
@@ -253,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--write-docs", type=Path, default=None, metavar="PATH")
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="SRC",
+                        help="another source tree (holding newsclean/) to time the text path of, beside this one")
+    parser.add_argument("--compare-label", default=None, help="its name in the report")
     args = parser.parse_args(argv)
     found = load_pages(args.devsets, args.limit)
     if found is None:
@@ -261,12 +347,18 @@ def main(argv: list[str] | None = None) -> int:
     pages, tgz = found
     print(f"{len(pages)} pages from {tgz}", file=sys.stderr)
     html = html_path(pages, args.rounds)
-    shares = stage_shares(pages)
-    text = text_path(pages, args.rounds)
+    shares = stage_shares(html_documents(pages))
+    lines = text_lines(pages)
+    text = text_path(lines, args.rounds)
+    text_shares = stage_shares(text_documents(lines))
+    trees = {"this tree": Path(__file__).resolve().parent.parent}
+    if args.compare_with:
+        trees = {args.compare_label or str(args.compare_with): args.compare_with, **trees}
+    fresh = fresh_text_path(lines, trees, args.rounds)
     paths = sorted(unpack_tgz(tgz).glob(PAGES_GLOB))[: len(pages)]
     memory = [peak_memory(paths, copies) for copies in (1, 4)]
     scaling = pool_scaling(pages, args.jobs) if args.jobs > 1 else {1: 0.0}
-    page = report(pages, tgz, html, shares, text, memory, scaling, args.jobs)
+    page = report(pages, tgz, html, shares, text, text_shares, fresh, memory, scaling, args.jobs)
     print(page)
     if args.write_docs:
         write_section(args.write_docs, "speed", page)

@@ -76,6 +76,12 @@ class Pipeline:
     # Seconds each stage may spend on one document; over it, the document is dropped with
     # reason ``timeout`` and the run goes on. None: no limit. See ``time_limit`` for the caveats.
     time_budget: float | None = 60.0
+    # The stages ``process`` runs: a protocol isinstance check is slow to repeat per document.
+    _document_stages: tuple[Any, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        document_stages = tuple(s for s in self.stages if not isinstance(s, CorpusStage))
+        object.__setattr__(self, "_document_stages", document_stages)
 
     @on_error.validator
     def _check_on_error(self, _attribute: Any, value: str) -> None:
@@ -111,11 +117,9 @@ class Pipeline:
     def process(self, document: RawDocument | Article) -> Article:
         """Extract and run the document stages on one input (no corpus stages)."""
         article = self._guard(self.extract, document) if isinstance(document, RawDocument) else document
-        for stage in self.stages:
+        for stage in self._document_stages:
             if not article.kept:
                 break
-            if isinstance(stage, CorpusStage):
-                continue
             article = self._guard(stage, article)
         return article
 

@@ -60,12 +60,17 @@ class Rule:
     capture_author: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+    # Lower-case strings one of which every match of ``pattern`` contains (see ``keywords_of``).
+    keywords: tuple[str, ...] | None = attrs.field(default=None, eq=False)
 
-    def match(self, line: str, words: int | None = None) -> re.Match[str] | None:
+    def match(self, line: str, words: int | None = None, lowered: str | None = None) -> re.Match[str] | None:
         """The match object when this rule fires on ``line``, else None. ``words`` is the
-        line's word count when the caller has it (saves counting once per rule)."""
+        line's word count and ``lowered`` its ``lowered_for_keywords``, when the caller has
+        them (saves working them out once per rule)."""
         if self.max_words is not None and (word_count(line) if words is None else words) > self.max_words:
             return None
+        if self.keywords is not None and lowered is not None and not any(k in lowered for k in self.keywords):
+            return None  # the search would fail: no keyword in the line
         found = self.pattern.search(line)
         if found is None:
             return None
@@ -157,6 +162,7 @@ def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> 
         unless=compiled("unless"),
         max_words=raw.get("max_words"),
         capture_author="author" in pattern.groupindex,
+        keywords=keywords_of(pattern),
         examples=tuple(raw.get("examples", ())),
         counterexamples=tuple(raw.get("counterexamples", ())),
     )
@@ -185,3 +191,72 @@ def _compile(source: str, flags: int, where: str) -> re.Pattern[str]:
     if pattern.search("") is not None:
         raise RulePackError(f"{where}: pattern {source!r} matches the empty string")
     return pattern
+
+
+# --- keyword prefilter ---------------------------------------------------------------------------
+# A pattern that can match anywhere in a line (no ``^``) is tried at every position: slow for
+# long lines and case-insensitive alternations. Most such rule patterns need one of a few
+# words; looking for those in the lower-cased line first is much cheaper and rules out most
+# lines. Sound because: a literal ASCII character of a pattern matches, even case-insensitively,
+# only its two ASCII cases and the four characters below; a line without those four lowers to
+# one character per character; so a line the pattern matches, lowered, holds the literal
+# lowered.
+
+# The non-ASCII characters that ``re.IGNORECASE`` matches with ASCII letters (İ ı ſ K).
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+# Shorter keywords rule out too little to pay for the test.
+MIN_KEYWORD = 3
+
+
+def lowered_for_keywords(line: str) -> str | None:
+    """``line`` lower-cased for ``Rule.match``, or None when the keyword test is not sound
+    for it."""
+    return None if _ODD_CASE.search(line) else line.lower()
+
+
+def keywords_of(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lower-case ASCII strings, at least ``MIN_KEYWORD`` long, one of which every match of
+    ``pattern`` contains; None when the pattern is anchored at the start (fast already) or no
+    such strings can be read off its parse tree."""
+    try:
+        from re import _parser as parser
+
+        items = parser.parse(pattern.pattern, pattern.flags).data
+    except Exception:  # another Python: do without the prefilter
+        return None
+    if items and items[0] == (parser.AT, parser.AT_BEGINNING):
+        return None
+    found = _needed(items, parser)
+    return tuple(sorted(found)) if found else None
+
+
+def _needed(items: Any, parser: Any) -> set[str] | None:
+    """Strings one of which every match of the sequence ``items`` contains: a run of literal
+    ASCII characters, or what a group, an alternation (one per branch) or a repeat (at least
+    once) inside it needs; the set whose shortest string is longest wins."""
+    best: set[str] | None = None
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and min(map(len, candidate)) >= MIN_KEYWORD:
+            if best is None or min(map(len, candidate)) > min(map(len, best)):
+                best = candidate
+
+    run = ""
+    for op, value in getattr(items, "data", items):
+        if op is parser.LITERAL and value < 0x80:
+            run += chr(value).lower()
+            continue
+        consider({run} if run else None)
+        run = ""
+        if op is parser.SUBPATTERN:
+            consider(_needed(value[-1], parser))
+        elif op is parser.BRANCH:
+            branches = [_needed(branch, parser) for branch in value[1]]
+            if all(branches):
+                consider(set().union(*branches))
+        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT) and value[0] >= 1:
+            consider(_needed(value[2], parser))
+        # Anything else (classes, anchors, lookarounds, optional parts) needs no string we can name.
+    consider({run} if run else None)
+    return best

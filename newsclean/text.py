@@ -44,5 +44,6 @@ def comparison_key(text: str) -> str:
 
 
 def word_ngrams(text: str, n: int = 2) -> list[tuple[str, ...]]:
+    """Runs of ``n`` (1 or more) casefolded words, in order."""
     tokens = [w.casefold() for w in _WORD.findall(text)]
-    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return list(zip(*(tokens[i:] for i in range(n))))

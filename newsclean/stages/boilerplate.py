@@ -9,7 +9,7 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.rulepack import COMMON, Rule, RulePack
+from newsclean.rulepack import COMMON, Rule, RulePack, lowered_for_keywords
 from newsclean.text import comparison_key, ends_sentence, join_paragraphs, split_paragraphs, word_count
 
 # Categories the header stage applies at the top of the text; this stage leaves them alone.
@@ -27,9 +27,9 @@ class Hit:
 
 
 def first_hit(rules: Iterable[Rule], line: str) -> Hit | None:
-    words = word_count(line)
+    words, lowered = word_count(line), lowered_for_keywords(line)
     for rule in rules:
-        found = rule.match(line, words)
+        found = rule.match(line, words, lowered)
         if found is not None:
             return Hit(rule=rule, match=found)
     return None

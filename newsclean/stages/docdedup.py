@@ -7,7 +7,14 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, join_paragraphs, sentences, split_paragraphs, word_count, word_ngrams
+from newsclean.text import comparison_key, join_paragraphs, sentences, split_paragraphs, words
+
+
+def _folded_words(text: str) -> list[str]:
+    """``[w.casefold() for w in words(text)]`` with one casefold call: casefolding works
+    character by character and never makes a space, so the words split back apart."""
+    folded = " ".join(words(text)).casefold()
+    return folded.split(" ") if folded else []
 
 
 @attrs.frozen(kw_only=True)
@@ -40,24 +47,29 @@ class DocDedup:
         kept: list[str] = []
         removed: list[Removal] = []
         for i, line in enumerate(lines):
-            key = comparison_key(line)
+            # Each line is tokenised once, sentence by sentence: sentences split only at the
+            # whitespace between them, so their words together are the line's words.
+            parts = [_folded_words(sentence) for sentence in sentences(line)]
+            tokens = [token for part in parts for token in part]
+            key = " ".join(tokens)  # comparison_key(line)
+            grams = list(zip(tokens, tokens[1:]))  # word_ngrams(line)
             rule = None
             if title_key and key == title_key:
                 rule = "doc.repeat.headline"
-            elif key in seen_keys and word_count(line) >= self.min_words:
+            elif key in seen_keys and len(tokens) >= self.min_words:
                 rule = "doc.repeat.exact"
-            elif self._near_repeat(line, seen_bigrams, seen_sentences):
+            elif self._near_repeat(grams, seen_bigrams, seen_sentences):
                 rule = "doc.repeat.near"
             if rule:
                 removed.append(Removal(stage=self.name, category=Category.DUPLICATE, rule=rule, text=line, line=i))
                 continue
             kept.append(line)
             seen_keys.add(key)
-            seen_bigrams.update(word_ngrams(line))
-            for sentence in sentences(line):
-                grams = set(word_ngrams(sentence))
-                if len(grams) >= self.near_min_bigrams:
-                    seen_sentences.append(grams)
+            seen_bigrams.update(grams)
+            for part in parts:
+                sentence_grams = set(zip(part, part[1:]))
+                if len(sentence_grams) >= self.near_min_bigrams:
+                    seen_sentences.append(sentence_grams)
         if not removed:
             return attrs.evolve(article, trace=article.trace + (self.name,))
         return attrs.evolve(
@@ -67,11 +79,10 @@ class DocDedup:
             trace=article.trace + (self.name,),
         )
 
-    def _near_repeat(self, line: str, seen_bigrams: set, seen_sentences: list[set]) -> bool:
-        grams = word_ngrams(line)
+    def _near_repeat(self, grams: list[tuple[str, str]], seen_bigrams: set, seen_sentences: list[set]) -> bool:
         if len(grams) < self.near_min_bigrams or not seen_bigrams:
             return False
-        cover = sum(g in seen_bigrams for g in grams) / len(grams)
+        cover = sum(map(seen_bigrams.__contains__, grams)) / len(grams)
         if cover < self.near_cover:
             return False
         mine = set(grams)

@@ -8,6 +8,8 @@ from typing import ClassVar
 
 import attrs
 import ftfy
+from ftfy import chardata, fixes
+from ftfy.badness import BADNESS_RE, is_bad
 
 from newsclean.model import Article
 from newsclean.text import ends_sentence, join_paragraphs
@@ -37,6 +39,72 @@ _FTFY_QUIET = FTFY_CONFIG._replace(explain=False)
 
 # Invisible characters with no meaning in running text. ZWJ/ZWNJ are kept: scripts such as
 # Persian and Devanagari need them.
+# Characters some ftfy step would replace or remove (with FTFY_CONFIG): C1 controls, ligatures,
+# line breaks other than \n, surrogates, terminal escapes, control characters.
+_FTFY_TARGETS = re.compile(
+    "[\x80-\x9f\r\u2028\u2029\x1b\ud800-\udfff"
+    + "".join(re.escape(chr(c)) for c in sorted({*chardata.LIGATURES, *chardata.CONTROL_CHARS}))
+    + "]"
+)
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
+
+
+def _mojibake_window() -> int | None:
+    """The longest match of ftfy's mojibake regex, when every match must hold a non-ASCII
+    character (each alternative has a position only non-ASCII characters fill, as in ftfy
+    6.x); None when the regex cannot be shown to be so."""
+    try:
+        from re import _parser
+
+        tree = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        ((op, (_, alternatives)),) = tree.data
+        if op is not _parser.BRANCH or BADNESS_RE.flags & re.IGNORECASE:
+            return None
+
+        def non_ascii(item) -> bool:
+            kind, value = item
+            if kind is _parser.LITERAL:
+                return value > 0x7F
+            if kind is _parser.IN:
+                return all(
+                    (k is _parser.LITERAL and v > 0x7F) or (k is _parser.RANGE and v[0] > 0x7F) for k, v in value
+                )
+            return False
+
+        if not all(any(non_ascii(item) for item in alternative.data) for alternative in alternatives):
+            return None
+        return tree.getwidth()[1]
+    except Exception:  # another ftfy or Python: do without the shortcut
+        return None
+
+
+_MOJIBAKE_WINDOW = _mojibake_window()
+
+
+def _looks_like_mojibake(text: str) -> bool:
+    """``ftfy.badness.is_bad``, searching only around non-ASCII characters when every match
+    must contain one (a long English text has a few curly quotes, and little else)."""
+    if _MOJIBAKE_WINDOW is None:
+        return is_bad(text)
+    reach = _MOJIBAKE_WINDOW
+    return any(
+        BADNESS_RE.search(text, max(0, run.start() - reach), run.end() + reach)
+        for run in _NON_ASCII_RUN.finditer(text)
+    )
+
+
+def ftfy_would_change(text: str) -> bool:
+    """False only when ``ftfy.fix_and_explain(text, config=FTFY_CONFIG)`` gives ``text`` back
+    with no steps: no HTML entity, no character a fixer replaces, already NFC, and no
+    mojibake (what ftfy itself tests before it tries to re-decode)."""
+    return (
+        _FTFY_TARGETS.search(text) is not None
+        or fixes.HTML_ENTITY_RE.search(text) is not None
+        or not unicodedata.is_normalized("NFC", text)
+        or _looks_like_mojibake(text)
+    )
+
+
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 _ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACES = re.compile(" {2,}")
@@ -53,7 +121,9 @@ class Normalize:
     name: ClassVar[str] = "normalize"
 
     def __call__(self, article: Article) -> Article:
-        text, explanation = ftfy.fix_and_explain(article.text, config=FTFY_CONFIG)
+        text, explanation = article.text, None
+        if ftfy_would_change(text):
+            text, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
         text = unicodedata.normalize("NFC", text)
         text = _LINE_SEPARATORS.sub("\n", text)
         text = _INVISIBLE.sub("", text)
