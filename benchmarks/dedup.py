@@ -175,18 +175,14 @@ def shingles(text: str) -> list[bytes]:
     return [" ".join(tokens[i : i + k]).encode("utf-8") for i in range(max(1, len(tokens) - k + 1))]
 
 
-def _xxh32(data: bytes) -> int:
-    return xxhash.xxh32_intdigest(data)
-
-
 def datasketch_signatures(texts: list[str], mode: str):
     from datasketch import MinHash
 
     if mode == "bulk":
-        return MinHash.bulk([shingles(t) for t in texts], num_perm=PARAMS.num_perm, hashfunc=_xxh32)
+        return MinHash.bulk([shingles(t) for t in texts], num_perm=PARAMS.num_perm, hashfunc=xxhash.xxh32_intdigest)
     out = []
     for text in texts:
-        m = MinHash(num_perm=PARAMS.num_perm, hashfunc=_xxh32)
+        m = MinHash(num_perm=PARAMS.num_perm, hashfunc=xxhash.xxh32_intdigest)
         m.update_batch(shingles(text))
         out.append(m)
     return out
