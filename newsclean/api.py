@@ -46,8 +46,8 @@ def default_pipeline(
 
     ``keep_languages`` drops articles in other languages; ``rule_languages`` picks which rule
     packs to load (default: every packaged one); ``seed`` seeds language detection. A document
-    over ``max_bytes`` is rejected as ``too_large``; a stage that spends more than
-    ``time_budget`` seconds on one document rejects it as ``timeout``.
+    over ``max_bytes`` is rejected as ``too_large``; one whose extraction and document
+    stages take more than ``time_budget`` seconds in all is rejected as ``timeout``.
     """
     languages = tuple(rule_languages) if rule_languages is not None else tuple(available_languages())
     stages: list[object] = [

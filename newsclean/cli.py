@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--max-bytes", type=int, default=10_000_000, metavar="N",
                        help="reject documents larger than N bytes as too_large (default 10,000,000)")
     clean.add_argument("--time-budget", type=float, default=60.0, metavar="SECONDS",
-                       help="reject a document a stage spends longer on as timeout (default 60; 0: no limit)")
+                       help="reject a document whose extraction and cleaning take longer as timeout (default 60; 0: no limit)")
     clean.add_argument("--resume", action="store_true",
                        help="continue an interrupted run from its last checkpoint (same inputs and options; plain JSONL output)")
     clean.add_argument("--engine", choices=("local", "dask"), default="local",

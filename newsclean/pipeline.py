@@ -27,7 +27,7 @@ class CorpusStage(Protocol):
 
 
 class DocumentTimeout(BaseException):
-    """A stage ran over its time budget. A BaseException, so that a library's broad
+    """A document ran over its time budget. A BaseException, so that a library's broad
     ``except Exception`` inside the stage cannot swallow it."""
 
 
@@ -73,8 +73,9 @@ class Pipeline:
     extract: Callable[[RawDocument], Article] = attrs.field(factory=Extract)
     stages: tuple[Any, ...] = attrs.field(default=(), converter=_to_tuple)
     on_error: str = attrs.field(default="drop")
-    # Seconds each stage may spend on one document; over it, the document is dropped with
-    # reason ``timeout`` and the run goes on. None: no limit. See ``time_limit`` for the caveats.
+    # Seconds extraction and the document stages together may spend on one document; over
+    # it, the document is dropped with reason ``timeout`` and the run goes on. None: no
+    # limit. See ``time_limit`` for the caveats.
     time_budget: float | None = 60.0
     # The stages ``process`` runs: a protocol isinstance check is slow to repeat per document.
     _document_stages: tuple[Any, ...] = attrs.field(init=False, eq=False, repr=False)
@@ -116,12 +117,7 @@ class Pipeline:
 
     def process(self, document: RawDocument | Article) -> Article:
         """Extract and run the document stages on one input (no corpus stages)."""
-        article = self._guard(self.extract, document) if isinstance(document, RawDocument) else document
-        for stage in self._document_stages:
-            if not article.kept:
-                break
-            article = self._guard(stage, article)
-        return article
+        return self._clean(document, self._document_stages)
 
     def run(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
         """Lazily clean a stream. Yields every document, kept or dropped, in input order
@@ -132,9 +128,7 @@ class Pipeline:
 
     def _run_with_corpus_stages(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
         # Document stages between corpus stages run in segments, so order is respected.
-        stream: Iterable[Article] = (
-            self._guard(self.extract, d) if isinstance(d, RawDocument) else d for d in documents
-        )
+        stream: Iterable[Article] = (self._clean(d, ()) for d in documents)
         segment: list[Any] = []
         for stage in self.stages:
             if isinstance(stage, CorpusStage):
@@ -146,24 +140,37 @@ class Pipeline:
 
     def _segment(self, stream: Iterable[Article], stages: tuple[Any, ...]) -> Iterator[Article]:
         for article in stream:
-            for stage in stages:
-                if not article.kept:
-                    break
-                article = self._guard(stage, article)
-            yield article
+            yield self._clean(article, stages)
 
-    def _guard(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
+    def _clean(self, item: RawDocument | Article, stages: tuple[Any, ...]) -> Article:
+        """Extract (when ``item`` is raw) and ``stages`` on one document, all under one
+        ``time_budget``; a stage that raises or runs out of time drops the document."""
+        article: RawDocument | Article = item
+        current: Any = self.extract
         try:
             with time_limit(self.time_budget):
-                return stage(item)
+                if isinstance(item, RawDocument):
+                    article = self._call(self.extract, item)
+                for stage in stages:
+                    if not article.kept:
+                        break
+                    current = stage
+                    article = self._call(stage, article)
         except DocumentTimeout as exc:
-            drop = Drop(stage=stage_name(stage), reason="timeout", detail=str(exc))
-            base = item if isinstance(item, Article) else Article(id=item.id, url=item.url)
-            return attrs.evolve(base, drop=drop)
+            drop = Drop(stage=stage_name(current), reason="timeout", detail=str(exc))
+            return attrs.evolve(_as_article(article), drop=drop)
+        return article
+
+    def _call(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
+        try:
+            return stage(item)
         except Exception as exc:
             name = stage_name(stage)
             if self.on_error == "raise":
                 raise StageError(name, item.id, exc) from exc
             drop = Drop(stage=name, reason="error", detail=f"{type(exc).__name__}: {exc}")
-            base = item if isinstance(item, Article) else Article(id=item.id, url=item.url)
-            return attrs.evolve(base, drop=drop)
+            return attrs.evolve(_as_article(item), drop=drop)
+
+
+def _as_article(item: RawDocument | Article) -> Article:
+    return item if isinstance(item, Article) else Article(id=item.id, url=item.url)

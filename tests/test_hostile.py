@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsclean import RawDocument, default_pipeline
+from newsclean import Pipeline, RawDocument, default_pipeline
 from newsclean.cli import main
 from newsclean.model import Article
 from newsclean.rulepack import RulePack, available_languages
@@ -107,6 +107,39 @@ def test_a_stage_over_its_time_budget_drops_the_document_and_the_run_goes_on():
     assert time.perf_counter() - start < 5  # behaviour: the 10 s sleep was cut short
     assert out[0].kept
     assert out[1].drop.reason == "timeout" and out[1].drop.stage == "hang"
+
+
+def test_the_time_budget_covers_the_whole_document_not_each_stage():
+    @attrs.frozen
+    class Slow:
+        name: str
+
+        def __call__(self, article):
+            time.sleep(0.3)
+            return article
+
+    base = default_pipeline(dedup=False, site_repeat=False, time_budget=0.5)
+    one = base.then(Slow("slow-1"))
+    two = one.then(Slow("slow-2"))
+    doc = RawDocument(id="a", content=STORY, format="text")
+    assert one.process(doc).kept  # 0.3 s is inside the budget
+    dropped = two.process(doc)  # 0.6 s in all is not, though each stage is
+    assert dropped.drop.reason == "timeout" and dropped.drop.stage == "slow-2"
+    # the same with a corpus stage in the pipeline (documents run in segments)
+    [article] = list(two.then(default_pipeline().stages[-1]).run([doc]))
+    assert article.drop.reason == "timeout" and article.drop.stage == "slow-2"
+
+
+def test_extraction_over_the_budget_is_a_timeout_of_the_extract_stage():
+    def slow_extract(document):
+        time.sleep(10)
+
+    pipeline = Pipeline(extract=slow_extract, time_budget=0.2)
+    start = time.perf_counter()
+    article = pipeline.process(RawDocument(id="x", content="<p>hi</p>", url="https://example.org/x"))
+    assert time.perf_counter() - start < 5
+    assert article.drop.reason == "timeout" and article.drop.stage == "slow_extract"
+    assert article.url == "https://example.org/x"
 
 
 def test_malformed_jsonl_lines_and_wrong_types_are_rejects(tmp_path, capsys):
