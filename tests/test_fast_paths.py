@@ -18,6 +18,7 @@ from newsclean.stages import Language, Normalize
 from newsclean.stages import language as lang
 from newsclean.stages import normalize as norm
 from newsclean.stages.normalize import FTFY_CONFIG, ftfy_would_change
+from newsclean.stages.boilerplate import RulesByLength, first_hit
 from newsclean.stages.docdedup import _folded_words
 from newsclean.text import comparison_key, sentences, word_ngrams, words
 
@@ -240,3 +241,43 @@ def test_keyword_prefilter_never_changes_a_match(line):
     for rule in KEYWORD_RULES:
         fast, slow = rule.match(line, lowered=lowered), rule.match(line)
         assert (fast and fast.span()) == (slow and slow.span()), rule.id
+
+
+# --- rules indexed by line length and keyword ----------------------------------------------
+
+ALL_RULES = [r for lang in ["_common", *available_languages()] for r in RulePack.load(lang).rules]
+_EXAMPLE_LINES = [text for rule in ALL_RULES for text in rule.examples + rule.counterexamples]
+
+
+def _plain_first_hit(rules, line):
+    """The definition: the first rule, in order, whose match fires."""
+    for rule in rules:
+        found = rule.match(line)
+        if found is not None:
+            return rule.id, found.span()
+    return None
+
+
+def _indexed_first_hit(index, line):
+    hit = first_hit(index, line)
+    return hit and (hit.rule.id, hit.match.span())
+
+
+@pytest.mark.parametrize("position", ["any", "head", "tail"])
+def test_indexed_rules_pick_the_same_first_hit_on_every_example(position):
+    rules = [r for r in ALL_RULES if r.position == position]
+    index = RulesByLength.of(rules)
+    fired = 0
+    for line in _EXAMPLE_LINES + [_odd_cased(t) for t in _EXAMPLE_LINES]:
+        expected = _plain_first_hit(rules, line)
+        fired += expected is not None
+        assert _indexed_first_hit(index, line) == expected, line
+    assert fired > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EXAMPLE_LINES + ["Word"] * 5), min_size=1, max_size=12).map(" ".join))
+def test_indexed_rules_pick_the_same_first_hit_on_long_and_mixed_lines(line):
+    # joined examples make lines of every length, so every max_words group gets used
+    rules = [r for r in ALL_RULES if r.position == "any"]
+    assert _indexed_first_hit(RulesByLength.of(rules), line) == _plain_first_hit(rules, line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -26,8 +27,78 @@ class Hit:
     match: re.Match[str] | None = attrs.field(eq=False)
 
 
-def first_hit(rules: Iterable[Rule], line: str) -> Hit | None:
+@attrs.frozen
+class RuleGroup:
+    """Rules in their order, with their keywords gathered: ``candidates(lowered)`` gives the
+    rules a line could fire, each keyword searched once per line rather than once per rule."""
+
+    rules: tuple[Rule, ...]
+    # keyword -> indexes in ``rules`` of the rules that have it among their keywords
+    keyword_rules: dict[str, tuple[int, ...]] = attrs.field(eq=False)
+    # the rules without keywords: every line is a candidate
+    unfiltered: tuple[int, ...]
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule]) -> RuleGroup:
+        rules = tuple(rules)
+        keyword_rules: dict[str, list[int]] = {}
+        for i, rule in enumerate(rules):
+            for keyword in rule.keywords or ():
+                keyword_rules.setdefault(keyword, []).append(i)
+        unfiltered = tuple(i for i, rule in enumerate(rules) if rule.keywords is None)
+        return cls(rules=rules, keyword_rules={k: tuple(v) for k, v in keyword_rules.items()}, unfiltered=unfiltered)
+
+    def candidates(self, lowered: str | None) -> Iterable[Rule]:
+        """The rules whose keyword test ``lowered`` (``lowered_for_keywords`` of the line)
+        passes, in order; all of them when ``lowered`` is None."""
+        if lowered is None:
+            return self.rules
+        found = [i for keyword, indexes in self.keyword_rules.items() if keyword in lowered for i in indexes]
+        if found:
+            return [self.rules[i] for i in sorted(set(found).union(self.unfiltered))]
+        return [self.rules[i] for i in self.unfiltered]
+
+
+@attrs.frozen
+class RulesByLength:
+    """Rules grouped by the longest line each applies to: ``for_words(n)`` gives the group
+    whose ``max_words`` admits a line of ``n`` words, so a long paragraph skips the many rules
+    meant for short lines without testing each."""
+
+    bounds: tuple[int, ...]
+    groups: tuple[RuleGroup, ...]
+
+    @classmethod
+    def of(cls, rules: Iterable[Rule]) -> RulesByLength:
+        rules = tuple(rules)
+        bounds = tuple(sorted({r.max_words for r in rules if r.max_words is not None}))
+        groups = [RuleGroup.of(r for r in rules if r.max_words is None or r.max_words >= b) for b in bounds]
+        groups.append(RuleGroup.of(r for r in rules if r.max_words is None))
+        return cls(bounds=bounds, groups=tuple(groups))
+
+    def for_words(self, words: int) -> RuleGroup:
+        return self.groups[bisect_left(self.bounds, words)]
+
+
+@attrs.frozen
+class LineRules:
+    """A language's rules split by position, each indexed by line length."""
+
+    anywhere: RulesByLength
+    head: RulesByLength
+    tail: RulesByLength
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> LineRules:
+        return cls(*(RulesByLength.of(r for r in rules if r.position == p) for p in ("any", "head", "tail")))
+
+
+def first_hit(rules: Iterable[Rule] | RulesByLength, line: str) -> Hit | None:
+    """The first of ``rules`` that fires on ``line``."""
     words, lowered = word_count(line), lowered_for_keywords(line)
+    if isinstance(rules, RulesByLength):
+        # the group's keyword test stands for each rule's own: match gets no ``lowered``
+        rules, lowered = rules.for_words(words).candidates(lowered), None
     for rule in rules:
         found = rule.match(line, words, lowered)
         if found is not None:
@@ -52,14 +123,11 @@ def is_teaser(lines: Sequence[str], index: int, max_words: int) -> bool:
     )
 
 
-def mark_lines(lines: Sequence[str], rules: Sequence[Rule], *, teaser_max_words: int) -> list[Hit | None]:
+def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int) -> list[Hit | None]:
     """Which lines the rules remove. Order: ``any`` line rules everywhere; then block rules,
     each taking the teasers under its header; then ``head`` rules peeled from the top and
     ``tail`` rules peeled from the bottom, passing over lines already marked."""
-    marks: list[Hit | None] = [None] * len(lines)
-    anywhere = [r for r in rules if r.position == "any"]
-    for i, line in enumerate(lines):
-        marks[i] = first_hit(anywhere, line)
+    marks: list[Hit | None] = [first_hit(rules.anywhere, line) for line in lines]
     for i in range(len(lines)):
         hit = marks[i]
         if hit is None or hit.rule.action != "block" or hit.match is None:
@@ -76,13 +144,13 @@ def mark_lines(lines: Sequence[str], rules: Sequence[Rule], *, teaser_max_words:
                 break
             marks[j] = Hit(rule=hit.rule, match=None)
             j += 1
-    _peel(lines, marks, [r for r in rules if r.position == "head"], range(len(lines)))
-    _peel(lines, marks, [r for r in rules if r.position == "tail"], range(len(lines) - 1, -1, -1))
+    _peel(lines, marks, rules.head, range(len(lines)))
+    _peel(lines, marks, rules.tail, range(len(lines) - 1, -1, -1))
     return marks
 
 
-def _peel(lines: Sequence[str], marks: list[Hit | None], rules: list[Rule], order: Iterable[int]) -> None:
-    if not rules:
+def _peel(lines: Sequence[str], marks: list[Hit | None], rules: RulesByLength, order: Iterable[int]) -> None:
+    if not any(group.rules for group in rules.groups):
         return
     for i in order:
         if marks[i] is not None:
@@ -126,6 +194,8 @@ class Boilerplate:
     # Longest line without closing punctuation still read as a teaser headline under a
     # "Related" header; article sentences that short nearly always end with a full stop.
     teaser_max_words: int = 14
+    # language -> its LineRules, built on first use
+    _line_rules: dict[str | None, LineRules] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     @classmethod
     def for_languages(cls, *languages: str, **settings) -> Boilerplate:
@@ -142,7 +212,10 @@ class Boilerplate:
 
     def __call__(self, article: Article) -> Article:
         lines = split_paragraphs(article.text)
-        marks = mark_lines(lines, self.rules_for(article.language), teaser_max_words=self.teaser_max_words)
+        rules = self._line_rules.get(article.language)
+        if rules is None:
+            rules = self._line_rules[article.language] = LineRules.of(self.rules_for(article.language))
+        marks = mark_lines(lines, rules, teaser_max_words=self.teaser_max_words)
         removed = removals_for(lines, marks, self.name)
         authors = article.authors
         if not authors:
