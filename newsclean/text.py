@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -27,6 +28,11 @@ def words(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def word_count_upto(text: str, limit: int) -> int:
+    """``min(word_count(text), limit)``, reading no further than the ``limit``-th word."""
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), limit))
 
 
 def sentences(text: str) -> list[str]:

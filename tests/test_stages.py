@@ -10,6 +10,7 @@ import pytest
 from newsclean.model import Article, Category
 from newsclean.stages import Boilerplate, Dedup, DocDedup, Header, Language, MinLength, Normalize
 from newsclean.stages.boilerplate import is_teaser
+from newsclean.text import word_count, word_count_upto
 
 BOILERPLATE = Boilerplate.for_languages("en")
 HEADER = Header.for_languages("en")
@@ -244,6 +245,16 @@ def test_min_length():
     assert MinLength()(art()).drop.reason == "empty"
     assert MinLength(min_words=10)(art("Too short.")).drop.reason == "too_short"
     assert MinLength(min_words=3)(art(ARTICLE[0])).kept
+    # the count in the detail is exact below the minimum, and the boundary is inclusive
+    assert MinLength(min_words=3)(art("Two words.")).drop.detail.startswith("2 words left")
+    assert MinLength(min_words=2)(art("Two words.")).kept
+    assert MinLength(min_words=3)(art("Two well-known words.")).kept
+
+
+@pytest.mark.parametrize("text", ["", "One", "Don't stop: U.S. state-run firms", "a b c d e f g h"])
+@pytest.mark.parametrize("limit", [0, 1, 3, 100])
+def test_word_count_upto_is_the_count_capped(text, limit):
+    assert word_count_upto(text, limit) == min(word_count(text), limit)
 
 
 def test_exact_dedup_keeps_the_smallest_id_and_ignores_spacing_and_case():

@@ -7,7 +7,7 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Drop
-from newsclean.text import word_count
+from newsclean.text import word_count_upto
 
 
 @attrs.frozen(kw_only=True)
@@ -20,7 +20,7 @@ class MinLength:
     min_words: int = 1
 
     def __call__(self, article: Article) -> Article:
-        n = word_count(article.text)
+        n = word_count_upto(article.text, self.min_words)  # the exact count only when short
         if n == 0:
             return attrs.evolve(article, drop=Drop(stage=self.name, reason="empty", detail="no text left after cleaning"))
         if n < self.min_words:
