@@ -34,7 +34,7 @@ from newsclean.errors import ConfigError
 from newsclean.minhash import MinHasher, pair_similarities
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStage, Pipeline
-from newsclean.readers import ReadReport, kind_of, read_file
+from newsclean.readers import STDIN, ReadReport, input_files, kind_of, read_file
 from newsclean.stages import Dedup, SiteRepeat
 from newsclean.stages.dedup import duplicate_drop
 from newsclean.stages.siterepeat import source_key
@@ -54,25 +54,11 @@ def _import_bag():
 
 
 def list_files(paths: Iterable[str], report: ReadReport | None = None, exclude: Iterable[str] = ()) -> list[str]:
-    """The files the local reader would read, in the same order (folders sorted, recursively),
-    without ``exclude`` (the run's own output files)."""
-    excluded = {Path(p).resolve() for p in exclude if p != "-"}
-    files: list[str] = []
-    for name in paths:
-        if name == "-":
-            raise ConfigError("the dask engine reads files, not stdin")
-        path = Path(name)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.resolve() in excluded:
-                    continue
-                if kind_of(child) is None:
-                    if report is not None:
-                        report.skipped_files.append(str(child))
-                    continue
-                files.append(str(child))
-        else:
-            files.append(str(path))
+    """The files the local reader would read, in the same order (``input_files``), without
+    ``exclude`` (the run's own output files)."""
+    files = list(input_files(paths, report if report is not None else ReadReport(), exclude))
+    if STDIN in files:
+        raise ConfigError("the dask engine reads files, not stdin")
     return files
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -110,22 +110,30 @@ def read_inputs(
     ``exclude`` (the run's own output, when it is written inside an input folder) are skipped.
     """
     report = report if report is not None else ReadReport()
-    excluded = {Path(p).resolve() for p in exclude if p != STDIN}
-    for name in paths:
+    for name in input_files(paths, report, exclude):
         if name == STDIN:
             yield from read_jsonl_stream(stdin or sys.stdin.buffer, source_name="stdin")
-            continue
-        path = Path(name)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.resolve() in excluded:
-                    continue
-                if kind_of(child) is None:
-                    report.skipped_files.append(str(child))
-                    continue
-                yield from read_file(child, report)
         else:
-            yield from read_file(path, report)
+            yield from read_file(Path(name), report)
+
+
+def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str] = ()) -> Iterator[str]:
+    """What ``read_inputs`` reads, in order: each path named (``-`` included), and for a
+    folder its files (recursive, sorted) of a known kind, without ``exclude``; the folder's
+    other files are listed in ``report``."""
+    excluded = {Path(p).resolve() for p in exclude if p != STDIN}
+    for name in paths:
+        path = Path(name)
+        if name == STDIN or not path.is_dir():
+            yield name
+            continue
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if child.resolve() in excluded:
+                continue
+            if kind_of(child) is None:
+                report.skipped_files.append(str(child))
+                continue
+            yield str(child)
 
 
 def read_file(path: Path, report: ReadReport | None = None) -> Iterator[RawDocument]:
@@ -187,7 +195,7 @@ CONTENT_FIELDS = (("html", "html"), ("text", "text"))
 
 
 def document_from_record(
-    record: dict[str, Any], fallback_id: str, content_fields: Iterable[tuple[str, str]] = CONTENT_FIELDS
+    record: dict[str, Any], fallback_id: str, content_fields: Sequence[tuple[str, str]] = CONTENT_FIELDS
 ) -> RawDocument:
     """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
@@ -196,15 +204,11 @@ def document_from_record(
     doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
     url = record.get("url") if isinstance(record.get("url"), str) else None
     hints = _hints(record)
-    fields = []
     for field, fmt in content_fields:
-        fields.append(field)
         value = record.get(field)
-        if isinstance(value, bytes) and value.strip():
+        if isinstance(value, (str, bytes)) and value.strip():
             return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints)
-        if isinstance(value, str) and value.strip():
-            return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints)
-    names = " or ".join(repr(f) for f in fields)
+    names = " or ".join(repr(field) for field, _ in content_fields)
     return RawDocument(id=doc_id, url=url, error=f"no_content: record has no non-empty {names}")
 
 
