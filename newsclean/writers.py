@@ -71,7 +71,7 @@ class JsonlWriter:
         and compressed files, which cannot be resumed)."""
         assert self._handle is not None, "use JsonlWriter as a context manager"
         self._handle.flush()
-        if self._handle is sys.stdout or self.path.endswith(".gz"):
+        if not resumable(self.path):
             return 0
         return os.fstat(self._handle.fileno()).st_size
 

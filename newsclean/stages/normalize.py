@@ -37,8 +37,6 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 
 _FTFY_QUIET = FTFY_CONFIG._replace(explain=False)
 
-# Invisible characters with no meaning in running text. ZWJ/ZWNJ are kept: scripts such as
-# Persian and Devanagari need them.
 # Characters some ftfy step would replace or remove (with FTFY_CONFIG): C1 controls, ligatures,
 # line breaks other than \n, surrogates, terminal escapes, control characters.
 _FTFY_TARGETS = re.compile(
@@ -105,6 +103,8 @@ def ftfy_would_change(text: str) -> bool:
     )
 
 
+# Invisible characters with no meaning in running text. ZWJ/ZWNJ are kept: scripts such as
+# Persian and Devanagari need them.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
 _ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACES = re.compile(" {2,}")
