@@ -61,8 +61,9 @@ from docs_section import write_section  # noqa: E402
 from quality import CACHE_ROOT, locate_dataset, load_pages, sha256_of  # noqa: E402
 from speed import load_pages as load_news_pages  # noqa: E402
 
+from newsclean.batching import batched  # noqa: E402
 from newsclean.duplicates import DuplicateFinder, keepers_from_edges, text_fingerprint  # noqa: E402
-from newsclean.minhash import MinHasher, MinHashParams, batched, candidate_pairs, pair_similarities  # noqa: E402
+from newsclean.minhash import MinHasher, MinHashParams, candidate_pairs, pair_similarities  # noqa: E402
 from newsclean.model import Article  # noqa: E402
 from newsclean.text import words  # noqa: E402
 

@@ -29,9 +29,9 @@ from typing import Any
 import attrs
 import numpy as np
 
-from newsclean.duplicates import EXACT, NEAR, Entry, keepers_from_edges
+from newsclean.duplicates import EXACT, NEAR, Entry, choose_keepers, ranks
 from newsclean.errors import ConfigError
-from newsclean.minhash import MinHasher, pair_similarities
+from newsclean.minhash import MinHasher
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStage, Pipeline
 from newsclean.readers import STDIN, ReadReport, input_files, kind_of, read_file
@@ -275,12 +275,8 @@ def _confirm(members: list[_Record], pairs: list[tuple[Key, Key]], stage: Dedup)
     index = {r.key: i for i, r in enumerate(members)}
     signatures = np.stack([r.signature for r in members])
     pair_array = np.array([(index[a], index[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
-    sims = pair_similarities(signatures, pair_array)
-    confirmed = sims >= stage.params.threshold
-    order = sorted(range(len(members)), key=lambda i: members[i].entry.rank_key())
-    rank = np.empty(len(members), dtype=np.int64)
-    rank[np.array(order, dtype=np.int64)] = np.arange(len(members))
-    removed = keepers_from_edges(rank, pair_array[confirmed], sims[confirmed])
+    rank = ranks([r.entry for r in members])
+    removed = choose_keepers(rank, signatures, pair_array, stage.params.threshold)
     return {members[i].key: (members[kept], sim) for i, (kept, sim) in removed.items()}
 
 

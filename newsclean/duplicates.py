@@ -118,7 +118,8 @@ class DuplicateFinder:
     def decide(self) -> list[Decision]:
         """Every article that goes, by position (ascending)."""
         entries = self._entries
-        order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
+        rank = ranks(entries)
+        order = np.argsort(rank).tolist()
         decisions: dict[int, Decision] = {}
         # Exact copies: the best-ranked article of each fingerprint stays.
         representative: dict[bytes, int] = {}
@@ -130,9 +131,7 @@ class DuplicateFinder:
             heads = np.array(sorted(representative.values()), dtype=np.int64)
             signatures = np.concatenate(self._signatures)[heads]
             keys = np.concatenate(self._band_keys)[heads]
-            rank = np.empty(len(entries), dtype=np.int64)
-            rank[np.array(order, dtype=np.int64)] = np.arange(len(entries))
-            near_of = choose_keepers(rank[heads], signatures, keys, self.hasher.params.threshold)
+            near_of = choose_keepers(rank[heads], signatures, candidate_pairs(keys), self.hasher.params.threshold)
             for local, (kept_local, sim) in near_of.items():
                 i, kept = int(heads[local]), int(heads[kept_local])
                 decisions[i] = Decision(self._positions[i], NEAR, self._positions[kept], sim)
@@ -146,15 +145,22 @@ class DuplicateFinder:
         return sorted(decisions.values(), key=lambda d: d.position)
 
 
+def ranks(entries: Sequence[Entry]) -> np.ndarray:
+    """Each entry's place in keeper order (0: the first kept), by ``Entry.rank_key``."""
+    order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
+    rank = np.empty(len(entries), dtype=np.int64)
+    rank[np.array(order, dtype=np.int64)] = np.arange(len(entries))
+    return rank
+
+
 def choose_keepers(
-    rank: np.ndarray, signatures: np.ndarray, band_keys: np.ndarray, threshold: float
+    rank: np.ndarray, signatures: np.ndarray, pairs: np.ndarray, threshold: float
 ) -> dict[int, tuple[int, float]]:
     """Near copies among distinct texts: ``{index: (index kept, similarity)}``.
 
-    Candidate pairs share a band; pairs at or above ``threshold`` are confirmed; then, in
-    ``rank`` order, an article similar to an already kept one goes, naming the most similar
-    (ties: the better ranked)."""
-    pairs = candidate_pairs(band_keys)
+    Candidate ``pairs`` (rows ``i, j``, from shared bands) at or above ``threshold`` are
+    confirmed; then, in ``rank`` order, an article similar to an already kept one goes, naming
+    the most similar (ties: the better ranked)."""
     sims = pair_similarities(signatures, pairs)
     confirmed = sims >= threshold
     return keepers_from_edges(rank, pairs[confirmed], sims[confirmed])

@@ -26,7 +26,7 @@ The scheme:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 import numpy as np
@@ -249,13 +249,3 @@ def candidate_pairs(band_keys: np.ndarray, max_bucket: int = 1000) -> np.ndarray
     encoded = np.unique(pairs[:, 0] * np.int64(n) + pairs[:, 1])
     return np.stack((encoded // n, encoded % n), axis=1)
 
-
-def batched(items: Iterable, size: int) -> Iterable[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from newsclean.batching import batched
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStage, Pipeline
 
@@ -61,12 +62,6 @@ def _process_batch(batch: list[Any]) -> list[Article]:
     return [_WORKER_PIPELINE.process(document) for document in batch]
 
 
-def _batches(documents: Iterable[RawDocument | Article], size: int) -> Iterator[list[Any]]:
-    iterator = iter(documents)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def run_parallel(
     pipeline: Pipeline, documents: Iterable[RawDocument | Article], jobs: int, *, batch_size: int = 16
 ) -> Iterator[Article]:
@@ -79,7 +74,7 @@ def run_parallel(
         return
     head, tail = split_pipeline(pipeline)
     with _context().Pool(jobs, initializer=_init_worker, initargs=(head,)) as pool:
-        processed = _ordered(pool, _batches(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
+        processed = _ordered(pool, batched(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
         yield from tail.run(processed) if tail.stages else processed
 
 

@@ -17,7 +17,8 @@ from typing import ClassVar
 import attrs
 
 from newsclean.duplicates import EXACT, DuplicateFinder, text_fingerprint
-from newsclean.minhash import MinHashParams, batched
+from newsclean.batching import batched
+from newsclean.minhash import MinHashParams
 from newsclean.model import Article, Drop
 
 __all__ = ["Dedup", "duplicate_drop", "text_fingerprint"]
