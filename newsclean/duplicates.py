@@ -33,7 +33,7 @@ import xxhash
 
 from newsclean.minhash import MinHasher, MinHashParams, candidate_pairs, pair_similarities
 from newsclean.model import Article
-from newsclean.text import comparison_key, word_count
+from newsclean.text import folded_words
 
 EXACT = "dedup:exact"
 NEAR = "dedup:near"
@@ -42,12 +42,22 @@ _NO_DATE = np.iinfo(np.int32).max
 
 def text_fingerprint(text: str) -> bytes:
     """16-byte hash of the text's words, case folded: spacing and punctuation do not count."""
-    return xxhash.xxh3_128_digest(comparison_key(text).encode("utf-8"))
+    return _words_fingerprint(folded_words(text))
 
 
-def record_fingerprint(article: Article) -> bytes:
-    """Hash of the whole record, the policy's last tie-break."""
-    return xxhash.xxh3_64_digest(json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8"))
+def _words_fingerprint(folded: list[str]) -> bytes:
+    return xxhash.xxh3_128_digest(" ".join(folded).encode("utf-8"))
+
+
+def record_json(article: Article) -> str:
+    """The article as one JSON line, keys sorted: what ``record_fingerprint`` hashes."""
+    return json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+def record_fingerprint(article: Article, record: str | None = None) -> bytes:
+    """Hash of the whole record (``record``: its ``record_json`` when the caller has it), the
+    policy's last tie-break."""
+    return xxhash.xxh3_64_digest((record_json(article) if record is None else record).encode("utf-8"))
 
 
 @attrs.frozen
@@ -71,14 +81,16 @@ class Entry:
     fingerprint: bytes
 
     @classmethod
-    def of(cls, article: Article) -> Entry:
+    def of(cls, article: Article, record: str | None = None) -> Entry:
+        """``record``: the article's ``record_json``, when the caller has it."""
         published = article.published.toordinal() if isinstance(article.published, dt.date) else _NO_DATE
+        folded = folded_words(article.text)  # the text is split into words once, for both
         return cls(
             id=article.id,
             published=published,
-            words=word_count(article.text),
-            record=record_fingerprint(article),
-            fingerprint=text_fingerprint(article.text),
+            words=len(folded),
+            record=record_fingerprint(article, record),
+            fingerprint=_words_fingerprint(folded),
         )
 
     def rank_key(self) -> tuple:
@@ -103,10 +115,11 @@ class DuplicateFinder:
     def params(self) -> MinHashParams | None:
         return self.hasher.params if self.hasher else None
 
-    def add(self, positions: Sequence[int], articles: Sequence[Article]) -> None:
-        """Add a batch of kept articles with their stream positions."""
+    def add(self, positions: Sequence[int], articles: Sequence[Article], records: Sequence[str] | None = None) -> None:
+        """Add a batch of kept articles with their stream positions (and their
+        ``record_json``, when the caller has made it already)."""
         self._positions.extend(positions)
-        self._entries.extend(Entry.of(a) for a in articles)
+        self._entries.extend(Entry.of(a, r) for a, r in zip(articles, records or [None] * len(articles)))
         if self.hasher is not None and articles:
             signatures = self.hasher.signatures([a.text for a in articles])
             self._signatures.append(signatures)

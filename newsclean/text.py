@@ -44,12 +44,19 @@ def ends_sentence(text: str) -> bool:
     return bool(_FINAL_PUNCT.search(text.rstrip()))
 
 
+def folded_words(text: str) -> list[str]:
+    """``[w.casefold() for w in words(text)]`` with one casefold call: casefolding works
+    character by character and never makes a space, so the words split back apart."""
+    folded = " ".join(_WORD.findall(text)).casefold()
+    return folded.split(" ") if folded else []
+
+
 def comparison_key(text: str) -> str:
     """Casefolded words only: two lines with the same key say the same thing."""
-    return " ".join(w.casefold() for w in _WORD.findall(text))
+    return " ".join(_WORD.findall(text)).casefold()
 
 
 def word_ngrams(text: str, n: int = 2) -> list[tuple[str, ...]]:
     """Runs of ``n`` (1 or more) casefolded words, in order."""
-    tokens = [w.casefold() for w in _WORD.findall(text)]
+    tokens = folded_words(text)
     return list(zip(*(tokens[i:] for i in range(n))))

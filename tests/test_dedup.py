@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from newsclean.duplicates import DuplicateFinder, keepers_from_edges
+from newsclean.duplicates import DuplicateFinder, Entry, keepers_from_edges, record_json
 from newsclean.errors import ConfigError
 from newsclean.minhash import MinHasher, MinHashParams, candidate_pairs, similarity
 from newsclean.model import Article
@@ -257,3 +257,15 @@ def test_published_dates_are_compared_as_dates():
     a = article(FERRY, "z", published=dt.date(2023, 12, 31))
     b = article(syndicated(FERRY), "a", published=dt.date(2024, 1, 1))
     assert {x.id for x in Dedup().run([b, a]) if x.kept} == {"z"}
+
+
+def test_an_entry_from_the_callers_record_json_is_the_entry_it_would_make():
+    # same id, date and text: only the record hash (here, the url) can tell them apart
+    a = Article(id="x", url="https://a.example/1", text="Same words here in both copies of it.")
+    b = Article(id="x", url="https://b.example/1", text="Same words here in both copies of it.")
+    assert Entry.of(a, record_json(a)) == Entry.of(a)
+    assert Entry.of(a).record != Entry.of(b).record
+    with_records, without = DuplicateFinder(), DuplicateFinder()
+    with_records.add([0, 1], [a, b], [record_json(a), record_json(b)])
+    without.add([0, 1], [a, b])
+    assert with_records.decide() == without.decide() and len(without.decide()) == 1

@@ -19,8 +19,7 @@ from newsclean.stages import language as lang
 from newsclean.stages import normalize as norm
 from newsclean.stages.normalize import FTFY_CONFIG, ftfy_would_change
 from newsclean.stages.boilerplate import RulesByLength, first_hit
-from newsclean.stages.docdedup import _folded_words
-from newsclean.text import comparison_key, sentences, word_ngrams, words
+from newsclean.text import comparison_key, folded_words, sentences, word_ngrams, words
 
 SAMPLES = [
     "The council met on Tuesday and agreed to open two new libraries in the spring.",
@@ -177,8 +176,8 @@ _PROSE = st.lists(
 @given(_PROSE)
 def test_a_lines_words_are_its_sentences_words(line):
     assert words(line) == [w for sentence in sentences(line) for w in words(sentence)]
-    assert _folded_words(line) == [w.casefold() for w in words(line)]
-    assert " ".join(_folded_words(line)) == comparison_key(line)
+    assert folded_words(line) == [w.casefold() for w in words(line)]
+    assert comparison_key(line) == " ".join(w.casefold() for w in words(line))
 
 
 # --- rule keyword prefilter ----------------------------------------------------------------

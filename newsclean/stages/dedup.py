@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import attrs
 
-from newsclean.duplicates import EXACT, DuplicateFinder, text_fingerprint
+from newsclean.duplicates import EXACT, DuplicateFinder, record_json, text_fingerprint
 from newsclean.batching import batched
 from newsclean.minhash import MinHashParams
 from newsclean.model import Article, Drop
@@ -43,15 +43,17 @@ class Dedup:
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
             position = 0
             for batch in batched(articles, self.batch_size):
-                kept_positions, kept_articles = [], []
+                kept_positions, kept_articles, kept_records = [], [], []
                 for article in batch:
-                    spill.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+                    record = record_json(article)  # spilled, and hashed for the keeper policy
+                    spill.write(record + "\n")
                     ids.append(article.id)
                     if article.kept:
                         kept_positions.append(position)
                         kept_articles.append(article)
+                        kept_records.append(record)
                     position += 1
-                finder.add(kept_positions, kept_articles)
+                finder.add(kept_positions, kept_articles, kept_records)
             decisions = {d.position: d for d in finder.decide()}
             spill.seek(0)
             for position, line in enumerate(spill):

@@ -7,14 +7,7 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, join_paragraphs, sentences, split_paragraphs, words
-
-
-def _folded_words(text: str) -> list[str]:
-    """``[w.casefold() for w in words(text)]`` with one casefold call: casefolding works
-    character by character and never makes a space, so the words split back apart."""
-    folded = " ".join(words(text)).casefold()
-    return folded.split(" ") if folded else []
+from newsclean.text import comparison_key, folded_words, join_paragraphs, sentences, split_paragraphs
 
 
 @attrs.frozen(kw_only=True)
@@ -49,7 +42,7 @@ class DocDedup:
         for i, line in enumerate(lines):
             # Each line is tokenised once, sentence by sentence: sentences split only at the
             # whitespace between them, so their words together are the line's words.
-            parts = [_folded_words(sentence) for sentence in sentences(line)]
+            parts = [folded_words(sentence) for sentence in sentences(line)]
             tokens = [token for part in parts for token in part]
             key = " ".join(tokens)  # comparison_key(line)
             grams = list(zip(tokens, tokens[1:]))  # word_ngrams(line)
