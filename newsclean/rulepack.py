@@ -60,17 +60,15 @@ class Rule:
     capture_author: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
-    # Lower-case strings one of which every match of ``pattern`` contains (see ``keywords_of``).
+    # Lower-case strings one of which every match of ``pattern`` contains (see ``keywords_of``);
+    # ``first_hit`` skips the rule on a line without any of them.
     keywords: tuple[str, ...] | None = attrs.field(default=None, eq=False)
 
-    def match(self, line: str, words: int | None = None, lowered: str | None = None) -> re.Match[str] | None:
+    def match(self, line: str, words: int | None = None) -> re.Match[str] | None:
         """The match object when this rule fires on ``line``, else None. ``words`` is the
-        line's word count and ``lowered`` its ``lowered_for_keywords``, when the caller has
-        them (saves working them out once per rule)."""
+        line's word count when the caller has it (saves counting once per rule)."""
         if self.max_words is not None and (word_count(line) if words is None else words) > self.max_words:
             return None
-        if self.keywords is not None and lowered is not None and not any(k in lowered for k in self.keywords):
-            return None  # the search would fail: no keyword in the line
         found = self.pattern.search(line)
         if found is None:
             return None
@@ -209,7 +207,7 @@ MIN_KEYWORD = 3
 
 
 def lowered_for_keywords(line: str) -> str | None:
-    """``line`` lower-cased for ``Rule.match``, or None when the keyword test is not sound
+    """``line`` lower-cased for the keyword test, or None when the keyword test is not sound
     for it."""
     return None if _ODD_CASE.search(line) else line.lower()
 

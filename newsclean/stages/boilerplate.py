@@ -69,7 +69,11 @@ class RulesByLength:
     groups: tuple[RuleGroup, ...]
 
     @classmethod
-    def of(cls, rules: Iterable[Rule]) -> RulesByLength:
+    def of(cls, rules: Iterable[Rule] | RulesByLength) -> RulesByLength:
+        """Index ``rules`` (an index is returned as it is, so ``attrs.evolve`` can copy a
+        stage holding one)."""
+        if isinstance(rules, RulesByLength):
+            return rules
         rules = tuple(rules)
         bounds = tuple(sorted({r.max_words for r in rules if r.max_words is not None}))
         groups = [RuleGroup.of(r for r in rules if r.max_words is None or r.max_words >= b) for b in bounds]
@@ -93,14 +97,11 @@ class LineRules:
         return cls(*(RulesByLength.of(r for r in rules if r.position == p) for p in ("any", "head", "tail")))
 
 
-def first_hit(rules: Iterable[Rule] | RulesByLength, line: str) -> Hit | None:
+def first_hit(rules: RulesByLength, line: str) -> Hit | None:
     """The first of ``rules`` that fires on ``line``."""
-    words, lowered = word_count(line), lowered_for_keywords(line)
-    if isinstance(rules, RulesByLength):
-        # the group's keyword test stands for each rule's own: match gets no ``lowered``
-        rules, lowered = rules.for_words(words).candidates(lowered), None
-    for rule in rules:
-        found = rule.match(line, words, lowered)
+    words = word_count(line)
+    for rule in rules.for_words(words).candidates(lowered_for_keywords(line)):
+        found = rule.match(line, words)
         if found is not None:
             return Hit(rule=rule, match=found)
     return None

@@ -10,8 +10,8 @@ from typing import Any, ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.rulepack import COMMON, Rule, RulePack
-from newsclean.stages.boilerplate import HEADER_CATEGORIES, first_hit
+from newsclean.rulepack import COMMON, RulePack
+from newsclean.stages.boilerplate import HEADER_CATEGORIES, RulesByLength, first_hit
 from newsclean.text import comparison_key, ends_sentence, join_paragraphs, sentences, split_paragraphs, word_count
 
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}){0,3}"
@@ -90,9 +90,9 @@ class Header:
 
     name: ClassVar[str] = "header"
 
-    masthead_rules: tuple[Rule, ...] = attrs.field(eq=False)
+    masthead_rules: RulesByLength = attrs.field(eq=False, converter=RulesByLength.of)
     # Junk the boilerplate stage will remove (an ad label above the headline): passed over here.
-    junk_rules: tuple[Rule, ...] = attrs.field(eq=False)
+    junk_rules: RulesByLength = attrs.field(eq=False, converter=RulesByLength.of)
     dates: DateParser
     byline: re.Pattern[str] = attrs.field(eq=False)
     max_head_lines: int = 8
