@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import warnings
 
 import pytest
 
@@ -385,3 +386,16 @@ def test_extract_is_deterministic():
 )
 def test_central_and_eastern_european_legacy_charsets_decode_correctly(encoding, text):
     assert extract(text.encode(encoding), "text").text == text
+
+
+def test_date_in_a_zone_dateutil_cannot_name_gives_the_day_without_a_warning():
+    # "EST" is a real last-modified value on news sites; dateutil warns on it for every page.
+    page = PAGE.replace(
+        '<meta property="article:published_time" content="2024-03-12T09:30:00Z">',
+        '<meta name="last-modified" content="2024-03-12 08:57:25 EST">',
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        article = EXTRACT(RawDocument(id="est", content=page, format="html"))
+    assert article.published == dt.date(2024, 3, 12)
+    assert [str(w.message) for w in caught if "tzname" in str(w.message)] == []

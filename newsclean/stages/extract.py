@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
+import warnings
 import zlib
 from typing import Any, ClassVar
 
@@ -13,6 +14,7 @@ import trafilatura
 from trafilatura.utils import load_html
 from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
+from dateutil.parser import UnknownTimezoneWarning
 
 from newsclean.dom import MARKED, mark_junk
 from newsclean.model import Article, Drop, RawDocument, Removal
@@ -144,19 +146,23 @@ class Extract:
         pruned: tuple[Removal, ...] = ()
         if tree is not None and self.prune_dom:
             pruned = mark_junk(tree)
-        document = trafilatura.bare_extraction(
-            tree if tree is not None else html,
-            url=base.url,
-            with_metadata=True,
-            include_comments=self.include_comments,
-            include_tables=self.include_tables,
-            include_images=False,
-            favor_precision=self.favor_precision,
-            favor_recall=self.favor_recall,
-            deduplicate=False,
-            # Pruned after trafilatura has read the metadata, so an author box still names the author.
-            prune_xpath=MARKED if pruned else None,
-        )
+        with warnings.catch_warnings():
+            # A page's date in a zone dateutil cannot name ("EST") still gives the day we keep; the
+            # warning says nothing the user can act on and would repeat across a corpus run.
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            document = trafilatura.bare_extraction(
+                tree if tree is not None else html,
+                url=base.url,
+                with_metadata=True,
+                include_comments=self.include_comments,
+                include_tables=self.include_tables,
+                include_images=False,
+                favor_precision=self.favor_precision,
+                favor_recall=self.favor_recall,
+                deduplicate=False,
+                # Pruned after trafilatura has read the metadata, so an author box still names the author.
+                prune_xpath=MARKED if pruned else None,
+            )
         text = getattr(document, "text", None) if document is not None else None
         if not text or not text.strip():
             # trafilatura gives up on fragments ("<p>...</p>" in a JSONL field) and tiny pages.
