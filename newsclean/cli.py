@@ -223,12 +223,12 @@ def engine(args: argparse.Namespace, pipeline: Pipeline, report: ReadReport, exc
             # Corpus stages decide from every document, so all are cleaned again.
             yield islice(run_parallel(pipeline, documents, args.jobs), skip, None)
         return
-    from newsclean.distributed import clean_bag, count_skipped_records, dask_client, iterate, list_files, read_bag
+    from newsclean.distributed import clean_bag, count_skipped_records, dask_client, files_bag, iterate, list_files
 
     files = list_files(args.inputs, report, excluded)
 
     def articles() -> Iterator[Article]:
-        yield from islice(iterate(clean_bag(read_bag(files), pipeline)), skip, None)
+        yield from islice(iterate(clean_bag(files_bag(files), pipeline)), skip, None)
         report.skipped_records.update(count_skipped_records(files))
 
     with dask_client(args.scheduler, args.workers):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from newsclean.errors import ConfigError
 from newsclean.minhash import MinHasher
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStage, Pipeline
-from newsclean.readers import STDIN, ReadReport, input_files, kind_of, read_file
+from newsclean.readers import STDIN, InputFile, ReadReport, input_files, kind_of, read_file
 from newsclean.stages import Dedup, SiteRepeat
 from newsclean.stages.dedup import duplicate_drop
 from newsclean.stages.siterepeat import source_key
@@ -53,24 +53,28 @@ def _import_bag():
 # --- input ----------------------------------------------------------------------------------
 
 
-def list_files(paths: Iterable[str], report: ReadReport | None = None, exclude: Iterable[str] = ()) -> list[str]:
-    """The files the local reader would read, in the same order (``input_files``), without
-    ``exclude`` (the run's own output files)."""
+def list_files(paths: Iterable[str], report: ReadReport | None = None, exclude: Iterable[str] = ()) -> list[InputFile]:
+    """The files the local reader would read, in the same order and with the same ids
+    (``input_files``), without ``exclude`` (the run's own output files)."""
     files = list(input_files(paths, report if report is not None else ReadReport(), exclude))
-    if STDIN in files:
+    if any(file.path == STDIN for file in files):
         raise ConfigError("the dask engine reads files, not stdin")
     return files
 
 
-def _read_partition(paths: Iterable[str]) -> list[RawDocument]:
-    return [document for path in paths for document in read_file(Path(path))]
+def _read_partition(files: Iterable[InputFile]) -> list[RawDocument]:
+    return [document for file in files for document in read_file(Path(file.path), file_id=file.id)]
 
 
 def read_bag(paths: Iterable[str], files_per_partition: int = 64, report: ReadReport | None = None, exclude: Iterable[str] = ()):
     """A bag of RawDocuments read by the workers (their file system must see the paths).
     A partition is ``files_per_partition`` files; a JSONL file is read whole by one worker."""
+    return files_bag(list_files(paths, report, exclude), files_per_partition)
+
+
+def files_bag(files: Sequence[InputFile], files_per_partition: int = 64):
+    """``read_bag`` over files already listed by ``list_files``."""
     db = _import_bag()
-    files = list_files(paths, report, exclude)
     if not files:
         return db.from_sequence([], npartitions=1)
     return db.from_sequence(files, partition_size=files_per_partition).map_partitions(_read_partition)
@@ -99,11 +103,11 @@ def _skipped_in(path: str) -> dict[str, int]:
     return dict(report.skipped_records)
 
 
-def count_skipped_records(files: Iterable[str]) -> Counter[str]:
+def count_skipped_records(files: Iterable[InputFile]) -> Counter[str]:
     """WARC records that are not HTML pages, by reason, counted on the workers (a second read
     of the WARC files: the cleaning pass runs where no client-side report can see it)."""
     db = _import_bag()
-    warcs = [f for f in files if kind_of(Path(f)) == "warc"]
+    warcs = [file.path for file in files if kind_of(Path(file.path)) == "warc"]
     total: Counter[str] = Counter()
     if warcs:
         for counts in db.from_sequence(warcs, partition_size=1).map(_skipped_in).compute():

@@ -41,9 +41,28 @@ class ReadReport:
     skipped_records: Counter[str] = attrs.field(factory=Counter)
 
 
-def document_id(path: Path) -> str:
-    """A file's id: its name without extensions (``a.html.gz`` -> ``a``)."""
-    return path.name.split(".", 1)[0] or path.name
+KIND_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES + PARQUET_SUFFIXES
+
+
+def document_id(path: Path, root: Path | None = None) -> str:
+    """A file's id: its path below ``root`` (the folder it was found in; its name alone when
+    ``root`` is None) without the extensions that give its kind: ``2024/a.html.gz`` ->
+    ``2024/a``, ``report.2024.txt`` -> ``report.2024``. Files in one folder get distinct ids."""
+    name = path.relative_to(root).as_posix() if root is not None else path.name
+    stem = name
+    if stem.lower().endswith(".gz"):
+        stem = stem[:-3]
+    suffix = next((s for s in KIND_SUFFIXES if stem.lower().endswith(s)), "")
+    stem = stem[: len(stem) - len(suffix)]
+    return stem if stem and not stem.endswith("/") else name
+
+
+@attrs.frozen
+class InputFile:
+    """A file to read (``-`` for stdin) and the id its documents are named by."""
+
+    path: str
+    id: str
 
 
 def kind_of(path: Path) -> str | None:
@@ -110,22 +129,25 @@ def read_inputs(
     ``exclude`` (the run's own output, when it is written inside an input folder) are skipped.
     """
     report = report if report is not None else ReadReport()
-    for name in input_files(paths, report, exclude):
-        if name == STDIN:
+    for file in input_files(paths, report, exclude):
+        if file.path == STDIN:
             yield from read_jsonl_stream(stdin or sys.stdin.buffer, source_name="stdin")
         else:
-            yield from read_file(Path(name), report)
+            yield from read_file(Path(file.path), report, file.id)
 
 
-def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str] = ()) -> Iterator[str]:
+def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str] = ()) -> Iterator[InputFile]:
     """What ``read_inputs`` reads, in order: each path named (``-`` included), and for a
-    folder its files (recursive, sorted) of a known kind, without ``exclude``; the folder's
-    other files are listed in ``report``."""
+    folder its files (recursive, sorted) of a known kind, without ``exclude``, named by their
+    path below the folder; the folder's other files are listed in ``report``."""
     excluded = {Path(p).resolve() for p in exclude if p != STDIN}
     for name in paths:
         path = Path(name)
-        if name == STDIN or not path.is_dir():
-            yield name
+        if name == STDIN:
+            yield InputFile(name, "stdin")
+            continue
+        if not path.is_dir():
+            yield InputFile(name, document_id(path))
             continue
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
             if child.resolve() in excluded:
@@ -133,34 +155,37 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             if kind_of(child) is None:
                 report.skipped_files.append(str(child))
                 continue
-            yield str(child)
+            yield InputFile(str(child), document_id(child, path))
 
 
-def read_file(path: Path, report: ReadReport | None = None) -> Iterator[RawDocument]:
+def read_file(path: Path, report: ReadReport | None = None, file_id: str | None = None) -> Iterator[RawDocument]:
     """The documents of one file: one for text/HTML, one per line for JSONL, one per HTML
-    response for WARC, one per row for Parquet. Skipped WARC records are counted in ``report``."""
+    response for WARC, one per row for Parquet. ``file_id`` (default ``document_id(path)``)
+    names the document, or prefixes the record numbers of a JSONL, WARC or Parquet file.
+    Skipped WARC records are counted in ``report``."""
     kind = kind_of(path) or "text"
+    file_id = file_id if file_id is not None else document_id(path)
     if kind == "warc":
-        yield from read_warc(path, report)
+        yield from read_warc(path, report, file_id)
         return
     if kind == "parquet":
-        yield from read_parquet(path)
+        yield from read_parquet(path, file_id)
         return
     if kind == "jsonl":
         try:
             handle = _open_binary(path)
         except OSError as exc:
-            yield RawDocument(id=document_id(path), error=f"unreadable: {exc}")
+            yield RawDocument(id=file_id, error=f"unreadable: {exc}")
             return
         with handle:
-            yield from read_jsonl_stream(handle, source_name=document_id(path))
+            yield from read_jsonl_stream(handle, source_name=file_id)
         return
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield RawDocument(id=document_id(path), error=f"unreadable: {exc}")
+        yield RawDocument(id=file_id, error=f"unreadable: {exc}")
         return
-    yield RawDocument(id=document_id(path), content=data, format=kind)
+    yield RawDocument(id=file_id, content=data, format=kind)
 
 
 def read_jsonl_stream(handle: IO[bytes], *, source_name: str) -> Iterator[RawDocument]:
@@ -236,7 +261,7 @@ def _open_binary(path: Path) -> IO[bytes]:
 HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def read_warc(path: Path, report: ReadReport | None = None) -> Iterator[RawDocument]:
+def read_warc(path: Path, report: ReadReport | None = None, file_id: str | None = None) -> Iterator[RawDocument]:
     """One document per HTML ``response`` record of a WARC file (``.warc`` or ``.warc.gz``,
     the Common Crawl CC-NEWS layout): id from WARC-Record-ID, url from WARC-Target-URI, and
     the WARC-Date as the ``crawled`` hint. Other records are counted in ``report`` by reason:
@@ -245,7 +270,7 @@ def read_warc(path: Path, report: ReadReport | None = None) -> Iterator[RawDocum
     a page. A truncated or broken file ends with one document whose ``error`` says where."""
     archive = _require_reader("warc").ArchiveIterator
     report = report if report is not None else ReadReport()
-    source = document_id(path)
+    source = file_id if file_id is not None else document_id(path)
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -334,15 +359,14 @@ PARQUET_COLUMNS = ("id", "url", "html", "text", *HINT_KEYS)
 PARQUET_BATCH_ROWS = 64  # HTML rows can be large: a batch of 64 pages stays a few MB
 
 
-def read_parquet(path: Path) -> Iterator[RawDocument]:
+def read_parquet(path: Path, file_id: str | None = None) -> Iterator[RawDocument]:
     """One document per row of a Parquet file, read a batch at a time, with the JSONL
     conventions: content from ``html`` or ``text`` (strings or bytes), optional ``id``,
     ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled``; other columns are
-    not read. A row
-    without ``id`` is named ``<file>:<row number>``. A file with neither content column gives
+    not read. A row without ``id`` is named ``<file>:<row number>``. A file with neither content column gives
     one document with error ``bad_schema``."""
     parquet = _require_reader("parquet")
-    source = document_id(path)
+    source = file_id if file_id is not None else document_id(path)
     row = 0
     try:
         with parquet.ParquetFile(path) as table:

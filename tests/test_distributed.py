@@ -108,3 +108,19 @@ def with_counting_head(pipeline):
     import attrs
 
     return attrs.evolve(pipeline, stages=(CountingStage(),) + pipeline.stages)
+
+
+def test_workers_name_files_as_the_local_reader_does(tmp_path):
+    from newsclean.distributed import files_bag, list_files
+    from newsclean.readers import read_inputs
+
+    for name in ("2024/index.html", "2025/index.html", "feeds/wire.jsonl"):
+        path = tmp_path / "in" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        content = json.dumps({"text": APPEAL}) + "\n" if name.endswith(".jsonl") else f"<p>{APPEAL}</p>"
+        path.write_text(content, encoding="utf-8")
+    folder = [str(tmp_path / "in")]
+    local = [document.id for document in read_inputs(folder)]
+    with __import__("dask").config.set(scheduler="sync"):
+        remote = [document.id for document in files_bag(list_files(folder), files_per_partition=2).compute()]
+    assert remote == local == ["2024/index", "2025/index", "feeds/wire:1"]

@@ -64,7 +64,10 @@ def test_document_id_and_kind_of():
     from pathlib import Path
 
     assert document_id(Path("dir/a.html.gz")) == "a"
-    assert document_id(Path("report.2024.txt")) == "report"
+    assert document_id(Path("report.2024.txt")) == "report.2024"
+    assert document_id(Path("corpus/2024/03/index.HTML"), Path("corpus")) == "2024/03/index"
+    assert document_id(Path("notes.md")) == "notes.md"  # read as text when named; no kind suffix to drop
+    assert document_id(Path(".html")) == ".html"
     assert kind_of(Path("a.txt.gz")) == "text"
     assert kind_of(Path("a.HTM")) == "html"
     assert kind_of(Path("a.jsonl.gz")) == "jsonl"
@@ -77,7 +80,7 @@ def test_file_named_explicitly_with_unknown_extension_is_read_as_text(tmp_path):
     path.write_text(ARTICLE, encoding="utf-8")
     report = ReadReport()
     [doc] = read([path], report=report)
-    assert (doc.id, doc.format, doc.error) == ("notes", "text", None)
+    assert (doc.id, doc.format, doc.error) == ("notes.md", "text", None)
     assert report.skipped_files == []
 
 
@@ -101,7 +104,7 @@ def test_folder_is_read_recursively_in_sorted_order_and_unknown_files_are_skippe
     docs = read([root], report=report)
 
     # Sorted path order: a.txt, a_sub/z.html, b_sub/deeper/y.txt.gz, b_sub/x.htm, c.txt.
-    assert [d.id for d in docs] == ["a", "z", "y", "x", "c"]
+    assert [d.id for d in docs] == ["a", "a_sub/z", "b_sub/deeper/y", "b_sub/x", "c"]
     assert [d.format for d in docs] == ["text", "html", "text", "html", "text"]
     assert all(d.error is None for d in docs)
     assert sorted(report.skipped_files) == sorted(
@@ -323,3 +326,17 @@ def test_read_inputs_is_lazy(tmp_path):
     assert next(stream).id == "a"
     (tmp_path / "later.txt").write_text(ARTICLE, encoding="utf-8")  # created after reading began
     assert next(stream).id == "later"
+
+
+def test_files_in_one_folder_get_distinct_ids(tmp_path):
+    """Dotted names and the same name in two subfolders are common in crawls; an id that
+    cut them short would give two documents one id (and a dedup reject naming itself)."""
+    for name in ("paper.de.areen.html", "paper.de.mareen.html", "2024/index.html", "2025/index.html.gz"):
+        path = tmp_path / "in" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(PAGE.encode()) if name.endswith(".gz") else PAGE.encode())
+    (tmp_path / "in" / "2025" / "feed.jsonl").write_bytes(jsonl({"text": ARTICLE}, {"id": "given", "text": ARTICLE}))
+    ids = [doc.id for doc in read([tmp_path / "in"])]
+    assert ids == ["2024/index", "2025/feed:1", "given", "2025/index", "paper.de.areen", "paper.de.mareen"]
+    # A file named on its own is named by its file name, wherever it is.
+    assert [doc.id for doc in read([tmp_path / "in" / "2025" / "index.html.gz"])] == ["index"]
