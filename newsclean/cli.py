@@ -36,9 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    clean = commands.add_parser("clean", help="clean files, folders, JSONL or stdin into JSONL")
-    clean.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.html/.htm (also .gz), a folder, .jsonl(.gz), or - for JSONL on stdin")
-    clean.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where clean articles go (- for stdout)")
+    clean = commands.add_parser("clean", help="clean files, folders, JSONL, WARC, Parquet or stdin into JSONL or Parquet")
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.html/.htm/.jsonl/.warc (each also .gz), .parquet, a folder of them, or - for JSONL on stdin")
+    clean.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where clean articles go: .jsonl, .jsonl.gz or .parquet, by the extension (- for stdout)")
     clean.add_argument("--rejects", metavar="REJECTS.jsonl", help="where rejected inputs go (default: OUT with .rejects.jsonl)")
     clean.add_argument("--stats", metavar="STATS.json", help="where the run's stats go (default: OUT with .stats.json)")
     clean.add_argument("--dedup", choices=("near", "exact", "off"), default="near",
