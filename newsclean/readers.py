@@ -41,20 +41,16 @@ class ReadReport:
     skipped_records: Counter[str] = attrs.field(factory=Counter)
 
 
-KIND_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES + PARQUET_SUFFIXES
-
-
 def document_id(path: Path, root: Path | None = None) -> str:
     """A file's id: its path below ``root`` (the folder it was found in; its name alone when
-    ``root`` is None) without the extensions that give its kind: ``2024/a.html.gz`` ->
-    ``2024/a``, ``report.2024.txt`` -> ``report.2024``. Files in one folder get distinct ids."""
+    ``root`` is None) without the extensions that give its kind (``kind_of``): ``2024/a.html.gz``
+    -> ``2024/a``, ``report.2024.txt`` -> ``report.2024``. Files in one folder get distinct ids."""
     name = path.relative_to(root).as_posix() if root is not None else path.name
-    stem = name
-    if stem.lower().endswith(".gz"):
-        stem = stem[:-3]
-    suffix = next((s for s in KIND_SUFFIXES if stem.lower().endswith(s)), "")
-    stem = stem[: len(stem) - len(suffix)]
-    return stem if stem and not stem.endswith("/") else name
+    if kind_of(path) is None:
+        return name
+    compressed = path.suffix.lower() == ".gz"
+    kind_suffix = "".join(path.suffixes[-2:] if compressed else path.suffixes[-1:])
+    return name[: len(name) - len(kind_suffix)]
 
 
 @attrs.frozen

@@ -19,6 +19,12 @@ from dateutil.parser import UnknownTimezoneWarning
 from newsclean.dom import MARKED, mark_junk
 from newsclean.model import Article, Drop, RawDocument, Removal
 
+# htmldate parses page dates with dateutil, which warns on a zone it cannot name ("EST") although
+# the day we keep is right; the warning says nothing a user can act on. One filter for the
+# process, appended so that a user's own -W or filters still win: a catch_warnings block per
+# page would reset the once-per-place registry and repeat every other warning on every page.
+warnings.filterwarnings("ignore", category=UnknownTimezoneWarning, append=True)
+
 _HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|article|div|p|meta|title)\b", re.IGNORECASE)
 _SNIFF_CHARS = 4096
 
@@ -146,23 +152,19 @@ class Extract:
         pruned: tuple[Removal, ...] = ()
         if tree is not None and self.prune_dom:
             pruned = mark_junk(tree)
-        with warnings.catch_warnings():
-            # A page's date in a zone dateutil cannot name ("EST") still gives the day we keep; the
-            # warning says nothing the user can act on and would repeat across a corpus run.
-            warnings.simplefilter("ignore", UnknownTimezoneWarning)
-            document = trafilatura.bare_extraction(
-                tree if tree is not None else html,
-                url=base.url,
-                with_metadata=True,
-                include_comments=self.include_comments,
-                include_tables=self.include_tables,
-                include_images=False,
-                favor_precision=self.favor_precision,
-                favor_recall=self.favor_recall,
-                deduplicate=False,
-                # Pruned after trafilatura has read the metadata, so an author box still names the author.
-                prune_xpath=MARKED if pruned else None,
-            )
+        document = trafilatura.bare_extraction(
+            tree if tree is not None else html,
+            url=base.url,
+            with_metadata=True,
+            include_comments=self.include_comments,
+            include_tables=self.include_tables,
+            include_images=False,
+            favor_precision=self.favor_precision,
+            favor_recall=self.favor_recall,
+            deduplicate=False,
+            # Pruned after trafilatura has read the metadata, so an author box still names the author.
+            prune_xpath=MARKED if pruned else None,
+        )
         text = getattr(document, "text", None) if document is not None else None
         if not text or not text.strip():
             # trafilatura gives up on fragments ("<p>...</p>" in a JSONL field) and tiny pages.
