@@ -20,7 +20,6 @@ from newsclean.stages import (
     NavigationHead,
     Normalize,
     SiteRepeat,
-    TeaserTail,
 )
 
 
@@ -56,7 +55,6 @@ def default_pipeline(
         NavigationHead(),
         Header.for_languages(*languages),
         Boilerplate.for_languages(*languages),
-        TeaserTail(),
         DocDedup(),
     ]
     if site_repeat:

@@ -3,7 +3,7 @@
 The rules are data (``newsclean/rules/dom.toml``); this module finds the elements they name and
 guards the article: an element is never pruned when it is the page's body, main or article
 element, when it holds one of those or the page's ``<h1>``, or when it holds a large share of
-the page's paragraph text.
+the page's paragraph text or of all its visible text.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ RULES_FILE = "dom.toml"
 STAGE = "extract"
 # An element holding more than this share of the page's <p> text is article, whatever its name.
 MAX_TEXT_SHARE = 0.3
+# Pages that set their story in <div>s and <br>s have little <p> text: there, an element
+# holding more than this share of all the page's visible text is article, whatever its name.
+MAX_VISIBLE_SHARE = 0.5
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 _PROTECTED_DESCENDANTS = etree.XPath(".//article | .//main | .//h1")
 _NAME_PARTS = re.compile(r"[-_\s]+")
@@ -143,6 +146,7 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     """The outermost elements of ``tree`` that the rules prune and no guard keeps, in document order."""
     matcher = _matcher(tuple(load_rules() if rules is None else rules))
     page_chars = _paragraph_chars(tree)
+    page_visible: int | None = None  # measured when first needed
     found: list[Pruned] = []
     chosen: set[HtmlElement] = set()
     candidates = tree.xpath("//*[@class or @id]" + "".join(f" | //{t}" for t in matcher.tags))
@@ -157,6 +161,10 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
         if _PROTECTED_DESCENDANTS(element):
             continue
         if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
+            continue
+        if page_visible is None:
+            page_visible = len(visible_text(tree))
+        if page_visible and len(visible_text(element)) > MAX_VISIBLE_SHARE * page_visible:
             continue
         chosen.add(element)
         found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
