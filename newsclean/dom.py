@@ -192,3 +192,87 @@ def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tu
         for p in junk
         if (text := visible_text(p.element))
     )
+
+
+# --- layout tables ---------------------------------------------------------------------------
+
+# A cell holding this many words of running text is a page column, not a data cell.
+LAYOUT_CELL_WORDS = 60
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+_CONTAINER_TAGS = ("div", "section", "article", "main", "center", "blockquote")
+_CELL_BLOCKS = etree.XPath("./p | ./div | ./table | ./ul | ./ol | ./h1 | ./h2 | ./h3 | ./blockquote")
+_INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp "
+    "small span strike strong sub sup time tt u var wbr".split()
+)
+
+
+def is_layout_table(table: HtmlElement) -> bool:
+    """A table used to lay out a page rather than to hold data: it nests another table, or one
+    of its own cells holds block elements or a column of running text."""
+    if table.find(".//table") is not None:
+        return True
+    for cell in table.iter("td", "th"):
+        if _CELL_BLOCKS(cell) or len(cell.text_content().split()) >= LAYOUT_CELL_WORDS:
+            return True
+    return False
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> int:
+    """Turn the layout tables of ``tree`` into ``<div>`` blocks, so the extractor sees a story
+    column and its sidebars as blocks, not as table rows that glue a menu, the story and a list of
+    links into one line (``| Local News | Story text ... | Most read |``). Inside them, text that
+    sits loose beside blocks (``<p>Title</p> Story text<br><br>More text``, as such templates
+    print a story) is put into ``<p>`` elements. Data tables (short cells: results, schedules)
+    stay tables. Returns how many tables were unwrapped."""
+    layout = [t for t in tree.iter("table") if is_layout_table(t)]
+    containers: dict[HtmlElement, None] = {}  # ordered, no repeats
+    for table in layout:
+        for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):
+            containers[element] = None
+            if element.tag in _TABLE_PARTS:
+                element.tag = "div"
+                for attribute in ("colspan", "rowspan"):
+                    element.attrib.pop(attribute, None)
+    for element in containers:
+        children = list(element)
+        if not all(_is_inline(c) for c in children):
+            _wrap_loose_text(element, children)
+    return len(layout)
+
+
+def _is_inline(node) -> bool:
+    return not isinstance(node.tag, str) or node.tag in _INLINE_TAGS  # comments count as inline
+
+
+def _wrap_loose_text(element: HtmlElement, children: list) -> None:
+    """Rebuild ``element``'s content: each run of text and inline children between its blocks
+    becomes a ``<p>``."""
+    grouped: list = []
+    current: HtmlElement | None = None
+
+    def paragraph(text: str | None = None) -> HtmlElement:
+        p = element.makeelement("p", {})
+        p.text = text
+        return p
+
+    text, element.text = element.text, None
+    if text and text.strip():
+        current = paragraph(text)
+    for child in children:
+        element.remove(child)  # its tail goes with it
+        if _is_inline(child):
+            if current is None:
+                current = paragraph()
+            current.append(child)
+            continue
+        tail, child.tail = child.tail, None
+        if current is not None:
+            grouped.append(current)
+            current = None
+        grouped.append(child)
+        if tail and tail.strip():
+            current = paragraph(tail)
+    if current is not None:
+        grouped.append(current)
+    element.extend(grouped)

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
-from newsclean.dom import MARKED, mark_junk
+from newsclean.dom import MARKED, mark_junk, unwrap_layout_tables
 from newsclean.model import Article, Drop, RawDocument, Removal
 
 # htmldate parses page dates with dateutil, which warns on a zone it cannot name ("EST") although
@@ -124,6 +124,9 @@ class Extract:
     # Prune share bars, related lists, newsletter and author boxes, ad slots, captions... by
     # their tag, class and id before trafilatura reads the page (rules: rules/dom.toml).
     prune_dom: bool = True
+    # Layout tables (a page laid out in <td> columns, common before about 2010) become <div>s,
+    # so the story is not extracted as table rows glued to the menu beside it (dom.py).
+    unwrap_tables: bool = True
     # Larger documents are rejected (``too_large``) before any work: no news article is 10 MB,
     # and parsing one costs seconds and hundreds of MB. Bytes for bytes, characters for text.
     max_bytes: int = 10_000_000
@@ -150,6 +153,8 @@ class Extract:
     def _from_html(self, base: Article, html: str) -> Article:
         tree = load_html(html)
         pruned: tuple[Removal, ...] = ()
+        if tree is not None and self.unwrap_tables:
+            unwrap_layout_tables(tree)
         if tree is not None and self.prune_dom:
             pruned = mark_junk(tree)
         document = trafilatura.bare_extraction(
