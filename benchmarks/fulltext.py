@@ -58,9 +58,9 @@ TRAFILATURA, TRAFILATURA_PRECISION, NEWSCLEAN_HTML, NEWSCLEAN_TEXT = SYSTEMS = (
     "newsclean text",
 )
 PATHS = {NEWSCLEAN_HTML: "html", NEWSCLEAN_TEXT: "text"}
-# Removals of these categories are the dragnet gold's convention (it keeps the headline, date
+# Removals of these categories are the dragnet gold's convention (it keeps the headline, dek, date
 # line, byline and captions), not lost article text.
-DRAGNET_CONVENTION = frozenset({"headline", "dateline", "byline", "caption", "masthead"})
+DRAGNET_CONVENTION = frozenset({"headline", "dateline", "byline", "caption", "masthead", "standfirst"})
 JUNK_FLOOR = 0.95
 _WORD = re.compile(r"\w+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -276,3 +276,25 @@ def _wrap_loose_text(element: HtmlElement, children: list) -> None:
     if current is not None:
         grouped.append(current)
     element.extend(grouped)
+
+
+# --- standfirst ------------------------------------------------------------------------------
+
+# Class and id words that mark a standfirst (the summary under a headline) in page templates.
+STANDFIRST_NAMES = frozenset({"standfirst", "dek", "deck", "subtitle", "subheadline", "subhead", "strapline"})
+STANDFIRST_WORDS = (4, 60)  # shorter is a label, longer is a paragraph of the story
+
+
+def marked_standfirst(tree: HtmlElement) -> str | None:
+    """The text of the first element whose class or id names it a standfirst (``article-dek``,
+    ``standfirst``, ``sub-headline``...), when it reads like one; else None."""
+    for element in tree.xpath("//*[@class or @id]"):
+        if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
+            continue
+        names = (element.get("class") or "").split() + (element.get("id") or "").split()
+        if not any(STANDFIRST_NAMES & set(name_parts(name)) for name in names):
+            continue
+        text = visible_text(element)
+        if STANDFIRST_WORDS[0] <= len(text.split()) <= STANDFIRST_WORDS[1]:
+            return text
+    return None

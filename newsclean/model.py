@@ -27,6 +27,7 @@ class Category(str, enum.Enum):
     DATELINE = "dateline"
     BYLINE = "byline"
     HEADLINE = "headline"
+    STANDFIRST = "standfirst"
     DUPLICATE = "duplicate"
     SITE_REPEAT = "site_repeat"
     EMPTY = "empty"
@@ -142,6 +143,9 @@ class Article:
     url: str | None = None
     source: str | None = None
     title: str | None = None
+    # The standfirst (dek): the summary under the headline, from the page's markup or meta
+    # description; taken out of ``text`` when the body starts with it.
+    description: str | None = None
     authors: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
     published: dt.date | None = attrs.field(default=None, converter=_to_date)
     # When a crawler fetched the page (a WARC record's WARC-Date), an ISO 8601 timestamp as given.
@@ -169,6 +173,7 @@ class Article:
             "url": self.url,
             "source": self.source,
             "title": self.title,
+            "description": self.description,
             "authors": list(self.authors),
             "published": self.published.isoformat() if self.published else None,
         }
@@ -190,6 +195,7 @@ class Article:
             url=data.get("url"),
             source=data.get("source"),
             title=data.get("title"),
+            description=data.get("description"),
             authors=data.get("authors") or (),
             published=data.get("published"),
             crawled=data.get("crawled"),

@@ -170,6 +170,7 @@ def parquet_schema() -> Any:
             ("url", pa.string()),
             ("source", pa.string()),
             ("title", pa.string()),
+            ("description", pa.string()),
             ("authors", pa.list_(pa.string())),
             ("published", pa.date32()),
             ("crawled", pa.string()),

@@ -61,7 +61,7 @@ Nach Angaben der Gemeinde wurde das Schiff in einer Werft an der Küste gebaut u
 Im Sommer sollen zusätzliche Fahrten am Abend angeboten werden, wenn die Nachfrage der Urlauber weiter steigt.
 """
 
-ARTICLE_KEYS = {"id", "url", "source", "title", "authors", "published", "language", "text", "removed"}
+ARTICLE_KEYS = {"id", "url", "source", "title", "description", "authors", "published", "language", "text", "removed"}
 REMOVAL_KEYS = {"category", "rule", "stage", "text", "line"}
 BALANCE = re.compile(r"^newsclean: (\d+) in = (\d+) out \+ (\d+) rejected$")
 

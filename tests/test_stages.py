@@ -7,6 +7,7 @@ import pickle
 
 import pytest
 
+import newsclean
 from newsclean.model import Article, Category
 from newsclean.stages import Boilerplate, Dedup, DocDedup, Header, Language, MinLength, Normalize
 from newsclean.stages.boilerplate import is_teaser
@@ -324,3 +325,28 @@ def test_numeric_date_at_the_head_fills_published():
 def test_sentences_with_dates_below_the_head_stay(line):
     text = BODY_DE + "\n\n" + line
     assert HEADER_DE(Article(id="x", text=text, title="Neue Brücke")).text == text
+
+
+# --- standfirst ----------------------------------------------------------------------------
+
+DEK = "Islanders win an earlier boat after a year of complaints about missed appointments."
+
+
+def test_a_meta_description_fills_the_field_but_the_lede_it_copies_stays():
+    # Many sites copy the story's first paragraph into their meta description.
+    page = f"""<html><head><title>Ferry timetable</title><meta name="description" content="{ARTICLE[0]}"></head>
+    <body><article><h1>Ferry timetable to change</h1><p>{ARTICLE[0]}</p><p>{ARTICLE[1]} {ARTICLE[2]}</p></article></body></html>"""
+    out = newsclean.clean(html=page)
+    assert out.description == ARTICLE[0]
+    assert out.text.startswith(ARTICLE[0])
+    assert not any(r.category is Category.STANDFIRST for r in out.removed)
+
+
+def test_a_standfirst_marked_in_the_page_goes_to_description():
+    page = f"""<html><head><title>Ferry timetable</title></head><body><article>
+    <h1>Ferry timetable to change</h1><p class="article__dek">{DEK}</p>
+    <p>{ARTICLE[0]} {ARTICLE[1]}</p><p>{ARTICLE[2]} {ARTICLE[0]}</p></article></body></html>"""
+    out = newsclean.clean(html=page)
+    assert out.description == DEK
+    assert DEK not in out.text
+    assert [r.rule for r in out.removed if r.category is Category.STANDFIRST] == ["dom.standfirst"]
