@@ -222,7 +222,8 @@ def check_stdin(args: argparse.Namespace) -> None:
     """Refuse, before any work, markup on stdin read as JSONL (the default)."""
     if "-" not in args.inputs or args.stdin_format != "jsonl":
         return
-    head = sys.stdin.buffer.peek(64)[:64] if hasattr(sys.stdin.buffer, "peek") else b""
+    stream = getattr(sys.stdin, "buffer", None)
+    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     if head.lstrip()[:1] == b"<":
         raise ConfigError("standard input looks like HTML, but - is read as JSONL; pass --stdin-format html (or text)")
 

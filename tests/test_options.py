@@ -129,3 +129,29 @@ def test_output_file_refuses_a_folder_or_a_file_in_the_way(tmp_path):
     (tmp_path / "plain").write_text("x")
     with pytest.raises(ConfigError, match="-o .*is not a folder"):
         output_file(tmp_path / "plain" / "out.jsonl", "-o")
+
+
+# --- metadata kept --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "head, url",
+    [
+        ("<link rel='canonical' href='https://news.example/ferry'>", "https://news.example/ferry"),
+        ("<meta property='og:url' content='https://news.example/og-ferry'>", "https://news.example/og-ferry"),
+        ("", None),
+    ],
+)
+def test_url_comes_from_the_canonical_link_or_og_url(head, url):
+    page = PAGE.replace("</head>", head + "</head>")
+    assert newsclean.clean(html=page).url == url
+    assert newsclean.clean(html=page, url="https://given.example/x").url == "https://given.example/x"
+
+
+def test_meta_round_trips_through_to_dict():
+    from newsclean import Article
+
+    article = Article(id="a", text="x", meta={"cc_segment": "s/1", "score": 0.5})
+    assert article.to_dict()["meta"] == {"cc_segment": "s/1", "score": 0.5}
+    assert Article.from_dict(article.to_dict()) == article
+    assert "meta" not in Article(id="b").to_dict()
