@@ -198,12 +198,12 @@ def run_clean(args: argparse.Namespace) -> int:
             partial_path(str(stats_path)).replace(stats_path)
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
-    return exit_status(stats, args.max_reject_rate)
+    return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
 
 
-def exit_status(stats: RunStats, max_reject_rate: float | None) -> int:
+def exit_status(stats: RunStats, max_reject_rate: float | None, stdin: bool = False) -> int:
     """1, with the reasons on stderr, when no input was read, every input was rejected, or
-    more than ``max_reject_rate`` of them; else 0."""
+    more than ``max_reject_rate`` of them; else 0. ``stdin``: JSONL was read from stdin."""
     if stats.documents_in == 0:
         problem = "no documents were read"
     elif stats.kept == 0:
@@ -214,7 +214,8 @@ def exit_status(stats: RunStats, max_reject_rate: float | None) -> int:
     else:
         return 0
     reasons = ", ".join(f"{reason} {n}" for reason, n in stats.rejected.most_common())
-    print(f"newsclean: error: {problem}" + (f"; reasons: {reasons}" if reasons else ""), file=sys.stderr)
+    hint = " (- is read as JSONL; --stdin-format html or text reads one document)" if stdin and stats.rejected["bad_json"] else ""
+    print(f"newsclean: error: {problem}" + (f"; reasons: {reasons}" if reasons else "") + hint, file=sys.stderr)
     return 1
 
 

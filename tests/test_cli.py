@@ -684,3 +684,11 @@ def test_extra_jsonl_fields_pass_through_as_meta(tmp_path, capsys):
     a, b = read_jsonl(out)
     assert a["meta"] == {"cc_segment": "2024-10/3", "domain_score": 0.8, "tags": ["x"]}
     assert "meta" not in b and set(b) == ARTICLE_KEYS
+
+
+def test_subprocess_text_on_stdin_read_as_jsonl_exits_1_with_a_hint(tmp_path):
+    result = run_cli(["clean", "-", "-o", str(tmp_path / "x.jsonl")], input=FERRY)
+    assert result.returncode == 1
+    last = result.stderr.rstrip().splitlines()[-1]
+    assert last.startswith("newsclean: error: every input was rejected (7 of 7); reasons: bad_json 7")
+    assert last.endswith("(- is read as JSONL; --stdin-format html or text reads one document)")
