@@ -295,12 +295,11 @@ def _hints(record: dict[str, Any]) -> dict[str, Any]:
 
 def _open_binary(path: Path) -> IO[bytes]:
     """The file's bytes, gunzipped when it starts as gzip does, whatever its name."""
-    handle = path.open("rb")
-    head = handle.read(2)
-    handle.seek(0)
+    with path.open("rb") as probe:
+        head = probe.read(2)
     if head == GZIP_MAGIC or path.suffix.lower() == ".gz":  # a bad .gz fails on the first read
-        return gzip.GzipFile(fileobj=handle, mode="rb")
-    return handle
+        return gzip.open(path, "rb")
+    return path.open("rb")
 
 
 # --- WARC ---------------------------------------------------------------------------------
