@@ -111,6 +111,7 @@ class RawDocument:
     metadata from the input record (``title``, ``source``, ``authors``, ``published``, and
     ``crawled``: when a crawler fetched the page, as an ISO 8601 timestamp).
     ``error`` is set by a reader that could not produce content; the document becomes a reject.
+    ``meta`` holds the input record's other fields, passed through to the article as they are.
     """
 
     id: str
@@ -119,6 +120,7 @@ class RawDocument:
     url: str | None = None
     hints: dict[str, Any] = attrs.field(factory=dict, hash=False)
     error: str | None = None
+    meta: dict[str, Any] = attrs.field(factory=dict, hash=False)
 
 
 def _to_tuple(value: Any) -> tuple:
@@ -155,6 +157,8 @@ class Article:
     removed: tuple[Removal, ...] = attrs.field(default=(), converter=_to_tuple)
     drop: Drop | None = None
     trace: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
+    # The input record's fields newsclean does not read (JSON-ready values), passed through.
+    meta: dict[str, Any] = attrs.field(factory=dict, hash=False)
 
     @property
     def kept(self) -> bool:
@@ -166,8 +170,8 @@ class Article:
         return self.text.split("\n\n") if self.text else []
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled`` is
-        there only when known (most inputs are not crawls)."""
+        """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled`` and
+        ``meta`` are there only when known (most inputs are not crawls)."""
         data: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
@@ -186,6 +190,8 @@ class Article:
             drop=self.drop.to_dict() if self.drop else None,
             trace=list(self.trace),
         )
+        if self.meta:
+            data["meta"] = dict(self.meta)
         return data
 
     @classmethod
@@ -204,6 +210,7 @@ class Article:
             removed=tuple(Removal.from_dict(r) for r in data.get("removed") or ()),
             drop=Drop.from_dict(data["drop"]) if data.get("drop") else None,
             trace=data.get("trace") or (),
+            meta=dict(data.get("meta") or {}),
         )
 
     def reject_record(self) -> dict[str, Any]:

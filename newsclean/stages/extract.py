@@ -133,6 +133,11 @@ class Extract:
     max_bytes: int = 10_000_000
 
     def __call__(self, raw: RawDocument) -> Article:
+        article = self._extract(raw)
+        warnings = _hint_warnings(raw)
+        return attrs.evolve(article, trace=article.trace + warnings) if warnings else article
+
+    def _extract(self, raw: RawDocument) -> Article:
         base = _article_from_hints(raw)
         if raw.error is not None:
             reason, _, detail = raw.error.partition(": ")
@@ -188,6 +193,8 @@ class Extract:
             base,
             # trafilatura puts one paragraph per line; our text form has a blank line between.
             text="\n\n".join(paragraphs),
+            # trafilatura's url is the page's canonical link or og:url when it names one.
+            url=base.url or _clean(document.url),
             title=base.title or _clean(document.title),
             # The meta description fills the field but never takes text: many sites copy the
             # story's first paragraph into it (on l3s-gn1-dev, 16 of 16 such matches were the lede).
@@ -280,4 +287,13 @@ def _article_from_hints(raw: RawDocument) -> Article:
         authors=tuple(str(a) for a in authors),
         published=_parse_iso_date(hints.get("published")),
         crawled=str(hints["crawled"]) if hints.get("crawled") else None,
+        meta=raw.meta,
     )
+
+
+def _hint_warnings(raw: RawDocument) -> tuple[str, ...]:
+    """Trace entries for hints that could not be used, so that they are not lost silently."""
+    published = raw.hints.get("published")
+    if published and not isinstance(published, dt.date) and _parse_iso_date(published) is None:
+        return (f"warning: published hint {str(published)!r} is not a date (YYYY-MM-DD); ignored",)
+    return ()
