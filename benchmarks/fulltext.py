@@ -309,6 +309,16 @@ def run_page(page: GoldPage, systems: tuple[str, ...] = SYSTEMS) -> PageRun:
     return run
 
 
+def delivered_text(article) -> str:
+    """The article body newsclean delivers: the standfirst it moved to ``description`` (when it
+    took one out of the body), then ``text``; empty for a dropped article. Scoring ``text`` alone
+    would count the dek as lost, though it is in the output."""
+    if article is None or not article.kept:
+        return ""
+    deks = [r.text for r in article.removed if r.category.value == "standfirst"]
+    return "\n\n".join([*deks, article.text]) if deks else article.text
+
+
 def corpus_pass(runs: list[PageRun]) -> None:
     """SiteRepeat over each set and path, as ``newsclean clean --no-dedup`` runs it."""
     from newsclean.stages import SiteRepeat
@@ -325,7 +335,7 @@ def corpus_pass(runs: list[PageRun]) -> None:
         for system, path in PATHS.items():
             article = r.articles.get(path)
             if system in r.seconds:
-                r.outputs[system] = article.text if article is not None and article.kept else ""
+                r.outputs[system] = delivered_text(article)
 
 
 def run_set(pages: list[GoldPage], jobs: int, systems: tuple[str, ...] = SYSTEMS) -> list[PageRun]:
@@ -398,7 +408,7 @@ def audit(runs: list[PageRun], path: str = "html") -> dict[tuple[str, str], Rule
         article = run.articles.get(path)
         if article is None or not article.removed:
             continue
-        ledger = GoldLedger(scored_gold(run), article.text if article.kept else "")
+        ledger = GoldLedger(scored_gold(run), delivered_text(article))
         for removal in article.removed:
             entry = table[(removal.stage, removal.rule)]
             kept, junk = ledger.charge(removal.text)
@@ -476,7 +486,7 @@ def losses(runs: list[PageRun], limit: int) -> list[str]:
         article = run.articles.get("html")
         takers = collections.Counter()
         if article is not None:
-            ledger = GoldLedger(gold, article.text if article.kept else "")
+            ledger = GoldLedger(gold, delivered_text(article))
             for removal in article.removed:
                 kept, _ = ledger.charge(removal.text)
                 if kept:

@@ -200,7 +200,10 @@ def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tu
 LAYOUT_CELL_WORDS = 60
 _TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
 _CONTAINER_TAGS = ("div", "section", "article", "main", "center", "blockquote")
-_CELL_BLOCKS = etree.XPath("./p | ./div | ./table | ./ul | ./ol | ./h1 | ./h2 | ./h3 | ./blockquote")
+# Paragraphs in a cell make it a page column; a styled <div>, a list or a heading does not
+# (data tables have them: a recipe's ingredients under a heading, a results table).
+_CELL_PARAGRAPHS = etree.XPath("count(./p | ./blockquote)")
+LAYOUT_CELL_PARAGRAPHS = 2
 _INLINE_TAGS = frozenset(
     "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp "
     "small span strike strong sub sup time tt u var wbr".split()
@@ -209,11 +212,11 @@ _INLINE_TAGS = frozenset(
 
 def is_layout_table(table: HtmlElement) -> bool:
     """A table used to lay out a page rather than to hold data: it nests another table, or one
-    of its own cells holds block elements or a column of running text."""
+    of its own cells holds paragraphs or a column of running text."""
     if table.find(".//table") is not None:
         return True
     for cell in table.iter("td", "th"):
-        if _CELL_BLOCKS(cell) or len(cell.text_content().split()) >= LAYOUT_CELL_WORDS:
+        if _CELL_PARAGRAPHS(cell) >= LAYOUT_CELL_PARAGRAPHS or len(cell.text_content().split()) >= LAYOUT_CELL_WORDS:
             return True
     return False
 

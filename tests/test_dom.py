@@ -184,3 +184,11 @@ def test_a_results_table_in_a_story_is_still_extracted():
     page = f"<html><body><article><p>{STORY[0]}</p><p>{STORY[1]}</p>{RESULTS_TABLE}<p>{STORY[2]}</p></article></body></html>"
     article = newsclean.clean(html=page)
     assert "Kilbride Athletic" in article.text and "Portmoy Rovers" in article.text
+
+
+def test_a_data_table_with_a_heading_and_styled_cells_stays_a_table():
+    ingredients = """<table class="ingredients"><thead><tr><th colspan="2"><h3>For the pastry:</h3></th></tr></thead>
+    <tbody><tr><td><span>125 g</span></td><td><div>Flour</div></td></tr>
+    <tr><td><span>65 g</span></td><td><div>Sugar</div></td></tr></tbody></table>"""
+    tree = lxml_html.fromstring(f"<div><p>{STORY[0]}</p>{ingredients}</div>")
+    assert not is_layout_table(tree.find(".//table"))
