@@ -63,9 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="with --engine dask and no --scheduler: workers of a local cluster (default: all cores)")
     clean.add_argument("--quiet", action="store_true", help="no progress bar")
+    clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
     explain.add_argument("file", metavar="FILE")
+
+    report = commands.add_parser("report", help="write a self-contained HTML report of a run's output, rejects and stats")
+    report.add_argument("run", metavar="RUN.jsonl", help="the run's output (.jsonl, .jsonl.gz or .parquet)")
+    report.add_argument("--rejects", metavar="R.jsonl", help="its rejects file (default: the one the stats file names, else the one beside RUN, if there)")
+    report.add_argument("--stats", metavar="S.json", help="its stats file (default: the one beside RUN, if there)")
+    report.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="where the report goes")
+    report.add_argument("--sample", type=int, default=500, metavar="N", help="articles shown in full, chosen at random (default 500)")
+    report.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the sample (default 0)")
     return parser
 
 
@@ -75,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "clean":
             return run_clean(args)
+        if args.command == "report":
+            return run_report(args)
         return run_explain(args)
     except NewscleanError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
@@ -170,6 +181,8 @@ def run_clean(args: argparse.Namespace) -> int:
     excluded = written + tuple(str(partial_path(p)) for p in written)
     if args.jobs < 1 or args.workers < 1:
         raise ConfigError("--jobs and --workers must be at least 1")
+    if args.report and args.output == STDOUT:
+        raise ConfigError("--report reads the output back: name an output file, not stdout")
     checkpointing = resumable(args.output) and resumable(rejects_path)
     options = run_options(vars(args))
     done, resume_at = 0, (None, None)
@@ -207,6 +220,11 @@ def run_clean(args: argparse.Namespace) -> int:
                 handle.write(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n")
             partial_path(str(stats_path)).replace(stats_path)
     print(stats.summary(), file=sys.stderr)
+    if args.report:
+        from newsclean.report import build_report
+
+        build_report(args.output, args.report, rejects=rejects_path, stats=stats_path)
+        print(f"newsclean: report written to {args.report}", file=sys.stderr)
     return 0
 
 
@@ -259,6 +277,31 @@ def run_explain(args: argparse.Namespace) -> int:
             print(f"[{removal.category.value}] {removal.rule}: {removal.text}")
         print()
     return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from newsclean.report import build_report, read_stats
+
+    if args.run == "-":
+        raise ConfigError("newsclean report reads a file, not stdin")
+    check_paths([args.run])
+    if args.sample < 0:
+        raise ConfigError("--sample must not be negative")
+    stats = args.stats or _existing(default_stats_path(args.run))
+    rejects = args.rejects
+    if rejects is None and stats is not None:
+        # The rejects file the run was told to write, as its stats file records it.
+        named = (read_stats(stats).get("options") or {}).get("rejects")
+        rejects = _existing(named) if isinstance(named, str) else None
+    rejects = rejects or _existing(default_rejects_path(args.run))
+    build_report(args.run, args.output, rejects=rejects, stats=stats, sample=args.sample, seed=args.seed)
+    used = ", ".join(p for p in (args.run, rejects, stats) if p)
+    print(f"newsclean: report of {used} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _existing(path: str) -> str | None:
+    return path if Path(path).is_file() else None
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from newsclean.errors import InputError
 from newsclean.model import Category
 from newsclean.text import split_paragraphs, word_count
 
@@ -306,9 +307,27 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
         return
     opener = gzip.open if name.lower().endswith(".gz") else open
     with opener(name, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{name}, line {number}: not JSON ({exc.msg})") from exc
+            if not isinstance(record, dict):
+                raise InputError(f"{name}, line {number}: not a JSON object")
+            yield record
+
+
+def read_stats(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A run's stats file (``newsclean clean --stats``) as a dict."""
+    try:
+        stats = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not JSON ({exc.msg})") from exc
+    if not isinstance(stats, dict):
+        raise InputError(f"{path}: not a JSON object")
+    return stats
 
 
 def collect(
@@ -324,7 +343,7 @@ def collect(
     data.files["output"] = str(run)
     if stats is not None:
         data.files["stats"] = str(stats)
-        data.stats = json.loads(Path(stats).read_text(encoding="utf-8"))
+        data.stats = read_stats(stats)
     # Rejects first: a keeper's title is taken from the output as it streams past.
     if rejects is not None:
         data.files["rejects"] = str(rejects)
