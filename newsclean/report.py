@@ -164,18 +164,22 @@ def original_lines(record: dict[str, Any]) -> Restored:
             else:
                 whole[index] = removal
         size = len(lines) + len(whole)
-        if any(i >= size for i in (*whole, *parts)):
-            consistent = False
         restored: list[list[Piece]] = []
         survivors = iter(lines)
+        placed: set[int] = set()
         for i in range(size):
             head = [Piece(r.get("text", ""), r) for r in parts.get(i, ())]
             if i in whole:
                 restored.append(head + [Piece(whole[i].get("text", ""), whole[i])])
             else:
-                restored.append(head + next(survivors))
-        # Line numbers past the end: keep the removals, at the end, rather than lose them.
-        for i in sorted(i for i in (*whole, *parts) if i >= size):
+                survivor = next(survivors, None)
+                if survivor is None:  # a line number past the end of the stage's input
+                    break
+                restored.append(head + survivor)
+            placed.add(i)
+        # Line numbers that do not fit: keep those removals, at the end, rather than lose them.
+        for i in sorted({*whole, *parts} - placed):
+            consistent = False
             restored.append([Piece(r.get("text", ""), r) for r in parts.get(i, ())] + ([Piece(whole[i].get("text", ""), whole[i])] if i in whole else []))
         lines = restored
     return Restored(lines=lines, unplaced=unplaced, consistent=consistent)
@@ -603,7 +607,7 @@ def _section_languages(data: ReportData) -> str:
 
 def _section_duplicates(data: ReportData) -> str:
     out = ['<section id="duplicates"><h2>Duplicates</h2>']
-    if "rejects" not in data.files:
+    if "rejects" not in data.files and not data.rejected:
         out.append('<p class="empty">no rejects file given</p></section>')
         return "".join(out)
     rows, rest = data.clusters.top(CLUSTERS_SHOWN)
