@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/report_scale.py [--articles 20000 80000] [--sample 500] [--workdir DIR] [--clean]
+    python benchmarks/report_scale.py [--articles 20000 80000] [--sample 500] [--workdir DIR] [--clean N]
 
 The run is made from our fixtures: every ``fixtures/*/input.*`` is cleaned once by the default
 pipeline (without the corpus stages), and the cleaned records are replicated, with new ids,
@@ -12,8 +12,8 @@ written as ``newsclean clean`` writes it. The report is then built by the CLI in
 process pinned to one core: wall time, the report's size and the child's peak RSS are
 printed. With several sizes, the size and memory should stay flat while the time grows.
 
-``--clean`` also times ``newsclean clean --jobs 1 --report`` on as many text documents (the
-fixture texts, replicated), to set the report's share beside the cleaning itself.
+``--clean N`` also times ``newsclean clean --jobs 1 --report`` on N text documents (the fixture
+texts, replicated), to set the report's share beside the cleaning itself.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[20_000], metavar="N")
     parser.add_argument("--sample", type=int, default=500)
     parser.add_argument("--workdir", type=Path, help="keep the files here (default: a temporary folder)")
-    parser.add_argument("--clean", action="store_true", help="also time newsclean clean --jobs 1 --report on N text documents")
+    parser.add_argument("--clean", type=int, metavar="N", help="also time newsclean clean --jobs 1 --report on N text documents")
     args = parser.parse_args()
     base = cleaned_fixtures()
     with tempfile.TemporaryDirectory() as scratch:
@@ -120,7 +120,7 @@ def main() -> int:
             print(f"| {n:,} | {run.stat().st_size / 1e6:.1f} | {seconds:.1f} | {report.stat().st_size / 1e6:.2f} | {rss:.0f} |", flush=True)
         if args.clean:
             texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures").glob("*/input.txt"))]
-            n = max(args.articles)
+            n = args.clean
             source = work / "documents.jsonl"
             with source.open("w", encoding="utf-8") as handle:
                 for i in range(n):

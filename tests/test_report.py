@@ -440,3 +440,29 @@ def test_the_report_in_chromium(run, browser):
     with Image.open(shot) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is None or len(colours) > 50  # a blank page has a handful of colours
+
+
+def test_a_parquet_or_gzipped_output_is_read_too(tmp_path):
+    import gzip
+
+    from newsclean.writers import ParquetWriter
+
+    records = [record(f"a{i}", f"Story {i}.", [removal("tags", "t", "Tags: x", 1)], published="2024-05-0%d" % (i + 1)) for i in range(3)]
+    with ParquetWriter(str(tmp_path / "run.parquet")) as writer:
+        for rec in records:
+            writer.write({**rec, "authors": [], "published": rec["published"]})
+    with gzip.open(tmp_path / "run.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(rec) + "\n" for rec in records)
+    for name in ("run.parquet", "run.jsonl.gz"):
+        data = collect(tmp_path / name)
+        assert (data.articles, data.lines_removed) == (3, 3), name
+
+
+def test_cli_refuses_what_it_cannot_read_back(tmp_path, capsys):
+    assert main(["report", "-", "-o", str(tmp_path / "r.html")]) == 2
+    assert main(["clean", str(SEEDS), "-o", "-", "--report", str(tmp_path / "r.html"), "--quiet"]) == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "x"}\nnot json\n')
+    assert main(["report", str(bad), "-o", str(tmp_path / "r.html")]) == 2
+    assert "line 2" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
