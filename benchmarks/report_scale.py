@@ -12,14 +12,15 @@ written as ``newsclean clean`` writes it. The report is then built by the CLI in
 process pinned to one core: wall time, the report's size and the child's peak RSS are
 printed. With several sizes, the size and memory should stay flat while the time grows.
 
-``--clean N`` also times ``newsclean clean --jobs 1 --report`` on N text documents (the fixture
-texts, replicated), to set the report's share beside the cleaning itself.
+``--clean N`` also times ``newsclean clean --jobs 1 --report`` on N text documents made of the
+fixture texts (see ``write_documents``), to set the report's share beside the cleaning itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import os
 import subprocess
 import sys
@@ -34,6 +35,7 @@ from newsclean.api import default_pipeline  # noqa: E402
 from newsclean.model import Article  # noqa: E402
 from newsclean.stats import RunStats  # noqa: E402
 from newsclean.testing import discover  # noqa: E402
+from newsclean.text import split_paragraphs, word_count  # noqa: E402
 
 SOURCES = 300
 
@@ -74,6 +76,21 @@ def write_run(folder: Path, articles: int, base: list[dict]) -> Path:
     context = {"options": {"inputs": ["synthetic"], "output": str(out)}, "versions": {"newsclean": "synthetic run"}}
     (folder / "clean.stats.json").write_text(json.dumps(stats.to_dict(**context), indent=2) + "\n", encoding="utf-8")
     return out
+
+
+def write_documents(path: Path, n: int) -> None:
+    """``n`` text documents for ``newsclean clean``: each the first three lines of a fixture
+    text (its header and junk), six paragraphs drawn at random from all the fixture texts, and
+    the fixture's last three lines, so that they are not copies of each other."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures").glob("*/input.txt"))]
+    pool = sorted({p for text in texts for p in split_paragraphs(text.strip()) if word_count(p) >= 12})
+    rng = random.Random(0)
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(n):
+            lines = split_paragraphs(texts[i % len(texts)].strip())
+            body = [*lines[:3], *rng.sample(pool, 6), *lines[-3:]]
+            host = f"site{i % SOURCES:03d}.example"
+            handle.write(json.dumps({"id": f"doc-{i:07d}", "url": f"https://{host}/news/{i}", "text": "\n\n".join(body)}) + "\n")
 
 
 def one_core() -> None:
@@ -119,13 +136,9 @@ def main() -> int:
             seconds, rss = timed(["report", str(run), "-o", str(report), "--sample", str(args.sample)])
             print(f"| {n:,} | {run.stat().st_size / 1e6:.1f} | {seconds:.1f} | {report.stat().st_size / 1e6:.2f} | {rss:.0f} |", flush=True)
         if args.clean:
-            texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures").glob("*/input.txt"))]
             n = args.clean
             source = work / "documents.jsonl"
-            with source.open("w", encoding="utf-8") as handle:
-                for i in range(n):
-                    host = f"site{i % SOURCES:03d}.example"
-                    handle.write(json.dumps({"id": f"doc-{i:07d}", "url": f"https://{host}/news/{i}", "text": f"{texts[i % len(texts)]}\n\nStory number {i}."}) + "\n")
+            write_documents(source, n)
             out = work / "cleaned" / "clean.jsonl"
             seconds, rss = timed(["clean", str(source), "-o", str(out), "--jobs", "1", "--quiet",
                                   "--report", str(out.with_name("report.html"))])

@@ -570,7 +570,7 @@ def _section_sources(data: ReportData) -> str:
         table_rows.append([esc(source), _number(articles), _number(before), _share(removed, before), _number(lines), cell])
     if rest[0]:
         table_rows.append(["(other sources)", _number(rest[0]), _number(rest[1]), _share(rest[2], rest[1]), _number(rest[3]), ""])
-    out.append(_table(["source", "articles", "words before", "words removed", "lines removed", "learned by site_repeat (articles removed from)"], table_rows))
+    out.append(_table(["source", "articles", "words before", "share of words removed", "lines removed", "learned by site_repeat (articles removed from)"], table_rows))
     out.append("</section>")
     return "".join(out)
 
