@@ -178,7 +178,7 @@ def run_clean(args: argparse.Namespace) -> int:
     # With the output on stdout, stats are written only where --stats says.
     stats_path = Path(args.stats) if args.stats else None if args.output == STDOUT else Path(default_stats_path(args.output))
     written = (args.output, rejects_path) + ((str(stats_path),) if stats_path else ())
-    excluded = written + tuple(str(partial_path(p)) for p in written)
+    excluded = written + tuple(str(partial_path(p)) for p in written) + ((args.report,) if args.report else ())
     if args.jobs < 1 or args.workers < 1:
         raise ConfigError("--jobs and --workers must be at least 1")
     if args.report and args.output == STDOUT:
