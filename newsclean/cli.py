@@ -68,9 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
                        help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
     clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress bar, no summary")
+    clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
     explain.add_argument("file", metavar="FILE")
+
+    report = commands.add_parser("report", help="write a self-contained HTML report of a run's output, rejects and stats")
+    report.add_argument("run", metavar="RUN.jsonl", help="the run's output (.jsonl, .jsonl.gz or .parquet)")
+    report.add_argument("--rejects", metavar="R.jsonl", help="its rejects file (default: the one the stats file names, else the one beside RUN, if there)")
+    report.add_argument("--stats", metavar="S.json", help="its stats file (default: the one beside RUN, if there)")
+    report.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="where the report goes")
+    report.add_argument("--sample", type=int, default=500, metavar="N", help="articles shown in full, chosen at random (default 500)")
+    report.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the sample (default 0)")
     return parser
 
 
@@ -80,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "clean":
             return run_clean(args)
+        if args.command == "report":
+            return run_report(args)
         return run_explain(args)
     except NewscleanError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
@@ -158,7 +169,9 @@ def run_clean(args: argparse.Namespace) -> int:
     report = ReadReport()
     stats = RunStats()
     written = (args.output, rejects_path) + ((str(stats_path),) if stats_path else ())
-    excluded = written + tuple(str(partial_path(p)) for p in written)
+    excluded = written + tuple(str(partial_path(p)) for p in written) + ((args.report,) if args.report else ())
+    if args.report and args.output == STDOUT:
+        raise ConfigError("--report reads the output back: name an output file, not stdout")
     checkpointing = resumable(args.output) and resumable(rejects_path)
     options = run_options(vars(args))
     done, resume_at = 0, (None, None)
@@ -198,6 +211,12 @@ def run_clean(args: argparse.Namespace) -> int:
             partial_path(str(stats_path)).replace(stats_path)
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
+    if args.report:
+        from newsclean.report import build_report
+
+        build_report(args.output, args.report, rejects=rejects_path, stats=stats_path)
+        if not args.quiet:
+            print(f"newsclean: report written to {args.report}", file=sys.stderr)
     return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
 
 
@@ -278,6 +297,31 @@ def run_explain(args: argparse.Namespace) -> int:
             print(f"[{removal.category.value}] {removal.rule}: {removal.text}")
         print()
     return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from newsclean.report import build_report, read_stats
+
+    if args.run == "-":
+        raise ConfigError("newsclean report reads a file, not stdin")
+    check_paths([args.run])
+    if args.sample < 0:
+        raise ConfigError("--sample must not be negative")
+    stats = args.stats or _existing(default_stats_path(args.run))
+    rejects = args.rejects
+    if rejects is None and stats is not None:
+        # The rejects file the run was told to write, as its stats file records it.
+        named = (read_stats(stats).get("options") or {}).get("rejects")
+        rejects = _existing(named) if isinstance(named, str) else None
+    rejects = rejects or _existing(default_rejects_path(args.run))
+    build_report(args.run, args.output, rejects=rejects, stats=stats, sample=args.sample, seed=args.seed)
+    used = ", ".join(p for p in (args.run, rejects, stats) if p)
+    print(f"newsclean: report of {used} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _existing(path: str) -> str | None:
+    return path if Path(path).is_file() else None
 
 
 if __name__ == "__main__":
