@@ -26,6 +26,7 @@ The scheme:
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 
 import attrs
@@ -99,7 +100,9 @@ class MinHasher:
         """32-bit hashes of the text's word shingles (``uint32``, repeats left in: they do not
         change a minimum). A text shorter than one shingle is one shingle; a text without
         words has one fixed hash."""
-        word_hashes = _word_hashes(text.casefold().encode("utf-8"))
+        return self._shingles(_word_hashes(text.casefold().encode("utf-8")))
+
+    def _shingles(self, word_hashes: np.ndarray) -> np.ndarray:
         if not len(word_hashes):
             return np.array([_EMPTY_TEXT_HASH & 0xFFFFFFFF], dtype=np.uint32)
         k = min(self.params.shingle_size, len(word_hashes))
@@ -114,7 +117,9 @@ class MinHasher:
     def signature(self, text: str) -> np.ndarray:
         """``uint32[num_perm]``: the MinHash signature of one text. Shingles are permuted in
         blocks of ``BLOCK_ROWS``, so a 20 MB page needs no more temporary memory than a short one."""
-        shingles = self.shingle_hashes(text)
+        return self._minimum(self.shingle_hashes(text))
+
+    def _minimum(self, shingles: np.ndarray) -> np.ndarray:
         lowest = np.full(self.params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
         with np.errstate(over="ignore"):
             for start in range(0, len(shingles), BLOCK_ROWS):
@@ -130,6 +135,50 @@ class MinHasher:
             out[i] = self.signature(text)
         return out
 
+    def sketch(self, text: str) -> Sketch:
+        """The coverage sketch of one text (see ``Sketch``)."""
+        return self._sketch(text)[1]
+
+    def signatures_and_sketches(self, texts: Sequence[str]) -> tuple[np.ndarray, list[bytes]]:
+        """``signatures(texts)`` and each text's ``Sketch`` as bytes, the text split and hashed once."""
+        out = np.empty((len(texts), self.params.num_perm), dtype=np.uint32)
+        sketches = []
+        for i, text in enumerate(texts):
+            shingles, sketch = self._sketch(text)
+            out[i] = self._minimum(shingles)
+            sketches.append(sketch.to_bytes())
+        return out, sketches
+
+    def _sketch(self, text: str) -> tuple[np.ndarray, Sketch]:
+        folded = text.casefold().encode("utf-8")
+        word_hashes, firsts, lasts = _word_spans(folded)
+        shingles = self._shingles(word_hashes)
+        if not len(word_hashes):
+            none = np.empty(0, dtype=np.uint32)
+            return shingles, Sketch(level=0, hashes=shingles, paragraph=np.zeros(1, np.uint8),
+                                    words=np.zeros(1, np.uint32), fact_level=0, facts=none)
+        # Paragraphs: the words between line breaks; a shingle belongs to its first word's.
+        breaks = np.flatnonzero(np.frombuffer(folded, dtype=np.uint8) == 10)
+        line = np.searchsorted(breaks, firsts)
+        paragraph = np.concatenate(([0], np.cumsum(line[1:] != line[:-1])))
+        count = int(paragraph[-1]) + 1
+        if count > SKETCH_PARAGRAPHS:  # merge neighbours, so a list of one-line items stays small
+            paragraph = paragraph * SKETCH_PARAGRAPHS // count
+        words = np.bincount(paragraph).astype(np.uint32)
+        level = _sample_level(shingles, SKETCH_SAMPLES)
+        chosen = _sampled(shingles, level)
+        facts = np.unique(_fold32(word_hashes[_fact_words(text, firsts, lasts)]))
+        fact_level = _sample_level(facts, SKETCH_FACTS)
+        sketch = Sketch(
+            level=level,
+            hashes=shingles[chosen],
+            paragraph=paragraph[: len(shingles)][chosen].astype(np.uint8),
+            words=words,
+            fact_level=fact_level,
+            facts=facts[_sampled(facts, fact_level)],
+        )
+        return shingles, sketch
+
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """``uint64[n, bands]``: each band's ``rows`` values combined into one key."""
         p = self.params
@@ -137,6 +186,110 @@ class MinHasher:
         with np.errstate(over="ignore"):
             keys = (shaped * self._band_mult[None, None, :]).sum(axis=2, dtype=np.uint64)
         return keys
+
+
+# Coverage sketches: a sample of each text's shingles, each with its paragraph, and a sample of
+# its fact words. Sampling keeps the hashes with ``level`` low zero bits, the lowest level that
+# keeps at most the cap; two texts are compared at the higher of their levels, where both
+# samples are the same subset of hash values, so a shingle of one is in the sample of the other
+# exactly when the other holds it.
+SKETCH_SAMPLES = 128
+SKETCH_FACTS = 32
+SKETCH_PARAGRAPHS = 64  # more than the blocks of 4 samples a check needs
+_HEADER = struct.Struct("<BBHHH")
+
+
+@attrs.frozen(eq=False)
+class Sketch:
+    """What a coverage check reads of one text: about 0.6 KB, whatever the text's length.
+
+    ``hashes``: sampled 32-bit shingle hashes in text order (``uint32``), at ``level``;
+    ``paragraph``: the paragraph of each (``uint8``); ``words``: words per paragraph
+    (``uint32``); ``facts``: sampled hashes of the text's fact words, numbers and capitalised
+    words inside a sentence (``uint32``, sorted), at ``fact_level``. Paragraphs are split at
+    line breaks; past 64, neighbours are merged."""
+
+    level: int
+    hashes: np.ndarray
+    paragraph: np.ndarray
+    words: np.ndarray
+    fact_level: int
+    facts: np.ndarray
+
+    def to_bytes(self) -> bytes:
+        header = _HEADER.pack(self.level, self.fact_level, len(self.words), len(self.hashes), len(self.facts))
+        parts = (self.words.astype("<u4"), self.hashes.astype("<u4"), self.paragraph.astype(np.uint8), self.facts.astype("<u4"))
+        return header + b"".join(part.tobytes() for part in parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Sketch:
+        level, fact_level, paragraphs, samples, facts = _HEADER.unpack_from(data)
+        offset = _HEADER.size
+        arrays = []
+        for dtype, count in (("<u4", paragraphs), ("<u4", samples), (np.uint8, samples), ("<u4", facts)):
+            array = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+            offset += array.nbytes
+            arrays.append(array)
+        words, hashes, paragraph, fact_hashes = arrays
+        return cls(level=level, hashes=hashes, paragraph=paragraph, words=words, fact_level=fact_level, facts=fact_hashes)
+
+
+def at_level(hashes: np.ndarray, level: int) -> np.ndarray:
+    """True at the hashes a sample at ``level`` keeps (``level`` low zero bits)."""
+    return _sampled(hashes, level)
+
+
+def _sampled(hashes: np.ndarray, level: int) -> np.ndarray:
+    return (hashes & np.uint32((1 << level) - 1)) == 0
+
+
+def _sample_level(hashes: np.ndarray, cap: int) -> int:
+    level = 0
+    while level < 31 and np.count_nonzero(_sampled(hashes, level)) > cap:
+        level += 1
+    return level
+
+
+def _fold32(hashes: np.ndarray) -> np.ndarray:
+    return ((hashes ^ (hashes >> _SHIFT32)) & _MASK32).astype(np.uint32)
+
+
+def _byte_table(characters: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(characters.encode("ascii"))] = True
+    return table
+
+
+_DIGIT = _byte_table("0123456789")
+_ASCII_CAPITAL = _byte_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SENTENCE_END = _byte_table(".!?:\n\r")
+
+
+def _fact_words(text: str, firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
+    """True at the words (spans of the case-folded text) that carry facts a template changes:
+    words with a digit, and words capitalised inside a sentence (Latin and Cyrillic capitals).
+    When case folding changed the words' count, only digits are read."""
+    raw = text.encode("utf-8")
+    data = np.frombuffer(raw, dtype=np.uint8)
+    if not text.isascii():  # spans of the folded text may not be those of the original
+        _, firsts_raw, lasts_raw = _word_spans(raw)
+        if len(firsts_raw) != len(firsts):
+            digits = np.concatenate(([0], np.cumsum(_DIGIT[np.frombuffer(text.casefold().encode("utf-8"), dtype=np.uint8)])))
+            return digits[lasts] > digits[firsts]
+        firsts, lasts = firsts_raw, lasts_raw
+    digits = np.concatenate(([0], np.cumsum(_DIGIT[data])))
+    ends = np.concatenate(([0], np.cumsum(_SENTENCE_END[data])))
+    previous_end = np.concatenate(([0], lasts[:-1]))
+    inside = ends[firsts] == ends[previous_end]
+    inside[0] = False
+    lead = data[firsts]
+    second = data[np.minimum(firsts + 1, len(data) - 1)]
+    capital = (
+        _ASCII_CAPITAL[lead]
+        | ((lead == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97))  # À-Þ, not ×
+        | ((lead == 0xD0) & (second >= 0x80) & (second <= 0xAF))  # Ѐ-Я
+    )
+    return (digits[lasts] > digits[firsts]) | (capital & inside)
 
 
 def _power_table(base: int, size: int) -> np.ndarray:
@@ -180,9 +333,16 @@ def _word_hashes(data: bytes) -> np.ndarray:
     """64-bit hash of each word of UTF-8 ``data``: a polynomial over its bytes, mixed with
     murmur3's finaliser, computed for all words at once from prefix sums, in chunks of at most
     CHUNK_BYTES ending at a separator. A word's hash does not depend on its neighbours."""
+    return _word_spans(data)[0]
+
+
+def _word_spans(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_word_hashes`` and each word's first byte and end (exclusive) in ``data``."""
     array = np.frombuffer(data, dtype=np.uint8)
     separator = _separators(array)
     parts: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
     start = 0
     while start < len(array):
         end = min(start + CHUNK_BYTES, len(array))
@@ -203,9 +363,14 @@ def _word_hashes(data: bytes) -> np.ndarray:
             h *= np.uint64(0xC4CEB9FE1A85EC53)
             h ^= h >> np.uint64(33)
         parts.append(h)
+        starts.append(firsts + start)
+        ends.append(lasts + start)
         start = end
     # A word longer than a chunk (64 KB without a space: not text) is hashed in pieces.
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.uint64), empty, empty
+    return np.concatenate(parts), np.concatenate(starts), np.concatenate(ends)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

@@ -335,7 +335,7 @@ def test_parquet_schema_is_fixed_even_for_no_articles(tmp_path):
     with ParquetWriter(str(full)) as out:
         out.write(article_record(sample_articles()[1]))
     assert pq.read_schema(empty) == pq.read_schema(full)
-    assert pq.read_schema(empty).names == ["id", "url", "source", "title", "authors", "published", "crawled", "language", "text", "removed"]
+    assert pq.read_schema(empty).names == ["id", "url", "source", "title", "authors", "published", "crawled", "language", "text", "removed", "related"]
     assert pq.read_table(empty).num_rows == 0
 
 
