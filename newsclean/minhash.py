@@ -158,24 +158,27 @@ class MinHasher:
             return shingles, Sketch(level=0, hashes=shingles, paragraph=np.zeros(1, np.uint8),
                                     words=np.zeros(1, np.uint32), fact_level=0, facts=none)
         # Paragraphs: the words between line breaks; a shingle belongs to its first word's.
-        breaks = np.flatnonzero(np.frombuffer(folded, dtype=np.uint8) == 10)
-        line = np.searchsorted(breaks, firsts)
-        paragraph = np.concatenate(([0], np.cumsum(line[1:] != line[:-1])))
-        count = int(paragraph[-1]) + 1
-        if count > SKETCH_PARAGRAPHS:  # merge neighbours, so a list of one-line items stays small
-            paragraph = paragraph * SKETCH_PARAGRAPHS // count
-        words = np.bincount(paragraph).astype(np.uint32)
+        if b"\n" in folded:
+            line = np.searchsorted(np.flatnonzero(np.frombuffer(folded, dtype=np.uint8) == 10), firsts)
+            paragraph = np.concatenate(([0], np.cumsum(line[1:] != line[:-1])))
+            count = int(paragraph[-1]) + 1
+            if count > SKETCH_PARAGRAPHS:  # merge neighbours, so a list of one-line items stays small
+                paragraph = paragraph * SKETCH_PARAGRAPHS // count
+            words = np.bincount(paragraph).astype(np.uint32)
+        else:
+            paragraph = np.zeros(len(word_hashes), dtype=np.int64)
+            words = np.array([len(word_hashes)], dtype=np.uint32)
         level = _sample_level(shingles, SKETCH_SAMPLES)
         chosen = _sampled(shingles, level)
-        facts = np.unique(_fold32(word_hashes[_fact_words(text, firsts, lasts)]))
-        fact_level = _sample_level(facts, SKETCH_FACTS)
+        facts = _fold32(word_hashes[_fact_words(text, folded, firsts)])
+        fact_level = _sample_level(facts, SKETCH_FACTS)  # repeats counted: at most the cap after
         sketch = Sketch(
             level=level,
             hashes=shingles[chosen],
             paragraph=paragraph[: len(shingles)][chosen].astype(np.uint8),
             words=words,
             fact_level=fact_level,
-            facts=facts[_sampled(facts, fact_level)],
+            facts=np.unique(facts[_sampled(facts, fact_level)]),
         )
         return shingles, sketch
 
@@ -244,9 +247,14 @@ def _sampled(hashes: np.ndarray, level: int) -> np.ndarray:
 
 
 def _sample_level(hashes: np.ndarray, cap: int) -> int:
-    level = 0
-    while level < 31 and np.count_nonzero(_sampled(hashes, level)) > cap:
+    """The lowest level that keeps at most ``cap`` of ``hashes``."""
+    if len(hashes) <= cap:
+        return 0
+    level = max(0, int(np.log2(len(hashes) / cap)))  # each level keeps about half the one before
+    while level < 32 and np.count_nonzero(_sampled(hashes, level)) > cap:
         level += 1
+    while level > 0 and np.count_nonzero(_sampled(hashes, level - 1)) <= cap:
+        level -= 1
     return level
 
 
@@ -265,31 +273,50 @@ _ASCII_CAPITAL = _byte_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _SENTENCE_END = _byte_table(".!?:\n\r")
 
 
-def _fact_words(text: str, firsts: np.ndarray, lasts: np.ndarray) -> np.ndarray:
-    """True at the words (spans of the case-folded text) that carry facts a template changes:
-    words with a digit, and words capitalised inside a sentence (Latin and Cyrillic capitals).
-    When case folding changed the words' count, only digits are read."""
+def _fact_words(text: str, folded: bytes, firsts: np.ndarray) -> np.ndarray:
+    """True at the words (starting at ``firsts`` in the case-folded text) that carry the facts
+    a template changes: words that start with a digit, and words that start with a capital
+    (Latin or Cyrillic) inside a sentence, that is not after ``.!?:`` or a line break within
+    the three bytes before it. Capitals are read in the original text at the folded text's
+    word starts when folding kept the byte length (it keeps each character's, but for a few
+    such as ``İ``); else the original's words are found anew, and when they are not the
+    folded text's one for one (``µ``) only digits are read."""
+    digit = _DIGIT[np.frombuffer(folded, dtype=np.uint8)[firsts]]
     raw = text.encode("utf-8")
-    data = np.frombuffer(raw, dtype=np.uint8)
-    if not text.isascii():  # spans of the folded text may not be those of the original
-        _, firsts_raw, lasts_raw = _word_spans(raw)
-        if len(firsts_raw) != len(firsts):
-            digits = np.concatenate(([0], np.cumsum(_DIGIT[np.frombuffer(text.casefold().encode("utf-8"), dtype=np.uint8)])))
-            return digits[lasts] > digits[firsts]
-        firsts, lasts = firsts_raw, lasts_raw
-    digits = np.concatenate(([0], np.cumsum(_DIGIT[data])))
-    ends = np.concatenate(([0], np.cumsum(_SENTENCE_END[data])))
-    previous_end = np.concatenate(([0], lasts[:-1]))
-    inside = ends[firsts] == ends[previous_end]
-    inside[0] = False
-    lead = data[firsts]
-    second = data[np.minimum(firsts + 1, len(data) - 1)]
-    capital = (
-        _ASCII_CAPITAL[lead]
-        | ((lead == 0xC3) & (second >= 0x80) & (second <= 0x9E) & (second != 0x97))  # À-Þ, not ×
-        | ((lead == 0xD0) & (second >= 0x80) & (second <= 0xAF))  # Ѐ-Я
-    )
-    return (digits[lasts] > digits[firsts]) | (capital & inside)
+    original = np.frombuffer(raw, dtype=np.uint8)
+    if len(raw) != len(folded):
+        firsts = _word_starts(original)
+        if len(firsts) != len(digit):
+            return digit
+    padded = np.concatenate((np.zeros(3, dtype=np.uint8), original, np.zeros(1, dtype=np.uint8)))
+    at = firsts + 3
+    capital = _CAPITAL[(padded[at].astype(np.uint16) << 8) | padded[at + 1]]
+    # the three bytes before a word are separators when inside the text (``_separators``)
+    after_end = _SENTENCE_END[padded[at - 1]] | _SENTENCE_END[padded[at - 2]] | _SENTENCE_END[padded[at - 3]]
+    after_end[0] = True
+    return digit | (capital & ~after_end)
+
+
+def _capital_table() -> np.ndarray:
+    """True at the first two bytes (as one 16-bit number) of a capital letter's UTF-8."""
+    table = np.zeros(1 << 16, dtype=bool)
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(letter) << 8 : (ord(letter) + 1) << 8] = True
+    for code in list(range(0xC0, 0xDF)) + list(range(0x400, 0x430)):  # À-Þ, Ѐ-Я
+        if code != 0xD7:  # ×
+            first, second = chr(code).encode("utf-8")
+            table[(first << 8) | second] = True
+    return table
+
+
+_CAPITAL = _capital_table()
+
+
+def _word_starts(data: np.ndarray) -> np.ndarray:
+    """The first byte of each word of ``data``, as ``_word_spans`` splits them (but a word
+    past CHUNK_BYTES stays one)."""
+    inside = np.concatenate(([False], ~_separators(data)))
+    return np.flatnonzero(inside[1:] & ~inside[:-1])
 
 
 def _power_table(base: int, size: int) -> np.ndarray:
