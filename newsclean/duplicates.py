@@ -52,12 +52,12 @@ _NO_DATE = np.iinfo(np.int32).max
 
 # A copy is held by its keeper when paragraphs with this share of its words are found there.
 COVERED_SHARE = 0.9
-# A paragraph counts whole when this share of its sampled shingles is in the keeper, in part
+# A run of text counts whole when this share of its sampled shingles is in the keeper, in part
 # below: a copy with 6 % of its words replaced keeps about 83 % of its 3-word shingles, a new
 # paragraph close to none.
 PARAGRAPH_FOUND = 0.7
-# Paragraphs are judged in runs of at least this many samples: a short paragraph joins the
-# next, a long one is cut into runs (so a paragraph cut in half counts half).
+# Runs of this many consecutive samples are judged together: a short paragraph shares a run
+# with the next, a long one is cut into runs (so a paragraph cut in half counts half).
 BLOCK_SAMPLES = 8
 # Two texts are instances of one template (a daily report: same sentences, other numbers,
 # names and dates) when each has at least TEMPLATE_FACTS fact words the other lacks, and they
@@ -107,43 +107,22 @@ def coverage(copy: Sketch, keeper: Sketch) -> Coverage:
     if not len(hashes):
         return Coverage(1.0, 1.0)
     found = _members(hashes, keeper.hashes[at_level(keeper.hashes, level)])
-    total = float(copy.words.sum())
-    if not total:
-        return Coverage(1.0, 1.0)
-    # Judge runs of at least BLOCK_SAMPLES samples: a paragraph with fewer joins the next, a
-    # long one is cut into runs, its words shared out by samples.
-    held = 0.0
-    run_words, run_found = 0.0, []
-    bounds = np.searchsorted(paragraph, np.arange(len(copy.words) + 1)).tolist()
-    flags = found.tolist()
-    last: tuple[float, list[bool]] | None = None
-    for p, words in enumerate(copy.words.tolist()):
-        run_words += words
-        run_found += flags[bounds[p] : bounds[p + 1]]
-        if len(run_found) < BLOCK_SAMPLES:
-            continue
-        pieces = len(run_found) // BLOCK_SAMPLES
-        size = len(run_found) / pieces
-        for k in range(pieces):
-            piece = run_found[round(k * size) : round((k + 1) * size)]
-            share = run_words * len(piece) / len(run_found)
-            if last is not None:
-                held += last[0] * _credit(last[1])
-            last = (share, piece)
-        run_words, run_found = 0.0, []
-    if last is None:
-        last = (run_words, run_found)
-    elif run_words or run_found:  # a tail too small to judge alone joins the last run
-        last = (last[0] + run_words, last[1] + run_found)
-    held += last[0] * _credit(last[1])
-    return Coverage(held / total, float(np.count_nonzero(found)) / len(found))
-
-
-def _credit(flags: list[bool]) -> float:
-    """How much of a run counts as found: all of it from PARAGRAPH_FOUND of its samples on,
-    in proportion below (a run of a lightly edited paragraph that lost a few more samples
-    than most still counts nearly whole)."""
-    return min(1.0, sum(flags) / (PARAGRAPH_FOUND * len(flags))) if flags else 1.0
+    # Each sample stands for its paragraph's words shared out by samples; a paragraph without
+    # a sample gives its words to the next sample (the last one at the end).
+    words = copy.words.astype(np.float64)
+    count = np.bincount(paragraph, minlength=len(words))
+    weight = (words / np.maximum(count, 1))[paragraph]
+    empty = np.flatnonzero(count == 0)
+    if len(empty):
+        np.add.at(weight, np.minimum(np.searchsorted(paragraph, empty), len(weight) - 1), words[empty])
+    # Runs of BLOCK_SAMPLES consecutive samples are judged together (a short tail joins the
+    # run before it), so one or two samples never decide alone.
+    run = np.minimum(np.arange(len(found)) // BLOCK_SAMPLES, max(0, len(found) // BLOCK_SAMPLES - 1))
+    share = np.bincount(run, weights=found) / np.bincount(run)
+    credit = np.minimum(1.0, share / PARAGRAPH_FOUND)
+    total = weight.sum()
+    held = float((weight * credit[run]).sum() / total) if total else 1.0
+    return Coverage(held, float(np.count_nonzero(found)) / len(found))
 
 
 def _members(values: np.ndarray, pool: np.ndarray) -> np.ndarray:

@@ -137,50 +137,21 @@ class MinHasher:
 
     def sketch(self, text: str) -> Sketch:
         """The coverage sketch of one text (see ``Sketch``)."""
-        return self._sketch(text)[1]
+        return Sketch.from_bytes(self.signatures_and_sketches([text])[1][0])
 
     def signatures_and_sketches(self, texts: Sequence[str]) -> tuple[np.ndarray, list[bytes]]:
-        """``signatures(texts)`` and each text's ``Sketch`` as bytes, the text split and hashed once."""
+        """``signatures(texts)`` and each text's ``Sketch`` as bytes, each text split and hashed
+        once. The sketches are made for the batch at once (a few dozen numpy calls per batch,
+        not per text); a text's sketch does not depend on the others in its batch."""
         out = np.empty((len(texts), self.params.num_perm), dtype=np.uint32)
-        sketches = []
+        parts = []
         for i, text in enumerate(texts):
-            shingles, sketch = self._sketch(text)
+            folded = text.casefold().encode("utf-8")
+            word_hashes, firsts, _ = _word_spans(folded)
+            shingles = self._shingles(word_hashes)
             out[i] = self._minimum(shingles)
-            sketches.append(sketch.to_bytes())
-        return out, sketches
-
-    def _sketch(self, text: str) -> tuple[np.ndarray, Sketch]:
-        folded = text.casefold().encode("utf-8")
-        word_hashes, firsts, lasts = _word_spans(folded)
-        shingles = self._shingles(word_hashes)
-        if not len(word_hashes):
-            none = np.empty(0, dtype=np.uint32)
-            return shingles, Sketch(level=0, hashes=shingles, paragraph=np.zeros(1, np.uint8),
-                                    words=np.zeros(1, np.uint32), fact_level=0, facts=none)
-        # Paragraphs: the words between line breaks; a shingle belongs to its first word's.
-        if b"\n" in folded:
-            line = np.searchsorted(np.flatnonzero(np.frombuffer(folded, dtype=np.uint8) == 10), firsts)
-            paragraph = np.concatenate(([0], np.cumsum(line[1:] != line[:-1])))
-            count = int(paragraph[-1]) + 1
-            if count > SKETCH_PARAGRAPHS:  # merge neighbours, so a list of one-line items stays small
-                paragraph = paragraph * SKETCH_PARAGRAPHS // count
-            words = np.bincount(paragraph).astype(np.uint32)
-        else:
-            paragraph = np.zeros(len(word_hashes), dtype=np.int64)
-            words = np.array([len(word_hashes)], dtype=np.uint32)
-        level = _sample_level(shingles, SKETCH_SAMPLES)
-        chosen = _sampled(shingles, level)
-        facts = _fold32(word_hashes[_fact_words(text, folded, firsts)])
-        fact_level = _sample_level(facts, SKETCH_FACTS)  # repeats counted: at most the cap after
-        sketch = Sketch(
-            level=level,
-            hashes=shingles[chosen],
-            paragraph=paragraph[: len(shingles)][chosen].astype(np.uint8),
-            words=words,
-            fact_level=fact_level,
-            facts=np.unique(facts[_sampled(facts, fact_level)]),
-        )
-        return shingles, sketch
+            parts.append((text, folded, word_hashes, firsts, shingles))
+        return out, _sketches(parts)
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """``uint64[n, bands]``: each band's ``rows`` values combined into one key."""
@@ -200,6 +171,7 @@ SKETCH_SAMPLES = 128
 SKETCH_FACTS = 32
 SKETCH_PARAGRAPHS = 64  # more than the blocks of 4 samples a check needs
 _HEADER = struct.Struct("<BBHHH")
+_LINE_BREAKS = np.full(3, 10, dtype=np.uint8)
 
 
 @attrs.frozen(eq=False)
@@ -237,6 +209,98 @@ class Sketch:
         return cls(level=level, hashes=hashes, paragraph=paragraph, words=words, fact_level=fact_level, facts=fact_hashes)
 
 
+def _sketches(parts: list[tuple[str, bytes, np.ndarray, np.ndarray, np.ndarray]]) -> list[bytes]:
+    """Sketches (as bytes) of texts given as (text, folded bytes, word hashes, word starts,
+    shingle hashes). The texts are joined with a line break before each, so a line, and the
+    three bytes looked back at from a word, never reach into another text."""
+    empty = Sketch(level=0, hashes=np.zeros(1, np.uint32), paragraph=np.zeros(1, np.uint8),
+                   words=np.zeros(1, np.uint32), fact_level=0, facts=np.empty(0, np.uint32))
+    full = [i for i, part in enumerate(parts) if len(part[2])]
+    result = [b""] * len(parts)
+    for i in range(len(parts)):
+        if not len(parts[i][2]):  # no words: the fixed hash of an empty text, one paragraph
+            result[i] = Sketch(**{**attrs.asdict(empty, recurse=False), "hashes": parts[i][4]}).to_bytes()
+    if not full:
+        return result
+    m = len(full)
+    folded = [parts[i][1] for i in full]
+    starts = np.cumsum([0] + [len(f) + 1 for f in folded])[:-1] + 1  # each text after its b"\n"
+    firsts = np.concatenate([parts[i][3] + start for i, start in zip(full, starts.tolist())])
+    word_counts = np.array([len(parts[i][2]) for i in full])
+    shingles = np.concatenate([parts[i][4] for i in full])
+    shingle_counts = np.array([len(parts[i][4]) for i in full])
+    shingle_text = np.repeat(np.arange(m), shingle_counts)
+    word_offsets = np.concatenate(([0], np.cumsum(word_counts)))
+    # Shingles sampled: each text at the lowest level that keeps at most SKETCH_SAMPLES.
+    levels = _levels(shingles, shingle_text, m, SKETCH_SAMPLES)
+    chosen = np.flatnonzero(_trailing_zeros(shingles) >= levels[shingle_text])
+    chosen_text = shingle_text[chosen]
+    chosen_word = chosen - np.repeat(np.cumsum(shingle_counts) - shingle_counts, shingle_counts)[chosen]
+    chosen_first = firsts[word_offsets[chosen_text] + chosen_word]  # a shingle's first word
+    # Paragraphs: the words between line breaks; a shingle belongs to its first word's.
+    joined = np.frombuffer(b"\n" + b"\n".join(folded) + b"\n", dtype=np.uint8)
+    breaks = np.flatnonzero(joined == 10)
+    per_line = np.diff(np.searchsorted(firsts, breaks))  # words between each break and the next
+    filled = per_line > 0
+    paragraph_of_line = np.cumsum(filled) - 1
+    paragraph_words = per_line[filled]
+    first_paragraph = paragraph_of_line[np.searchsorted(breaks, firsts[word_offsets[:-1]]) - 1]
+    chosen_paragraph = paragraph_of_line[np.searchsorted(breaks, chosen_first) - 1] - first_paragraph[chosen_text]
+    paragraph_counts = np.diff(np.concatenate((first_paragraph, [len(paragraph_words)])))
+    # Fact words, read in the original text where folding kept the byte length.
+    originals = [parts[i][0].encode("utf-8") for i in full]
+    same = [len(o) == len(f) for o, f in zip(originals, folded)]
+    raw = np.frombuffer(b"\n" + b"\n".join(o if ok else f for o, f, ok in zip(originals, folded, same)) + b"\n",
+                        dtype=np.uint8)
+    code = (raw[firsts].astype(np.uint16) << 8) | raw[firsts + 1]
+    after_end = _SENTENCE_END[raw[firsts - 1]] | _SENTENCE_END[raw[firsts - 2]] | _SENTENCE_END[raw[firsts - 3]]
+    fact = _DIGIT16[code] | (_CAPITAL[code] & ~after_end)
+    for k, ok in enumerate(same):
+        if not ok:
+            i = full[k]
+            fact[word_offsets[k] : word_offsets[k + 1]] = _fact_words(parts[i][0], parts[i][1], parts[i][3])
+    word_hashes = _fold32(np.concatenate([parts[i][2] for i in full]))
+    fact_text = np.repeat(np.arange(m), word_counts)[fact]
+    fact_hashes = word_hashes[fact]
+    fact_levels = _levels(fact_hashes, fact_text, m, SKETCH_FACTS)  # repeats counted: at most the cap after
+    kept = _trailing_zeros(fact_hashes) >= fact_levels[fact_text]
+    keyed = np.unique((fact_text[kept].astype(np.uint64) << _SHIFT32) | fact_hashes[kept])
+    fact_bounds = np.searchsorted(keyed >> _SHIFT32, np.arange(m + 1, dtype=np.uint64)).tolist()
+    facts = (keyed & _MASK32).astype(np.uint32)
+    sample_bounds = np.searchsorted(chosen_text, np.arange(m + 1)).tolist()
+    paragraph_bounds = np.concatenate(([0], np.cumsum(paragraph_counts))).tolist()
+    sampled = shingles[chosen]
+    for k, i in enumerate(full):
+        words = paragraph_words[paragraph_bounds[k] : paragraph_bounds[k + 1]]
+        paragraph = chosen_paragraph[sample_bounds[k] : sample_bounds[k + 1]]
+        if len(words) > SKETCH_PARAGRAPHS:  # merge neighbours, so a list of one-line items stays small
+            merged = np.arange(len(words)) * SKETCH_PARAGRAPHS // len(words)
+            words = np.bincount(merged, weights=words)
+            paragraph = merged[paragraph]
+        result[i] = Sketch(
+            level=int(levels[k]),
+            hashes=sampled[sample_bounds[k] : sample_bounds[k + 1]],
+            paragraph=paragraph.astype(np.uint8),
+            words=words.astype(np.uint32),
+            fact_level=int(fact_levels[k]),
+            facts=facts[fact_bounds[k] : fact_bounds[k + 1]],
+        ).to_bytes()
+    return result
+
+
+def _trailing_zeros(hashes: np.ndarray) -> np.ndarray:
+    """Low zero bits of each 32-bit hash (32 for 0): the highest level whose sample keeps it."""
+    lowest = (hashes & (~hashes + np.uint32(1))).astype(np.float64)
+    return np.where(lowest > 0, np.frexp(lowest)[1] - 1, 32)
+
+
+def _levels(hashes: np.ndarray, owner: np.ndarray, count: int, cap: int) -> np.ndarray:
+    """For each of ``count`` owners, the lowest level that keeps at most ``cap`` of its hashes."""
+    per_level = np.bincount(owner * 33 + _trailing_zeros(hashes), minlength=count * 33).reshape(count, 33)
+    kept = np.cumsum(per_level[:, ::-1], axis=1)[:, ::-1]  # kept[t, s]: hashes of t kept at level s
+    return np.count_nonzero(kept > cap, axis=1)
+
+
 def at_level(hashes: np.ndarray, level: int) -> np.ndarray:
     """True at the hashes a sample at ``level`` keeps (``level`` low zero bits)."""
     return _sampled(hashes, level)
@@ -244,18 +308,6 @@ def at_level(hashes: np.ndarray, level: int) -> np.ndarray:
 
 def _sampled(hashes: np.ndarray, level: int) -> np.ndarray:
     return (hashes & np.uint32((1 << level) - 1)) == 0
-
-
-def _sample_level(hashes: np.ndarray, cap: int) -> int:
-    """The lowest level that keeps at most ``cap`` of ``hashes``."""
-    if len(hashes) <= cap:
-        return 0
-    level = max(0, int(np.log2(len(hashes) / cap)))  # each level keeps about half the one before
-    while level < 32 and np.count_nonzero(_sampled(hashes, level)) > cap:
-        level += 1
-    while level > 0 and np.count_nonzero(_sampled(hashes, level - 1)) <= cap:
-        level -= 1
-    return level
 
 
 def _fold32(hashes: np.ndarray) -> np.ndarray:
@@ -276,7 +328,7 @@ _SENTENCE_END = _byte_table(".!?:\n\r")
 def _fact_words(text: str, folded: bytes, firsts: np.ndarray) -> np.ndarray:
     """True at the words (starting at ``firsts`` in the case-folded text) that carry the facts
     a template changes: words that start with a digit, and words that start with a capital
-    (Latin or Cyrillic) inside a sentence, that is not after ``.!?:`` or a line break within
+    (``_capital_table``) inside a sentence, that is not after ``.!?:`` or a line break within
     the three bytes before it. Capitals are read in the original text at the folded text's
     word starts when folding kept the byte length (it keeps each character's, but for a few
     such as ``İ``); else the original's words are found anew, and when they are not the
@@ -288,7 +340,7 @@ def _fact_words(text: str, folded: bytes, firsts: np.ndarray) -> np.ndarray:
         firsts = _word_starts(original)
         if len(firsts) != len(digit):
             return digit
-    padded = np.concatenate((np.zeros(3, dtype=np.uint8), original, np.zeros(1, dtype=np.uint8)))
+    padded = np.concatenate((_LINE_BREAKS, original, _LINE_BREAKS[:1]))  # as ``_sketches`` joins texts
     at = firsts + 3
     capital = _CAPITAL[(padded[at].astype(np.uint16) << 8) | padded[at + 1]]
     # the three bytes before a word are separators when inside the text (``_separators``)
@@ -298,18 +350,20 @@ def _fact_words(text: str, folded: bytes, firsts: np.ndarray) -> np.ndarray:
 
 
 def _capital_table() -> np.ndarray:
-    """True at the first two bytes (as one 16-bit number) of a capital letter's UTF-8."""
+    """True at the first two bytes (as one 16-bit number) of a capital letter's UTF-8: ASCII
+    and the two-byte letters (Latin, Greek, Cyrillic, Armenian)."""
     table = np.zeros(1 << 16, dtype=bool)
     for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         table[ord(letter) << 8 : (ord(letter) + 1) << 8] = True
-    for code in list(range(0xC0, 0xDF)) + list(range(0x400, 0x430)):  # À-Þ, Ѐ-Я
-        if code != 0xD7:  # ×
+    for code in range(0x80, 0x800):
+        if chr(code).isupper():
             first, second = chr(code).encode("utf-8")
             table[(first << 8) | second] = True
     return table
 
 
 _CAPITAL = _capital_table()
+_DIGIT16 = np.repeat(_DIGIT, 256)  # by the first of two bytes
 
 
 def _word_starts(data: np.ndarray) -> np.ndarray:

@@ -285,6 +285,21 @@ def test_coverage_reads_only_small_serialisable_sketches():
     assert coverage(sketch(long_text), ferry).share < 0.5
 
 
+def test_a_sketch_does_not_depend_on_its_batch():
+    texts = [FERRY, "", "Die Straße in Köln: Müller traf Émile am 3. März.", "Ali met Dr Smith in İzmir on 4 May.",
+             "Take 5µg, said Dr Smith in İzmir.", MONDAY, "One"]
+    hasher = MinHasher()
+    signatures, together = hasher.signatures_and_sketches(texts)
+    assert np.array_equal(signatures, hasher.signatures(texts))
+    for text, data in zip(texts, together):
+        assert hasher.signatures_and_sketches([text])[1][0] == data
+    assert hasher.signatures_and_sketches(texts[::-1])[1] == together[::-1]
+    facts = {text: len(Sketch.from_bytes(data).facts) for text, data in zip(texts, together)}
+    assert facts[texts[2]] == 4  # straße, köln, émile, 3: not after a colon or a full stop
+    assert facts[texts[3]] == 5  # dr, smith, izmir, 4, may: folding İ changed the bytes, not the words
+    assert facts[texts[4]] == 1  # 5µg: folding µ made "5µg" one word, so only digits are read
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_result_does_not_depend_on_input_order(seed):
     corpus = [
