@@ -40,7 +40,7 @@ import attrs
 import numpy as np
 import xxhash
 
-from newsclean.minhash import MinHasher, MinHashParams, Sketch, at_level, candidate_pairs, pair_similarities
+from newsclean.minhash import _SHIFT32, MinHasher, MinHashParams, Sketch, at_level, candidate_pairs, pair_similarities
 from newsclean.model import Article
 from newsclean.text import folded_words
 
@@ -102,34 +102,70 @@ class Coverage:
 def coverage(copy: Sketch, keeper: Sketch) -> Coverage:
     """How much of ``copy`` is in ``keeper``, from their sketches alone."""
     level = max(copy.level, keeper.level)
-    mine = at_level(copy.hashes, level)
-    hashes, paragraph = copy.hashes[mine], copy.paragraph[mine]
-    if not len(hashes):
-        return Coverage(1.0, 1.0)
-    found = _members(hashes, keeper.hashes[at_level(keeper.hashes, level)])
-    # Each sample stands for its paragraph's words shared out by samples; a paragraph without
-    # a sample gives its words to the next sample (the last one at the end).
-    words = copy.words.astype(np.float64)
-    count = np.bincount(paragraph, minlength=len(words))
-    weight = (words / np.maximum(count, 1))[paragraph]
-    empty = np.flatnonzero(count == 0)
-    if len(empty):
-        np.add.at(weight, np.minimum(np.searchsorted(paragraph, empty), len(weight) - 1), words[empty])
-    # Runs of BLOCK_SAMPLES consecutive samples are judged together (a short tail joins the
-    # run before it), so one or two samples never decide alone.
-    run = np.minimum(np.arange(len(found)) // BLOCK_SAMPLES, max(0, len(found) // BLOCK_SAMPLES - 1))
-    share = np.bincount(run, weights=found) / np.bincount(run)
-    credit = np.minimum(1.0, share / PARAGRAPH_FOUND)
-    total = weight.sum()
-    held = float((weight * credit[run]).sum() / total) if total else 1.0
-    return Coverage(held, float(np.count_nonzero(found)) / len(found))
+    return _cover([(_Samples.of(copy, level), _Samples.of(keeper, level))])[0]
 
 
-def _members(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """``np.isin`` for small arrays, without its set-up cost."""
-    if not len(pool):
+@attrs.frozen(eq=False)
+class _Samples:
+    """A sketch's shingle sample at one level, in text order, ready to be compared: the words
+    each sample stands for, and its run."""
+
+    hashes: np.ndarray
+    weight: np.ndarray
+    run: np.ndarray
+    run_size: np.ndarray
+
+    @classmethod
+    def of(cls, sketch: Sketch, level: int) -> _Samples:
+        mine = at_level(sketch.hashes, level)
+        hashes, paragraph = sketch.hashes[mine], sketch.paragraph[mine]
+        # Each sample stands for its paragraph's words shared out by samples; a paragraph
+        # without a sample gives its words to the next sample (the last one at the end).
+        words = sketch.words.astype(np.float64)
+        count = np.bincount(paragraph, minlength=len(words))
+        weight = (words / np.maximum(count, 1))[paragraph]
+        empty = np.flatnonzero(count == 0)
+        if len(empty) and len(weight):
+            np.add.at(weight, np.minimum(np.searchsorted(paragraph, empty), len(weight) - 1), words[empty])
+        # Runs of BLOCK_SAMPLES consecutive samples are judged together (a short tail joins
+        # the run before it), so one or two samples never decide alone.
+        run = np.minimum(np.arange(len(hashes)) // BLOCK_SAMPLES, max(0, len(hashes) // BLOCK_SAMPLES - 1))
+        return cls(hashes, weight, run, np.bincount(run))
+
+
+def _cover(pairs: Sequence[tuple[_Samples, _Samples]]) -> list[Coverage]:
+    """``coverage`` of each ``(copy, keeper)``, all in a few numpy calls."""
+    if not pairs:
+        return []
+    count = len(pairs)
+    copies = [copy for copy, _ in pairs]
+    sizes = np.array([len(copy.hashes) for copy in copies])
+    keeper_sizes = np.array([len(keeper.hashes) for _, keeper in pairs])
+    # one membership test for all: each hash tagged with its pair's number
+    owner = np.repeat(np.arange(count, dtype=np.uint64), sizes)
+    tagged = (owner << _SHIFT32) | np.concatenate([copy.hashes for copy in copies])
+    pool = (np.repeat(np.arange(count, dtype=np.uint64), keeper_sizes) << _SHIFT32) | np.concatenate(
+        [keeper.hashes for _, keeper in pairs]
+    )
+    found = _members(tagged, np.sort(pool))
+    run_counts = np.array([len(copy.run_size) for copy in copies])
+    run = np.concatenate([copy.run for copy in copies]) + np.repeat(np.cumsum(run_counts) - run_counts, sizes)
+    run_size = np.concatenate([copy.run_size for copy in copies])
+    credit = np.minimum(1.0, np.bincount(run, weights=found, minlength=len(run_size)) / (run_size * PARAGRAPH_FOUND))
+    weight = np.concatenate([copy.weight for copy in copies])
+    owner = owner.astype(np.int64)
+    held = np.bincount(owner, weights=weight * credit[run], minlength=count)
+    total = np.bincount(owner, weights=weight, minlength=count)
+    hits = np.bincount(owner, weights=found, minlength=count)
+    share = np.where(total > 0, np.minimum(1.0, held / np.where(total > 0, total, 1.0)), 1.0)
+    share_found = np.where(sizes > 0, hits / np.maximum(sizes, 1), 1.0)
+    return [Coverage(float(a), float(b)) for a, b in zip(share.tolist(), share_found.tolist())]
+
+
+def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """``np.isin(values, ordered)`` for a sorted ``ordered``, without its set-up cost."""
+    if not len(ordered):
         return np.zeros(len(values), dtype=bool)
-    ordered = np.sort(pool)
     at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
     return ordered[at] == values
 
@@ -139,7 +175,7 @@ def template_pair(a: Sketch, b: Sketch) -> bool:
     words (numbers, names) the other lacks (``TEMPLATE_FACTS``, ``TEMPLATE_SHARE``)."""
     level = max(a.fact_level, b.fact_level)
     fa, fb = a.facts[at_level(a.facts, level)], b.facts[at_level(b.facts, level)]
-    shared = int(np.count_nonzero(_members(fa, fb)))
+    shared = int(np.count_nonzero(_members(fa, fb)))  # facts are sorted
     only_a, only_b = len(fa) - shared, len(fb) - shared  # facts are unique
     return all(n >= TEMPLATE_FACTS and n >= TEMPLATE_SHARE * len(f) for n, f in ((only_a, fa), (only_b, fb)))
 
@@ -311,17 +347,33 @@ def choose_keepers(
             decoded[i] = Sketch.from_bytes(sketches[i])
         return decoded[i]
 
+    prepared: dict[tuple[int, int], _Samples] = {}
+
+    def samples(i: int, level: int) -> _Samples:
+        if (i, level) not in prepared:
+            prepared[i, level] = _Samples.of(sketch(i), level)
+        return prepared[i, level]
+
     holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
     score: dict[int, int] = {}  # thousandths, so the sums are exact
     neighbours: dict[int, list[tuple[int, float]]] = {}
+    directions = []  # (keeper, copy, similarity), both ways for each pair
     for (a, b), sim in zip(edges, edge_sims):
         neighbours.setdefault(a, []).append((b, sim))
         neighbours.setdefault(b, []).append((a, sim))
-        for keeper, copy in ((a, b), (b, a)):
-            cover = holds(sketch(keeper), sketch(copy))
-            if cover is not None:
-                holders.setdefault(copy, {})[keeper] = sim
-                score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
+        directions += [(a, b, sim), (b, a, sim)]
+    levels = [max(sketch(keeper).level, sketch(copy).level) for keeper, copy, _ in directions]
+    covers = _cover([(samples(copy, level), samples(keeper, level)) for (keeper, copy, _), level in zip(directions, levels)])
+    templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
+    for (keeper, copy, sim), cover in zip(directions, covers):
+        if cover.share < COVERED_SHARE:
+            continue
+        pair = (min(keeper, copy), max(keeper, copy))
+        if pair not in templates:
+            templates[pair] = template_pair(sketch(copy), sketch(keeper))
+        if not templates[pair]:
+            holders.setdefault(copy, {})[keeper] = sim
+            score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
 
     def key(i: int) -> tuple:
         e = entries[i]

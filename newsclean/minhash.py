@@ -192,9 +192,8 @@ class Sketch:
     facts: np.ndarray
 
     def to_bytes(self) -> bytes:
-        header = _HEADER.pack(self.level, self.fact_level, len(self.words), len(self.hashes), len(self.facts))
-        parts = (self.words.astype("<u4"), self.hashes.astype("<u4"), self.paragraph.astype(np.uint8), self.facts.astype("<u4"))
-        return header + b"".join(part.tobytes() for part in parts)
+        return _pack(self.level, self.fact_level, self.words.astype("<u4"), self.hashes.astype("<u4"),
+                     self.paragraph.astype(np.uint8), self.facts.astype("<u4"))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Sketch:
@@ -225,8 +224,8 @@ def _sketches(parts: list[tuple[str, bytes, np.ndarray, np.ndarray, np.ndarray]]
     m = len(full)
     folded = [parts[i][1] for i in full]
     starts = np.cumsum([0] + [len(f) + 1 for f in folded])[:-1] + 1  # each text after its b"\n"
-    firsts = np.concatenate([parts[i][3] + start for i, start in zip(full, starts.tolist())])
     word_counts = np.array([len(parts[i][2]) for i in full])
+    firsts = np.concatenate([parts[i][3] for i in full]) + np.repeat(starts, word_counts)
     shingles = np.concatenate([parts[i][4] for i in full])
     shingle_counts = np.array([len(parts[i][4]) for i in full])
     shingle_text = np.repeat(np.arange(m), shingle_counts)
@@ -269,23 +268,27 @@ def _sketches(parts: list[tuple[str, bytes, np.ndarray, np.ndarray, np.ndarray]]
     facts = (keyed & _MASK32).astype(np.uint32)
     sample_bounds = np.searchsorted(chosen_text, np.arange(m + 1)).tolist()
     paragraph_bounds = np.concatenate(([0], np.cumsum(paragraph_counts))).tolist()
-    sampled = shingles[chosen]
+    sampled = shingles[chosen].astype("<u4")
+    words_u4 = paragraph_words.astype("<u4")
+    paragraph_u1 = chosen_paragraph.astype(np.uint8)  # wraps past 255: those texts are merged below
+    facts = facts.astype("<u4")
+    levels, fact_levels = levels.tolist(), fact_levels.tolist()
     for k, i in enumerate(full):
-        words = paragraph_words[paragraph_bounds[k] : paragraph_bounds[k + 1]]
-        paragraph = chosen_paragraph[sample_bounds[k] : sample_bounds[k + 1]]
+        words = words_u4[paragraph_bounds[k] : paragraph_bounds[k + 1]]
+        paragraph = paragraph_u1[sample_bounds[k] : sample_bounds[k + 1]]
         if len(words) > SKETCH_PARAGRAPHS:  # merge neighbours, so a list of one-line items stays small
             merged = np.arange(len(words)) * SKETCH_PARAGRAPHS // len(words)
-            words = np.bincount(merged, weights=words)
-            paragraph = merged[paragraph]
-        result[i] = Sketch(
-            level=int(levels[k]),
-            hashes=sampled[sample_bounds[k] : sample_bounds[k + 1]],
-            paragraph=paragraph.astype(np.uint8),
-            words=words.astype(np.uint32),
-            fact_level=int(fact_levels[k]),
-            facts=facts[fact_bounds[k] : fact_bounds[k + 1]],
-        ).to_bytes()
+            paragraph = merged[chosen_paragraph[sample_bounds[k] : sample_bounds[k + 1]]].astype(np.uint8)
+            words = np.bincount(merged, weights=words).astype("<u4")
+        result[i] = _pack(levels[k], fact_levels[k], words, sampled[sample_bounds[k] : sample_bounds[k + 1]],
+                          paragraph, facts[fact_bounds[k] : fact_bounds[k + 1]])
     return result
+
+
+def _pack(level: int, fact_level: int, words: np.ndarray, hashes: np.ndarray, paragraph: np.ndarray, facts: np.ndarray) -> bytes:
+    """A sketch's bytes, from arrays already of its types (``<u4``, ``<u4``, ``u1``, ``<u4``)."""
+    header = _HEADER.pack(level, fact_level, len(words), len(hashes), len(facts))
+    return b"".join((header, words.tobytes(), hashes.tobytes(), paragraph.tobytes(), facts.tobytes()))
 
 
 def _trailing_zeros(hashes: np.ndarray) -> np.ndarray:
