@@ -40,7 +40,16 @@ import attrs
 import numpy as np
 import xxhash
 
-from newsclean.minhash import _SHIFT32, MinHasher, MinHashParams, Sketch, at_level, candidate_pairs, pair_similarities
+from newsclean.minhash import (
+    _SHIFT32,
+    MinHasher,
+    MinHashParams,
+    Sketch,
+    _trailing_zeros,
+    at_level,
+    candidate_pairs,
+    pair_similarities,
+)
 from newsclean.model import Article
 from newsclean.text import folded_words
 
@@ -101,59 +110,50 @@ class Coverage:
 
 def coverage(copy: Sketch, keeper: Sketch) -> Coverage:
     """How much of ``copy`` is in ``keeper``, from their sketches alone."""
-    level = max(copy.level, keeper.level)
-    return _cover([(_Samples.of(copy, level), _Samples.of(keeper, level))])[0]
+    return _cover([(copy, _weights(copy), keeper)])[0]
 
 
-@attrs.frozen(eq=False)
-class _Samples:
-    """A sketch's shingle sample at one level, in text order, ready to be compared: the words
-    each sample stands for, and its run."""
-
-    hashes: np.ndarray
-    weight: np.ndarray
-    run: np.ndarray
-    run_size: np.ndarray
-
-    @classmethod
-    def of(cls, sketch: Sketch, level: int) -> _Samples:
-        mine = at_level(sketch.hashes, level)
-        hashes, paragraph = sketch.hashes[mine], sketch.paragraph[mine]
-        # Each sample stands for its paragraph's words shared out by samples; a paragraph
-        # without a sample gives its words to the next sample (the last one at the end).
-        words = sketch.words.astype(np.float64)
-        count = np.bincount(paragraph, minlength=len(words))
-        weight = (words / np.maximum(count, 1))[paragraph]
-        empty = np.flatnonzero(count == 0)
-        if len(empty) and len(weight):
-            np.add.at(weight, np.minimum(np.searchsorted(paragraph, empty), len(weight) - 1), words[empty])
-        # Runs of BLOCK_SAMPLES consecutive samples are judged together (a short tail joins
-        # the run before it), so one or two samples never decide alone.
-        run = np.minimum(np.arange(len(hashes)) // BLOCK_SAMPLES, max(0, len(hashes) // BLOCK_SAMPLES - 1))
-        return cls(hashes, weight, run, np.bincount(run))
+def _weights(sketch: Sketch) -> np.ndarray:
+    """The words each sample stands for: its paragraph's words shared out by its samples; a
+    paragraph without a sample gives its words to the next sample (the last one at the end).
+    At a higher level, the samples left stand for the same words each."""
+    words = sketch.words.astype(np.float64)
+    count = np.bincount(sketch.paragraph, minlength=len(words))
+    weight = (words / np.maximum(count, 1))[sketch.paragraph]
+    empty = np.flatnonzero(count == 0)
+    if len(empty) and len(weight):
+        np.add.at(weight, np.minimum(np.searchsorted(sketch.paragraph, empty), len(weight) - 1), words[empty])
+    return weight
 
 
-def _cover(pairs: Sequence[tuple[_Samples, _Samples]]) -> list[Coverage]:
-    """``coverage`` of each ``(copy, keeper)``, all in a few numpy calls."""
+def _cover(pairs: Sequence[tuple[Sketch, np.ndarray, Sketch]]) -> list[Coverage]:
+    """``coverage`` of each ``(copy, its _weights, keeper)``, all in a few numpy calls."""
     if not pairs:
         return []
     count = len(pairs)
-    copies = [copy for copy, _ in pairs]
-    sizes = np.array([len(copy.hashes) for copy in copies])
-    keeper_sizes = np.array([len(keeper.hashes) for _, keeper in pairs])
-    # one membership test for all: each hash tagged with its pair's number
-    owner = np.repeat(np.arange(count, dtype=np.uint64), sizes)
-    tagged = (owner << _SHIFT32) | np.concatenate([copy.hashes for copy in copies])
-    pool = (np.repeat(np.arange(count, dtype=np.uint64), keeper_sizes) << _SHIFT32) | np.concatenate(
-        [keeper.hashes for _, keeper in pairs]
-    )
-    found = _members(tagged, np.sort(pool))
-    run_counts = np.array([len(copy.run_size) for copy in copies])
-    run = np.concatenate([copy.run for copy in copies]) + np.repeat(np.cumsum(run_counts) - run_counts, sizes)
-    run_size = np.concatenate([copy.run_size for copy in copies])
-    credit = np.minimum(1.0, np.bincount(run, weights=found, minlength=len(run_size)) / (run_size * PARAGRAPH_FOUND))
-    weight = np.concatenate([copy.weight for copy in copies])
-    owner = owner.astype(np.int64)
+    level = np.array([max(copy.level, keeper.level) for copy, _, keeper in pairs])
+    # the copies' samples at each pair's level, in text order
+    hashes = np.concatenate([copy.hashes for copy, _, _ in pairs])
+    owner = np.repeat(np.arange(count), [len(copy.hashes) for copy, _, _ in pairs])
+    kept = _trailing_zeros(hashes) >= level[owner]
+    hashes, owner = hashes[kept], owner[kept]
+    weight = np.concatenate([weights for _, weights, _ in pairs])[kept]
+    sizes = np.bincount(owner, minlength=count)
+    # the keepers' samples at the same levels; one membership test for all, each hash tagged
+    # with its pair's number
+    pool = np.concatenate([keeper.hashes for _, _, keeper in pairs])
+    pool_owner = np.repeat(np.arange(count), [len(keeper.hashes) for _, _, keeper in pairs])
+    in_pool = _trailing_zeros(pool) >= level[pool_owner]
+    pool = np.sort((pool_owner[in_pool].astype(np.uint64) << _SHIFT32) | pool[in_pool])
+    found = _members((owner.astype(np.uint64) << _SHIFT32) | hashes, pool)
+    # Runs of BLOCK_SAMPLES consecutive samples are judged together (a short tail joins the
+    # run before it), so one or two samples never decide alone.
+    start = np.cumsum(sizes) - sizes
+    place = np.arange(len(hashes)) - start[owner]
+    runs = np.maximum(sizes // BLOCK_SAMPLES, 1)
+    run = np.minimum(place // BLOCK_SAMPLES, runs[owner] - 1) + (np.cumsum(runs) - runs)[owner]
+    run_size = np.bincount(run, minlength=int(runs.sum()))
+    credit = np.minimum(1.0, np.bincount(run, weights=found, minlength=len(run_size)) / np.maximum(run_size * PARAGRAPH_FOUND, 1e-9))
     held = np.bincount(owner, weights=weight * credit[run], minlength=count)
     total = np.bincount(owner, weights=weight, minlength=count)
     hits = np.bincount(owner, weights=found, minlength=count)
@@ -347,12 +347,12 @@ def choose_keepers(
             decoded[i] = Sketch.from_bytes(sketches[i])
         return decoded[i]
 
-    prepared: dict[tuple[int, int], _Samples] = {}
+    weights: dict[int, np.ndarray] = {}
 
-    def samples(i: int, level: int) -> _Samples:
-        if (i, level) not in prepared:
-            prepared[i, level] = _Samples.of(sketch(i), level)
-        return prepared[i, level]
+    def weight(i: int) -> np.ndarray:
+        if i not in weights:
+            weights[i] = _weights(sketch(i))
+        return weights[i]
 
     holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
     score: dict[int, int] = {}  # thousandths, so the sums are exact
@@ -362,8 +362,7 @@ def choose_keepers(
         neighbours.setdefault(a, []).append((b, sim))
         neighbours.setdefault(b, []).append((a, sim))
         directions += [(a, b, sim), (b, a, sim)]
-    levels = [max(sketch(keeper).level, sketch(copy).level) for keeper, copy, _ in directions]
-    covers = _cover([(samples(copy, level), samples(keeper, level)) for (keeper, copy, _), level in zip(directions, levels)])
+    covers = _cover([(sketch(copy), weight(copy), sketch(keeper)) for keeper, copy, _ in directions])
     templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
     for (keeper, copy, sim), cover in zip(directions, covers):
         if cover.share < COVERED_SHARE:
