@@ -129,10 +129,10 @@ class MinHasher:
         return lowest
 
     def signatures(self, texts: Sequence[str]) -> np.ndarray:
-        """``uint32[len(texts), num_perm]``: one signature per text."""
+        """``uint32[len(texts), num_perm]``: one signature per text, the same as ``signature``
+        gives (short texts are hashed together, see ``_hashed``)."""
         out = np.empty((len(texts), self.params.num_perm), dtype=np.uint32)
-        for i, text in enumerate(texts):
-            out[i] = self.signature(text)
+        self._hashed(texts, out)
         return out
 
     def sketch(self, text: str) -> Sketch:
@@ -144,14 +144,63 @@ class MinHasher:
         once. The sketches are made for the batch at once (a few dozen numpy calls per batch,
         not per text); a text's sketch does not depend on the others in its batch."""
         out = np.empty((len(texts), self.params.num_perm), dtype=np.uint32)
-        parts = []
-        for i, text in enumerate(texts):
-            folded = text.casefold().encode("utf-8")
-            word_hashes, firsts, _ = _word_spans(folded)
-            shingles = self._shingles(word_hashes)
-            out[i] = self._minimum(shingles)
-            parts.append((text, folded, word_hashes, firsts, shingles))
-        return out, _sketches(parts)
+        return out, _sketches(self._hashed(texts, out))
+
+    def _hashed(self, texts: Sequence[str], out: np.ndarray) -> list[tuple[str, bytes, np.ndarray, np.ndarray, np.ndarray]]:
+        """Fills ``out`` with the texts' signatures; returns each text's (text, folded bytes,
+        word hashes, word starts, shingle hashes). Texts shorter than CHUNK_BYTES are joined,
+        up to CHUNK_BYTES, and split, hashed and minimised together: a word's hash does not
+        depend on its neighbours, and a shingle across two texts is left out, so each text
+        gets what it would get alone; a longer text is done alone."""
+        folded = [text.casefold().encode("utf-8") for text in texts]
+        parts: list = [None] * len(texts)
+        group: list[int] = []
+        size = 0
+        for i, data in enumerate(folded + [b""]):
+            last = i == len(texts)
+            if group and (last or size + len(data) + 1 > CHUNK_BYTES):
+                self._hash_group(texts, folded, group, out, parts)
+                group, size = [], 0
+            if not last:
+                group.append(i)
+                size += len(data) + 1
+        return parts
+
+    def _hash_group(self, texts, folded, group: list[int], out: np.ndarray, parts: list) -> None:
+        k = self.params.shingle_size
+        joined = b"\n".join(folded[i] for i in group)
+        word_hashes, firsts, _ = _word_spans(joined)
+        starts = np.cumsum([0] + [len(folded[i]) + 1 for i in group])
+        bounds = np.searchsorted(firsts, starts).tolist()  # each text's words
+        whole = self._shingles(word_hashes) if len(word_hashes) >= k else word_hashes[:0].astype(np.uint32)
+        pieces, segments, owners = [], [], []
+        for n, i in enumerate(group):
+            lo, hi = bounds[n], bounds[n + 1]
+            mine = word_hashes[lo:hi]
+            shingles = whole[lo : hi - k + 1] if hi - lo >= k else self._shingles(mine)
+            parts[i] = (texts[i], folded[i], mine, firsts[lo:hi] - starts[n], shingles)
+            segments.append(sum(len(piece) for piece in pieces))
+            pieces.append(shingles)
+            owners.append(i)
+        self._segment_minimum(np.concatenate(pieces), np.array(segments), out, np.array(owners))
+
+    def _segment_minimum(self, shingles: np.ndarray, starts: np.ndarray, out: np.ndarray, rows: np.ndarray) -> None:
+        """``out[rows[s]]``: the minimum of each permuted shingle over segment ``s`` of
+        ``shingles`` (segments start at ``starts``, none empty), in blocks of BLOCK_ROWS."""
+        lowest = np.full((len(starts), self.params.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+        ends = np.append(starts[1:], len(shingles))
+        with np.errstate(over="ignore"):
+            for begin in range(0, len(shingles), BLOCK_ROWS):
+                end = min(begin + BLOCK_ROWS, len(shingles))
+                block = shingles[begin:end, None] * self._a
+                block += self._b
+                first = int(np.searchsorted(starts, begin, side="right")) - 1
+                last = int(np.searchsorted(starts, end, side="left"))
+                for segment in range(first, last):  # slices: minimum.reduceat is 5x slower
+                    low = max(int(starts[segment]), begin) - begin
+                    high = min(int(ends[segment]), end) - begin
+                    np.minimum(lowest[segment], block[low:high].min(axis=0), out=lowest[segment])
+        out[rows] = lowest
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """``uint64[n, bands]``: each band's ``rows`` values combined into one key."""

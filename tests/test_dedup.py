@@ -138,6 +138,16 @@ def test_signatures_are_the_same_alone_or_in_a_batch_and_across_block_edges(monk
     assert np.array_equal(together, alone)
 
 
+def test_texts_hashed_together_get_the_signatures_they_get_alone(monkeypatch):
+    texts = ["", "Two", "Two words", FERRY, "\n\n".join([ORCHARD] * 300), LIBRARY, "   ", FERRY.upper()]
+    hasher = MinHasher()
+    alone = np.stack([hasher.signature(t) for t in texts])
+    assert np.array_equal(hasher.signatures(texts), alone)
+    monkeypatch.setattr("newsclean.minhash.BLOCK_ROWS", 5)  # segments across block edges
+    assert np.array_equal(hasher.signatures(texts), alone)
+    assert np.array_equal(hasher.signatures_and_sketches(texts)[0], alone)
+
+
 def test_short_and_empty_texts_get_signatures():
     hasher = MinHasher()
     sigs = hasher.signatures(["", "Two words", "Two words", "other words"])
