@@ -26,7 +26,7 @@ as a copy of A even when the two share little.
 
 Memory per article: the fingerprint (16 bytes), its rank fields, the signature (4 bytes per
 permutation) and its coverage sketch (``Sketch``, at most about 1 KB): with the defaults about
-1.5 KB. Band keys are made from the signatures when the corpus is complete.
+1.4 KB. Band keys are made from the signatures when the corpus is complete.
 """
 
 from __future__ import annotations

@@ -21,7 +21,11 @@ The scheme:
   128 permutations, the binomial bound being 0.044);
 - the signature is cut into ``bands`` bands of ``rows`` values; two documents that agree on a
   whole band become a candidate pair; candidates are confirmed with the estimated Jaccard
-  similarity (the share of equal signature values).
+  similarity (the share of equal signature values);
+- each document also gets a coverage ``Sketch`` (a bounded sample of its shingles by
+  paragraph, and of its fact words), from which ``newsclean.duplicates`` tells whether one
+  document holds another. Short documents are split, hashed and minimised together, in groups
+  of up to ``CHUNK_BYTES``: fewer numpy calls, and the same signatures and sketches as alone.
 """
 
 from __future__ import annotations
