@@ -74,6 +74,8 @@ BLOCK_SAMPLES = 8
 # (a cut end), but not both; an edit changes few.
 TEMPLATE_FACTS = 2
 TEMPLATE_SHARE = 0.25
+# Pair directions checked for coverage at once: a few numpy calls for all, tens of MB at most.
+COVER_BATCH = 4096
 
 
 def text_fingerprint(text: str) -> bytes:
@@ -296,7 +298,9 @@ class DuplicateFinder:
         if self.hasher is not None and len(representative) > 1:
             heads = sorted(representative.values())
             signatures = np.concatenate(self._signatures)[heads]
-            pairs = candidate_pairs(self.hasher.band_keys(signatures))
+            step = 8192  # band keys in slices: the whole corpus at once needs 16 bytes a value
+            keys = np.concatenate([self.hasher.band_keys(signatures[i : i + step]) for i in range(0, len(heads), step)])
+            pairs = candidate_pairs(keys)
             verdict = choose_keepers(
                 [entries[i] for i in heads], signatures, [self._sketches[i] for i in heads], pairs, self.hasher.params.threshold
             )
@@ -340,20 +344,6 @@ def choose_keepers(
     confirmed = sims >= threshold
     edges = pairs[confirmed].tolist()
     edge_sims = [round(float(sim), 4) for sim in sims[confirmed].tolist()]
-    decoded: dict[int, Sketch] = {}
-
-    def sketch(i: int) -> Sketch:
-        if i not in decoded:
-            decoded[i] = Sketch.from_bytes(sketches[i])
-        return decoded[i]
-
-    weights: dict[int, np.ndarray] = {}
-
-    def weight(i: int) -> np.ndarray:
-        if i not in weights:
-            weights[i] = _weights(sketch(i))
-        return weights[i]
-
     holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
     score: dict[int, int] = {}  # thousandths, so the sums are exact
     neighbours: dict[int, list[tuple[int, float]]] = {}
@@ -362,17 +352,21 @@ def choose_keepers(
         neighbours.setdefault(a, []).append((b, sim))
         neighbours.setdefault(b, []).append((a, sim))
         directions += [(a, b, sim), (b, a, sim)]
-    covers = _cover([(sketch(copy), weight(copy), sketch(keeper)) for keeper, copy, _ in directions])
     templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
-    for (keeper, copy, sim), cover in zip(directions, covers):
-        if cover.share < COVERED_SHARE:
-            continue
-        pair = (min(keeper, copy), max(keeper, copy))
-        if pair not in templates:
-            templates[pair] = template_pair(sketch(copy), sketch(keeper))
-        if not templates[pair]:
-            holders.setdefault(copy, {})[keeper] = sim
-            score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
+    for start in range(0, len(directions), COVER_BATCH):  # a batch at a time: bounded memory
+        batch = directions[start : start + COVER_BATCH]
+        decoded = {i: Sketch.from_bytes(sketches[i]) for keeper, copy, _ in batch for i in (keeper, copy)}
+        weights = {copy: _weights(decoded[copy]) for _, copy, _ in batch}
+        covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in batch])
+        for (keeper, copy, sim), cover in zip(batch, covers):
+            if cover.share < COVERED_SHARE:
+                continue
+            pair = (min(keeper, copy), max(keeper, copy))
+            if pair not in templates:
+                templates[pair] = template_pair(decoded[copy], decoded[keeper])
+            if not templates[pair]:
+                holders.setdefault(copy, {})[keeper] = sim
+                score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
 
     def key(i: int) -> tuple:
         e = entries[i]
