@@ -71,8 +71,8 @@ BLOCK_SAMPLES = 8
 # Two texts are instances of one template (a daily report: same sentences, other numbers,
 # names and dates) when each has at least TEMPLATE_FACTS fact words the other lacks, and they
 # are at least TEMPLATE_SHARE of its facts. A copy adds facts (a dateline) or loses some
-# (a cut end), but not both; an edit changes few. One is enough: a short notice may have only
-# two numbers, and another day's notice changes both.
+# (a cut end), but not both; an edit changes few. One each way is enough: a short notice may
+# have two numbers and a day, and the next one changes one number.
 TEMPLATE_FACTS = 1
 TEMPLATE_SHARE = 0.25
 # Pair directions checked for coverage at once: a few numpy calls for all, tens of MB at most.

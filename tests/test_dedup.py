@@ -270,11 +270,11 @@ def test_template_stories_are_different_articles():
     copy = syndicated(MONDAY)
     out = list(Dedup().run([article(MONDAY, "monday", "2024-03-04"), article(THURSDAY, "thursday", "2024-03-07"), article(copy, "wire")]))
     assert outcome(out) == {"monday": ("thursday",), "thursday": ("monday",), "wire": ("dedup:near", "monday", "published")}
-    # a short notice with two numbers: another day's changes both
+    # a short notice with two numbers and a day: another vote changes one number
     notice = ("The harbour board approved repair plan number {} on Tuesday, with {} members in favour, its chair said."
               "\n\nWork on the berth starts in spring, and the board expects it to take most of the summer.")
-    assert estimated_similarity(notice.format(3, 5), notice.format(59, 61)) >= MinHashParams().threshold
-    assert all(a.kept for a in Dedup().run([article(notice.format(3, 5), "a"), article(notice.format(59, 61), "b")]))
+    assert estimated_similarity(notice.format(3, 5), notice.format(3, 61)) >= MinHashParams().threshold
+    assert all(a.kept for a in Dedup().run([article(notice.format(3, 5), "a"), article(notice.format(3, 61), "b")]))
 
 
 def test_coverage_reads_only_small_serialisable_sketches():
