@@ -1,4 +1,8 @@
-"""Extraction quality on the trafilatura evaluation set: trafilatura alone vs newsclean.
+"""Extraction quality on the dev sets: trafilatura alone vs newsclean.
+
+The two full-text sets (``l3s-gn1-dev``, ``dragnet-news``; see ``fulltext.py``) are scored first
+with the 4-gram shingle metric, with a per-rule audit; then the trafilatura evaluation set's
+snippets, as below.
 
 Three systems in one run: trafilatura alone, newsclean's HTML path (the raw page), and
 newsclean's text path fed trafilatura's plain text (what a user with already-extracted text
@@ -45,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fulltext  # noqa: E402
 from docs_section import write_section  # noqa: E402
 
 DATASET = "trafilatura-eval"
@@ -260,14 +265,14 @@ def evaluate_page(page: Page) -> PageResult:
     article, result.seconds[NEWSCLEAN], error = timed(run_newsclean, raw, page.url)
     if error:
         result.errors[NEWSCLEAN] = error
-    text = article.text if article is not None and article.drop is None else ""
+    text = fulltext.delivered_text(article)
 
     text_article, clean_seconds, error = timed(run_newsclean_text, base_text) if base_text else (None, 0.0, None)
     # The text path's user already paid for extraction: its time is trafilatura's plus ours.
     result.seconds[NEWSCLEAN_TEXT] = result.seconds[BASELINE] + clean_seconds
     if error:
         result.errors[NEWSCLEAN_TEXT] = error
-    text_path = text_article.text if text_article is not None and text_article.drop is None else ""
+    text_path = fulltext.delivered_text(text_article)
 
     if text_article is not None:
         result.text_removals = [(r.category.value, r.rule) for r in text_article.removed]
@@ -503,7 +508,8 @@ def docs_page(
         "scores as empty text.",
         "",
         "- trafilatura alone: `trafilatura.extract(raw, url=url)`, defaults",
-        "- newsclean (HTML path): `newsclean.clean(html=raw, url=url)`",
+        "- newsclean (HTML path): `newsclean.clean(html=raw, url=url)`; scored on the standfirst it",
+        "  moved to `description` (if it took one out of the body) followed by `text`",
         "- newsclean (text path): `newsclean.clean(text=trafilatura_output)`: no HTML, as for text",
         "  a scraper already extracted; its seconds include trafilatura's",
         "",
@@ -541,9 +547,92 @@ def pin_floors(scores: dict[str, Score], digest: str, path: Path = FLOORS_FILE) 
         measured = {m: int(getattr(scores[name], m) * 1000) / 1000 for m in ("precision", "recall", "f1")}
         before = old.get("systems", {}).get(name, {}) if same_data else {}
         systems[name] = {m: max(v, before.get(m, 0.0)) for m, v in measured.items()}
-    data = {"dataset": DATASET, "digest": digest, "systems": systems}
+    data = dict(old)  # the full-text floors stay as they are
+    data.update(dataset=DATASET, digest=digest, systems=systems)
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return f"pinned floors in {path}: " + json.dumps(systems, sort_keys=True)
+
+
+# --- full-text sets ----------------------------------------------------------------------------
+
+
+def run_fulltext(devsets: Path, limit: int | None, jobs: int) -> dict[str, tuple[str, list]]:
+    """Both full-text sets (those present): set name -> (digest, page runs)."""
+    out = {}
+    for name in fulltext.SETS:
+        pages = fulltext.load_set(devsets, name, limit)
+        if not pages:
+            print(f"skipping {name}: not found under {devsets}", file=sys.stderr)
+            continue
+        print(f"{len(pages)} pages of {name}, {jobs} jobs", file=sys.stderr)
+        out[name] = (fulltext.digest_of(pages), fulltext.run_set(pages, jobs))
+    return out
+
+
+def fulltext_report(results: dict[str, tuple[str, list]], limit: int) -> list[str]:
+    """Markdown: scores per set, the per-rule audit (both sets summed, each path), the pages
+    where the HTML path lost most text beside trafilatura. Page ids and rule names only."""
+    if not results:
+        return ["(full-text sets absent: nothing scored)"]
+    lines = [
+        "### Full-text sets (4-gram shingles, the devsets README's metric)",
+        "",
+        "| set | pages | system | precision | recall | F1 | F1 minus trafilatura |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for name, (_digest, runs) in results.items():
+        scored = fulltext.scores(runs)
+        base = scored[fulltext.TRAFILATURA].f1
+        for system, s in scored.items():
+            lines.append(
+                f"| {name} | {s.pages} | {system} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.f1 - base:+.3f} |"
+            )
+    for path in ("html", "text"):
+        table = fulltext.merge_audits(*(fulltext.audit(runs, path) for _d, runs in results.values()))
+        lines += [
+            "",
+            f"#### Per-rule audit, {path} path (both sets summed; words a rule removed that the gold keeps)",
+            "",
+            f"A rule under {fulltext.JUNK_FLOOR:.0%} junk by words is flagged. Dragnet's header and caption",
+            "removals are its convention, counted in neither column.",
+            "",
+            *fulltext.audit_table(table),
+        ]
+    for name, (_digest, runs) in results.items():
+        lines += ["", f"#### {name}: pages where the HTML path lost most gold text beside trafilatura", ""]
+        lines += fulltext.losses(runs, limit // 2) or ["- none"]
+    return lines
+
+
+def pin_fulltext_floors(results: dict[str, tuple[str, list]], path: Path = FLOORS_FILE) -> str:
+    """Raise the full-text floors (per set and path; per rule, its junk share) to this run's
+    figures rounded down. They never move down on the same data."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    old = data.get("fulltext", {})
+    sets = {}
+    for name, (digest, runs) in results.items():
+        before = old.get("sets", {}).get(name, {})
+        same = before.get("digest") == digest
+        systems = {}
+        for system, score in fulltext.scores(runs).items():
+            if system not in fulltext.PATHS:
+                continue
+            measured = {m: int(getattr(score, m) * 1000) / 1000 for m in ("precision", "recall", "f1")}
+            prior = before.get("systems", {}).get(system, {}) if same else {}
+            systems[system] = {m: max(v, prior.get(m, 0.0)) for m, v in measured.items()}
+        sets[name] = {"digest": digest, "systems": systems}
+    table = fulltext.merge_audits(*(fulltext.audit(runs, "html") for _d, runs in results.values()))
+    same_data = all(old.get("sets", {}).get(n, {}).get("digest") == d for n, (d, _r) in results.items())
+    prior_rules = old.get("rules", {}) if same_data else {}
+    rules = {}
+    for (stage, rule), entry in sorted(table.items()):
+        if entry.kept + entry.junk == 0:
+            continue
+        measured = int(entry.junk_share * 1000) / 1000
+        rules[rule] = max(measured, prior_rules.get(rule, 0.0))
+    data["fulltext"] = {"sets": sets, "rules": rules}
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return f"pinned full-text floors in {path}"
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -572,6 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipping: no {DATASET} data at {args.devsets}")
         return 0
     root, digest_file = found
+    fulltext_results = run_fulltext(args.devsets, args.limit, args.jobs)
     pages = load_pages(root, args.limit)
     print(f"{len(pages)} pages from {root}, {args.jobs} jobs", file=sys.stderr)
     start = time.perf_counter()
@@ -599,13 +689,17 @@ def main(argv: list[str] | None = None) -> int:
     if crashes:
         print("\n## Crashes\n")
         print("\n".join(f"- {s}: {e}  <{u}>" for u, s, e in crashes))
+    fulltext_lines = fulltext_report(fulltext_results, args.diagnostics)
+    print("\n" + "\n".join(fulltext_lines))
     if args.pin_floors:
         if args.limit:
             print("refusing to pin floors from a --limit run", file=sys.stderr)
             return 2
         print("\n" + pin_floors(scores, digest))
+        print(pin_fulltext_floors(fulltext_results))
     if args.write_docs:
         page = docs_page(scores, plain_scores, results, digest_file, digest, argv, wall)
+        page = page.replace("## Quality\n", "## Quality\n\n" + "\n".join(fulltext_lines) + "\n\n### The snippet set\n", 1)
         write_section(args.write_docs, "quality", page)
         print(f"\nwrote {args.write_docs}", file=sys.stderr)
     return 0

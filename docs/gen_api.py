@@ -22,6 +22,7 @@ from typing import Any
 MODULES = (
     "newsclean",
     "newsclean.api",
+    "newsclean.options",
     "newsclean.model",
     "newsclean.rulepack",
     "newsclean.readers",

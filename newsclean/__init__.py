@@ -1,12 +1,49 @@
 """newsclean: raw news (HTML or scraped text) in, clean article objects out."""
 
-from newsclean.api import clean, default_pipeline
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from newsclean.errors import ConfigError, InputError, NewscleanError, RulePackError, StageError
-from newsclean.model import Article, Category, Drop, RawDocument, Removal
-from newsclean.pipeline import CorpusStage, Pipeline
-from newsclean.rulepack import Rule, RulePack
+
+if TYPE_CHECKING:
+    from newsclean.api import clean, default_pipeline
+    from newsclean.model import Article, Category, Drop, RawDocument, Removal
+    from newsclean.pipeline import CorpusStage, Pipeline
+    from newsclean.rulepack import Rule, RulePack
 
 __version__ = "0.1.0"
+
+# Imported on first use: importing newsclean (as pytest does for the plugin, in every project
+# that has newsclean installed) must not load trafilatura and the rule packs.
+_LAZY = {
+    "clean": "newsclean.api",
+    "default_pipeline": "newsclean.api",
+    "Article": "newsclean.model",
+    "Category": "newsclean.model",
+    "Drop": "newsclean.model",
+    "RawDocument": "newsclean.model",
+    "Removal": "newsclean.model",
+    "CorpusStage": "newsclean.pipeline",
+    "Pipeline": "newsclean.pipeline",
+    "Rule": "newsclean.rulepack",
+    "RulePack": "newsclean.rulepack",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsclean' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "Article",

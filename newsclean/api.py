@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from newsclean import options
 from newsclean.errors import ConfigError
 from newsclean.minhash import MinHashParams
 from newsclean.model import Article, RawDocument
@@ -20,13 +21,12 @@ from newsclean.stages import (
     NavigationHead,
     Normalize,
     SiteRepeat,
-    TeaserTail,
 )
 
 
 def default_pipeline(
     *,
-    keep_languages: Iterable[str] = (),
+    keep_languages: str | Iterable[str] = (),
     dedup: bool | str = True,
     dedup_threshold: float = MinHashParams().threshold,
     site_repeat: bool = True,
@@ -48,26 +48,37 @@ def default_pipeline(
     packs to load (default: every packaged one); ``seed`` seeds language detection. A document
     over ``max_bytes`` is rejected as ``too_large``; one whose extraction and document
     stages take more than ``time_budget`` seconds in all is rejected as ``timeout``.
+
+    Every setting is checked first (``ConfigError`` names the one that is wrong and what it
+    accepts). Languages are ISO 639-1 codes in any case, or English names (``"english"``);
+    one string is one language, or several separated by commas.
     """
+    checked = options.pipeline_settings(
+        keep_languages=keep_languages, dedup=dedup, dedup_threshold=dedup_threshold, min_words=min_words,
+        rule_languages=rule_languages, on_error=on_error, max_bytes=max_bytes, time_budget=time_budget,
+    )
+    rule_languages = checked["rule_languages"]
     languages = tuple(rule_languages) if rule_languages is not None else tuple(available_languages())
     stages: list[object] = [
         Normalize(),
-        Language(keep=tuple(keep_languages), seed=seed),
+        Language(keep=checked["keep_languages"], seed=seed),
         NavigationHead(),
         Header.for_languages(*languages),
         Boilerplate.for_languages(*languages),
-        TeaserTail(),
         DocDedup(),
     ]
     if site_repeat:
         stages.append(SiteRepeat())
-    stages.append(MinLength(min_words=min_words))
-    mode = ("near" if dedup else "off") if isinstance(dedup, bool) else dedup
-    if mode not in ("near", "exact", "off"):
-        raise ConfigError(f"dedup must be 'near', 'exact' or 'off', not {dedup!r}")
+    stages.append(MinLength(min_words=checked["min_words"]))
+    mode = checked["dedup"]
     if mode != "off":
-        stages.append(Dedup(near=mode == "near", params=MinHashParams(threshold=dedup_threshold)))
-    return Pipeline(extract=Extract(max_bytes=max_bytes), stages=tuple(stages), on_error=on_error, time_budget=time_budget)
+        stages.append(Dedup(near=mode == "near", params=MinHashParams(threshold=checked["dedup_threshold"])))
+    return Pipeline(
+        extract=Extract(max_bytes=checked["max_bytes"]),
+        stages=tuple(stages),
+        on_error=checked["on_error"],
+        time_budget=checked["time_budget"],
+    )
 
 
 _DEFAULT: Pipeline | None = None
@@ -77,21 +88,31 @@ def clean(
     text: str | bytes | None = None,
     *,
     html: str | bytes | None = None,
+    format: str | None = None,
     url: str | None = None,
     id: str = "document",
     pipeline: Pipeline | None = None,
     **hints,
 ) -> Article:
-    """Clean one document given as ``text=`` or ``html=``. Returns the Article; if it was
-    dropped (nothing left, say), ``article.drop`` says why. Extra keyword arguments
-    (``title``, ``source``, ``authors``, ``published``) are metadata hints."""
+    """Clean one document and return the Article; if it was dropped (nothing left, say),
+    ``article.drop`` says why.
+
+    ``clean(page)`` or ``clean(text=page)`` looks at the content: markup takes the HTML path,
+    anything else is text. ``format="text"`` or ``"html"`` decides instead, and ``html=`` is
+    always HTML. Other keyword arguments are metadata hints (``title``, ``source``,
+    ``authors``, ``published``, ``crawled``); an unknown name is a ConfigError.
+    """
     if (text is None) == (html is None):
         raise TypeError("clean() takes exactly one of text= or html=")
+    options.hints(hints)
+    fmt = options.document_format(format) if text is not None else "html"
+    if html is not None and format not in (None, "html"):
+        raise ConfigError(f"format={format!r} contradicts html=; pass the content as text= instead")
     global _DEFAULT
     if pipeline is None:
         if _DEFAULT is None:
             _DEFAULT = default_pipeline(dedup=False)
         pipeline = _DEFAULT
     content = text if text is not None else html
-    raw = RawDocument(id=id, content=content, format="text" if text is not None else "html", url=url, hints=hints)
+    raw = RawDocument(id=id, content=content, format=fmt, url=url, hints=hints)
     return pipeline.process(raw)

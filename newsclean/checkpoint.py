@@ -21,7 +21,7 @@ from newsclean.writers import partial_path
 
 EVERY = 500
 # Options that do not change what a run writes, so a resumed run may change them.
-FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler")
+FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler", "report", "max_reject_rate")
 
 
 def checkpoint_path(output: str) -> Path:

@@ -24,9 +24,10 @@ from newsclean.checkpoint import Checkpoint, checkpoint_path, read_lines, run_op
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
 from newsclean.model import Article
+from newsclean.options import STDIN_FORMATS, clean_command
 from newsclean.parallel import run_parallel
 from newsclean.pipeline import CorpusStage, Pipeline
-from newsclean.readers import ReadReport, check_paths, read_inputs
+from newsclean.readers import ReadReport, check_paths, read_inputs, skip_reason
 from newsclean.stats import RunStats
 from newsclean.writers import STDOUT, JsonlWriter, article_record, open_writer, partial_path, resumable
 
@@ -37,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     clean = commands.add_parser("clean", help="clean files, folders, JSONL, WARC, Parquet or stdin into JSONL or Parquet")
-    clean.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.html/.htm/.jsonl/.warc (each also .gz), .parquet, a folder of them, or - for JSONL on stdin")
+    clean.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt/.html/.htm/.jsonl/.warc (each also .gz), .parquet, a folder of them, or - for stdin (JSONL unless --stdin-format)")
     clean.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where clean articles go: .jsonl, .jsonl.gz or .parquet, by the extension (- for stdout)")
     clean.add_argument("--rejects", metavar="REJECTS.jsonl", help="where rejected inputs go (default: OUT with .rejects.jsonl)")
     clean.add_argument("--stats", metavar="STATS.json", help="where the run's stats go (default: OUT with .stats.json)")
@@ -47,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--dedup-threshold", type=float, default=MinHashParams().threshold, metavar="J",
                        help="estimated Jaccard similarity of 3-word shingles at which a copy is a near duplicate (default 0.5)")
     clean.add_argument("--no-site-repeat", action="store_true", help="keep lines that recur across a source's articles")
-    clean.add_argument("--lang", metavar="CODES", help="keep only these languages, comma separated (e.g. en,uk)")
-    clean.add_argument("--min-words", type=int, default=1, metavar="N", help="reject articles with fewer words left (default 1)")
+    clean.add_argument("--lang", metavar="CODES", help="keep only these languages, comma separated ISO 639-1 codes or English names (e.g. en,uk)")
+    clean.add_argument("--min-words", type=int, default=1, metavar="N", help="reject articles with fewer words left (default 1; at least 1)")
     clean.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                        help="worker processes for extraction and cleaning (default: all cores); output is the same for any N")
     clean.add_argument("--max-bytes", type=int, default=10_000_000, metavar="N",
@@ -60,12 +61,25 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes (default) or a Dask cluster (pip install 'newsclean[dask]')")
     clean.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler to use (tcp://host:8786)")
-    clean.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+    clean.add_argument("--workers", type=int, default=None, metavar="N",
                        help="with --engine dask and no --scheduler: workers of a local cluster (default: all cores)")
-    clean.add_argument("--quiet", action="store_true", help="no progress bar")
+    clean.add_argument("--stdin-format", choices=STDIN_FORMATS, default="jsonl",
+                       help="what - reads: JSONL records (default), or one HTML page or one text")
+    clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
+                       help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
+    clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress bar, no summary")
+    clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
     explain.add_argument("file", metavar="FILE")
+
+    report = commands.add_parser("report", help="write a self-contained HTML report of a run's output, rejects and stats")
+    report.add_argument("run", metavar="RUN.jsonl", help="the run's output (.jsonl, .jsonl.gz or .parquet)")
+    report.add_argument("--rejects", metavar="R.jsonl", help="its rejects file (default: the one the stats file names, else the one beside RUN, if there)")
+    report.add_argument("--stats", metavar="S.json", help="its stats file (default: the one beside RUN, if there)")
+    report.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="where the report goes")
+    report.add_argument("--sample", type=int, default=500, metavar="N", help="articles shown in full, chosen at random (default 500)")
+    report.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the sample (default 0)")
     return parser
 
 
@@ -75,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "clean":
             return run_clean(args)
+        if args.command == "report":
+            return run_report(args)
         return run_explain(args)
     except NewscleanError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
@@ -142,34 +158,20 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
     return {"options": options, "versions": versions, "rule_packs": packs}
 
 
-def _languages(value: str | None) -> tuple[str, ...]:
-    return tuple(code.strip() for code in (value or "").split(",") if code.strip())
-
-
 def run_clean(args: argparse.Namespace) -> int:
     check_paths(args.inputs)
-    if args.inputs.count("-") > 1:
-        raise ConfigError("stdin (-) can be read only once")
-    if args.max_bytes < 1 or args.time_budget < 0:
-        raise ConfigError("--max-bytes must be positive and --time-budget not negative")
-    pipeline = default_pipeline(
-        keep_languages=_languages(args.lang),
-        dedup=args.dedup,
-        dedup_threshold=args.dedup_threshold,
-        site_repeat=not args.no_site_repeat,
-        min_words=args.min_words,
-        max_bytes=args.max_bytes,
-        time_budget=args.time_budget or None,
-    )
-    report = ReadReport()
-    stats = RunStats()
     rejects_path = args.rejects or default_rejects_path(args.output)
     # With the output on stdout, stats are written only where --stats says.
     stats_path = Path(args.stats) if args.stats else None if args.output == STDOUT else Path(default_stats_path(args.output))
+    settings = clean_command(args, {"-o": args.output, "--rejects": rejects_path, "--stats": str(stats_path) if stats_path else None})
+    check_stdin(args)
+    pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
+    report = ReadReport()
+    stats = RunStats()
     written = (args.output, rejects_path) + ((str(stats_path),) if stats_path else ())
-    excluded = written + tuple(str(partial_path(p)) for p in written)
-    if args.jobs < 1 or args.workers < 1:
-        raise ConfigError("--jobs and --workers must be at least 1")
+    excluded = written + tuple(str(partial_path(p)) for p in written) + ((args.report,) if args.report else ())
+    if args.report and args.output == STDOUT:
+        raise ConfigError("--report reads the output back: name an output file, not stdout")
     checkpointing = resumable(args.output) and resumable(rejects_path)
     options = run_options(vars(args))
     done, resume_at = 0, (None, None)
@@ -200,14 +202,50 @@ def run_clean(args: argparse.Namespace) -> int:
                     Checkpoint(documents_done=stats.documents_in, output_bytes=out.flush(),
                                rejects_bytes=rejects.flush(), options=options).save(args.output)
         checkpoint_path(args.output).unlink(missing_ok=True)
-        stats.skipped_files = len(report.skipped_files)
+        stats.skipped_files = report.skipped_files_total
         stats.skipped_records = dict(report.skipped_records)
+        stats.skipped_file_names = [{"path": p, "reason": skip_reason(p)} for p in report.skipped_files]
         if stats_path is not None:
             with open(partial_path(str(stats_path)), "w", encoding="utf-8") as handle:
                 handle.write(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n")
             partial_path(str(stats_path)).replace(stats_path)
-    print(stats.summary(), file=sys.stderr)
-    return 0
+    if not args.quiet:
+        print(stats.summary(), file=sys.stderr)
+    if args.report:
+        from newsclean.report import build_report
+
+        build_report(args.output, args.report, rejects=rejects_path, stats=stats_path)
+        if not args.quiet:
+            print(f"newsclean: report written to {args.report}", file=sys.stderr)
+    return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
+
+
+def exit_status(stats: RunStats, max_reject_rate: float | None, stdin: bool = False) -> int:
+    """1, with the reasons on stderr, when no input was read, every input was rejected, or
+    more than ``max_reject_rate`` of them; else 0. ``stdin``: JSONL was read from stdin."""
+    if stats.documents_in == 0:
+        problem = "no documents were read"
+    elif stats.kept == 0:
+        problem = f"every input was rejected ({stats.rejected_total} of {stats.documents_in})"
+    elif max_reject_rate is not None and stats.rejected_total > max_reject_rate * stats.documents_in:
+        share = stats.rejected_total / stats.documents_in
+        problem = f"{stats.rejected_total} of {stats.documents_in} inputs rejected ({share:.1%}), over --max-reject-rate {max_reject_rate:g}"
+    else:
+        return 0
+    reasons = ", ".join(f"{reason} {n}" for reason, n in stats.rejected.most_common())
+    hint = " (- is read as JSONL; --stdin-format html or text reads one document)" if stdin and stats.rejected["bad_json"] else ""
+    print(f"newsclean: error: {problem}" + (f"; reasons: {reasons}" if reasons else "") + hint, file=sys.stderr)
+    return 1
+
+
+def check_stdin(args: argparse.Namespace) -> None:
+    """Refuse, before any work, markup on stdin read as JSONL (the default)."""
+    if "-" not in args.inputs or args.stdin_format != "jsonl":
+        return
+    stream = getattr(sys.stdin, "buffer", None)
+    head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
+    if head.lstrip()[:1] == b"<":
+        raise ConfigError("standard input looks like HTML, but - is read as JSONL; pass --stdin-format html (or text)")
 
 
 @contextlib.contextmanager
@@ -215,7 +253,7 @@ def engine(args: argparse.Namespace, pipeline: Pipeline, report: ReadReport, exc
     """The run's articles in input order, from local worker processes or a Dask cluster,
     without the first ``skip`` (done before an interruption)."""
     if args.engine == "local":
-        documents = read_inputs(args.inputs, report, exclude=excluded)
+        documents = read_inputs(args.inputs, report, exclude=excluded, stdin_format=args.stdin_format)
         if not any(isinstance(stage, CorpusStage) for stage in pipeline.stages):
             # Each document is cleaned on its own: the ones done need not be read again.
             yield run_parallel(pipeline, islice(documents, skip, None), args.jobs)
@@ -231,7 +269,7 @@ def engine(args: argparse.Namespace, pipeline: Pipeline, report: ReadReport, exc
         yield from islice(iterate(clean_bag(files_bag(files), pipeline)), skip, None)
         report.skipped_records.update(count_skipped_records(files))
 
-    with dask_client(args.scheduler, args.workers):
+    with dask_client(args.scheduler, args.workers or os.cpu_count() or 1):
         yield articles()
 
 
@@ -259,6 +297,31 @@ def run_explain(args: argparse.Namespace) -> int:
             print(f"[{removal.category.value}] {removal.rule}: {removal.text}")
         print()
     return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from newsclean.report import build_report, read_stats
+
+    if args.run == "-":
+        raise ConfigError("newsclean report reads a file, not stdin")
+    check_paths([args.run])
+    if args.sample < 0:
+        raise ConfigError("--sample must not be negative")
+    stats = args.stats or _existing(default_stats_path(args.run))
+    rejects = args.rejects
+    if rejects is None and stats is not None:
+        # The rejects file the run was told to write, as its stats file records it.
+        named = (read_stats(stats).get("options") or {}).get("rejects")
+        rejects = _existing(named) if isinstance(named, str) else None
+    rejects = rejects or _existing(default_rejects_path(args.run))
+    build_report(args.run, args.output, rejects=rejects, stats=stats, sample=args.sample, seed=args.seed)
+    used = ", ".join(p for p in (args.run, rejects, stats) if p)
+    print(f"newsclean: report of {used} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _existing(path: str) -> str | None:
+    return path if Path(path).is_file() else None
 
 
 if __name__ == "__main__":

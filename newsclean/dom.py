@@ -3,7 +3,7 @@
 The rules are data (``newsclean/rules/dom.toml``); this module finds the elements they name and
 guards the article: an element is never pruned when it is the page's body, main or article
 element, when it holds one of those or the page's ``<h1>``, or when it holds a large share of
-the page's paragraph text.
+the page's paragraph text or of all its visible text.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ RULES_FILE = "dom.toml"
 STAGE = "extract"
 # An element holding more than this share of the page's <p> text is article, whatever its name.
 MAX_TEXT_SHARE = 0.3
+# Pages that set their story in <div>s and <br>s have little <p> text: there, an element
+# holding more than this share of all the page's visible text is article, whatever its name.
+MAX_VISIBLE_SHARE = 0.5
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 _PROTECTED_DESCENDANTS = etree.XPath(".//article | .//main | .//h1")
 _NAME_PARTS = re.compile(r"[-_\s]+")
@@ -143,6 +146,7 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     """The outermost elements of ``tree`` that the rules prune and no guard keeps, in document order."""
     matcher = _matcher(tuple(load_rules() if rules is None else rules))
     page_chars = _paragraph_chars(tree)
+    page_visible: int | None = None  # measured when first needed
     found: list[Pruned] = []
     chosen: set[HtmlElement] = set()
     candidates = tree.xpath("//*[@class or @id]" + "".join(f" | //{t}" for t in matcher.tags))
@@ -157,6 +161,10 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
         if _PROTECTED_DESCENDANTS(element):
             continue
         if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
+            continue
+        if page_visible is None:
+            page_visible = len(visible_text(tree))
+        if page_visible and len(visible_text(element)) > MAX_VISIBLE_SHARE * page_visible:
             continue
         chosen.add(element)
         found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
@@ -184,3 +192,112 @@ def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tu
         for p in junk
         if (text := visible_text(p.element))
     )
+
+
+# --- layout tables ---------------------------------------------------------------------------
+
+# A cell holding this many words of running text is a page column, not a data cell.
+LAYOUT_CELL_WORDS = 60
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
+_CONTAINER_TAGS = ("div", "section", "article", "main", "center", "blockquote")
+# Paragraphs in a cell make it a page column; a styled <div>, a list or a heading does not
+# (data tables have them: a recipe's ingredients under a heading, a results table).
+_CELL_PARAGRAPHS = etree.XPath("count(./p | ./blockquote)")
+LAYOUT_CELL_PARAGRAPHS = 2
+_INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark nobr q s samp "
+    "small span strike strong sub sup time tt u var wbr".split()
+)
+
+
+def is_layout_table(table: HtmlElement) -> bool:
+    """A table used to lay out a page rather than to hold data: it nests another table, or one
+    of its own cells holds paragraphs or a column of running text."""
+    if table.find(".//table") is not None:
+        return True
+    for cell in table.iter("td", "th"):
+        if _CELL_PARAGRAPHS(cell) >= LAYOUT_CELL_PARAGRAPHS or len(cell.text_content().split()) >= LAYOUT_CELL_WORDS:
+            return True
+    return False
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> int:
+    """Turn the layout tables of ``tree`` into ``<div>`` blocks, so the extractor sees a story
+    column and its sidebars as blocks, not as table rows that glue a menu, the story and a list of
+    links into one line (``| Local News | Story text ... | Most read |``). Inside them, text that
+    sits loose beside blocks (``<p>Title</p> Story text<br><br>More text``, as such templates
+    print a story) is put into ``<p>`` elements. Data tables (short cells: results, schedules)
+    stay tables. Returns how many tables were unwrapped."""
+    layout = [t for t in tree.iter("table") if is_layout_table(t)]
+    containers: dict[HtmlElement, None] = {}  # ordered, no repeats
+    for table in layout:
+        for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):
+            containers[element] = None
+            if element.tag in _TABLE_PARTS:
+                element.tag = "div"
+                for attribute in ("colspan", "rowspan"):
+                    element.attrib.pop(attribute, None)
+    for element in containers:
+        children = list(element)
+        if not all(_is_inline(c) for c in children):
+            _wrap_loose_text(element, children)
+    return len(layout)
+
+
+def _is_inline(node) -> bool:
+    return not isinstance(node.tag, str) or node.tag in _INLINE_TAGS  # comments count as inline
+
+
+def _wrap_loose_text(element: HtmlElement, children: list) -> None:
+    """Rebuild ``element``'s content: each run of text and inline children between its blocks
+    becomes a ``<p>``."""
+    grouped: list = []
+    current: HtmlElement | None = None
+
+    def paragraph(text: str | None = None) -> HtmlElement:
+        p = element.makeelement("p", {})
+        p.text = text
+        return p
+
+    text, element.text = element.text, None
+    if text and text.strip():
+        current = paragraph(text)
+    for child in children:
+        element.remove(child)  # its tail goes with it
+        if _is_inline(child):
+            if current is None:
+                current = paragraph()
+            current.append(child)
+            continue
+        tail, child.tail = child.tail, None
+        if current is not None:
+            grouped.append(current)
+            current = None
+        grouped.append(child)
+        if tail and tail.strip():
+            current = paragraph(tail)
+    if current is not None:
+        grouped.append(current)
+    element.extend(grouped)
+
+
+# --- standfirst ------------------------------------------------------------------------------
+
+# Class and id words that mark a standfirst (the summary under a headline) in page templates.
+STANDFIRST_NAMES = frozenset({"standfirst", "dek", "deck", "subtitle", "subheadline", "subhead", "strapline"})
+STANDFIRST_WORDS = (4, 60)  # shorter is a label, longer is a paragraph of the story
+
+
+def marked_standfirst(tree: HtmlElement) -> str | None:
+    """The text of the first element whose class or id names it a standfirst (``article-dek``,
+    ``standfirst``, ``sub-headline``...), when it reads like one; else None."""
+    for element in tree.xpath("//*[@class or @id]"):
+        if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
+            continue
+        names = (element.get("class") or "").split() + (element.get("id") or "").split()
+        if not any(STANDFIRST_NAMES & set(name_parts(name)) for name in names):
+            continue
+        text = visible_text(element)
+        if STANDFIRST_WORDS[0] <= len(text.split()) <= STANDFIRST_WORDS[1]:
+            return text
+    return None

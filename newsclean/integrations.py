@@ -12,25 +12,29 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from newsclean import options
 from newsclean.api import default_pipeline
 from newsclean.errors import ConfigError
 from newsclean.model import Article
 from newsclean.pipeline import Pipeline
 from newsclean.readers import HINT_KEYS, document_from_record
 
-KINDS = ("text", "html")
+KINDS = (*options.DOCUMENT_FORMATS, None)
 # The columns clean_batch adds. All are strings, never None: datasets types a column from the
 # first batch written, and a batch in which every title was None would make it a null column.
-OUTPUT_COLUMNS = ("clean_text", "clean_title", "clean_language", "clean_drop", "clean_removed")
+OUTPUT_COLUMNS = (
+    "clean_text", "clean_title", "clean_language", "clean_drop", "clean_removed",
+    "clean_url", "clean_source", "clean_authors", "clean_published", "clean_crawled",
+)
 
 
 def clean_batch(
     batch: Mapping[str, Sequence[Any]],
     column: str = "text",
-    kind: str = "text",
+    kind: str | None = None,
     *,
     pipeline: Pipeline | None = None,
-    keep_languages: Iterable[str] = (),
+    keep_languages: str | Iterable[str] = (),
     min_words: int = 1,
     dedup: bool = False,
     site_repeat: bool = False,
@@ -39,14 +43,17 @@ def clean_batch(
     max_bytes: int = 10_000_000,
     time_budget: float | None = 60.0,
 ) -> dict[str, list[Any]]:
-    """Clean ``batch[column]`` (``kind`` ``"text"`` or ``"html"``) and return the new columns,
-    one value per row, so no row is lost:
+    """Clean ``batch[column]`` and return the new columns, one value per row, so no row is lost.
+    ``kind`` is ``"text"`` or ``"html"``; None (default) looks at each value: markup takes the
+    HTML path, anything else is text.
 
-    ``clean_text`` the clean body ("" when the row was rejected); ``clean_title`` and
-    ``clean_language`` ("" when unknown); ``clean_drop`` the reject reason ("" when kept);
-    ``clean_removed`` the removals as a JSON list of objects (category, rule, stage, text, line).
+    ``clean_text`` the clean body ("" when the row was rejected); ``clean_title``,
+    ``clean_language``, ``clean_url``, ``clean_source``, ``clean_published`` (YYYY-MM-DD) and
+    ``clean_crawled`` ("" when unknown); ``clean_authors`` a JSON list of names;
+    ``clean_drop`` the reject reason ("" when kept); ``clean_removed`` the removals as a JSON
+    list of objects (category, rule, stage, text, line). The row's own columns stay as they are.
 
-    For ``dataset.map(clean_batch, batched=True, fn_kwargs={"column": "html", "kind": "html"})``.
+    For ``dataset.map(clean_batch, batched=True, fn_kwargs={"column": "html"})``.
     Columns ``id``, ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled`` are
     used as in JSONL input when the batch has them.
 
@@ -55,13 +62,15 @@ def clean_batch(
     corpus stages are off by default: ``dedup`` and ``site_repeat`` need the whole corpus, and
     here they would see one batch at a time. Pass ``pipeline=`` to use your own.
     """
-    if kind not in KINDS:
-        raise ConfigError(f"kind must be one of {KINDS}, not {kind!r}")
+    options.choice(kind, "kind", KINDS)
     if column not in batch:
         raise ConfigError(f"the batch has no column {column!r}; columns: {', '.join(batch)}")
     if pipeline is None:
+        if isinstance(rule_languages, str):
+            rule_languages = (rule_languages,)
         languages = tuple(rule_languages) if rule_languages is not None else None
-        pipeline = _pipeline(tuple(keep_languages), min_words, dedup, site_repeat, languages, seed, max_bytes, time_budget)
+        keep = options.language_codes(keep_languages, "keep_languages")
+        pipeline = _pipeline(keep, min_words, dedup, site_repeat, languages, seed, max_bytes, time_budget)
     metadata = [name for name in ("id", "url", *HINT_KEYS) if name in batch and name != column]
     documents = [
         document_from_record(
@@ -78,7 +87,7 @@ def clean_batch(
     return columns
 
 
-def clean_dataframe(df: Any, column: str = "text", kind: str = "text", **settings: Any) -> Any:
+def clean_dataframe(df: Any, column: str = "text", kind: str | None = None, **settings: Any) -> Any:
     """A copy of the pandas DataFrame ``df`` with the columns of :func:`clean_batch` added,
     one value per row (rejected rows stay, with ``clean_drop`` set). ``settings`` are those of
     ``clean_batch``; dedup and site_repeat are off unless asked for, and then see the whole frame."""
@@ -122,4 +131,9 @@ def _row(article: Article) -> dict[str, Any]:
         "clean_language": article.language or "",
         "clean_drop": article.drop.reason if article.drop else "",
         "clean_removed": json.dumps(removed, ensure_ascii=False),
+        "clean_url": article.url or "",
+        "clean_source": article.source or "",
+        "clean_authors": json.dumps(list(article.authors), ensure_ascii=False),
+        "clean_published": article.published.isoformat() if article.published else "",
+        "clean_crawled": article.crawled or "",
     }

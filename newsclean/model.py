@@ -27,6 +27,7 @@ class Category(str, enum.Enum):
     DATELINE = "dateline"
     BYLINE = "byline"
     HEADLINE = "headline"
+    STANDFIRST = "standfirst"
     DUPLICATE = "duplicate"
     SITE_REPEAT = "site_repeat"
     EMPTY = "empty"
@@ -128,6 +129,7 @@ class RawDocument:
     metadata from the input record (``title``, ``source``, ``authors``, ``published``, and
     ``crawled``: when a crawler fetched the page, as an ISO 8601 timestamp).
     ``error`` is set by a reader that could not produce content; the document becomes a reject.
+    ``meta`` holds the input record's other fields, passed through to the article as they are.
     """
 
     id: str
@@ -136,6 +138,7 @@ class RawDocument:
     url: str | None = None
     hints: dict[str, Any] = attrs.field(factory=dict, hash=False)
     error: str | None = None
+    meta: dict[str, Any] = attrs.field(factory=dict, hash=False)
 
 
 def _to_tuple(value: Any) -> tuple:
@@ -160,6 +163,9 @@ class Article:
     url: str | None = None
     source: str | None = None
     title: str | None = None
+    # The standfirst (dek): the summary under the headline, from the page's markup or meta
+    # description; taken out of ``text`` when the body starts with it.
+    description: str | None = None
     authors: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
     published: dt.date | None = attrs.field(default=None, converter=_to_date)
     # When a crawler fetched the page (a WARC record's WARC-Date), an ISO 8601 timestamp as given.
@@ -170,6 +176,8 @@ class Article:
     drop: Drop | None = None
     trace: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
     related: tuple[Related, ...] = attrs.field(default=(), converter=_to_tuple)
+    # The input record's fields newsclean does not read (JSON-ready values), passed through.
+    meta: dict[str, Any] = attrs.field(factory=dict, hash=False)
 
     @property
     def kept(self) -> bool:
@@ -181,13 +189,14 @@ class Article:
         return self.text.split("\n\n") if self.text else []
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled`` and
-        ``related`` are there only when known or not empty."""
+        """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled``,
+        ``related`` and ``meta`` are there only when known or not empty."""
         data: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
             "source": self.source,
             "title": self.title,
+            "description": self.description,
             "authors": list(self.authors),
             "published": self.published.isoformat() if self.published else None,
         }
@@ -202,6 +211,8 @@ class Article:
         )
         if self.related:
             data["related"] = [r.to_dict() for r in self.related]
+        if self.meta:
+            data["meta"] = dict(self.meta)
         return data
 
     @classmethod
@@ -211,6 +222,7 @@ class Article:
             url=data.get("url"),
             source=data.get("source"),
             title=data.get("title"),
+            description=data.get("description"),
             authors=data.get("authors") or (),
             published=data.get("published"),
             crawled=data.get("crawled"),
@@ -220,6 +232,7 @@ class Article:
             drop=Drop.from_dict(data["drop"]) if data.get("drop") else None,
             trace=data.get("trace") or (),
             related=tuple(Related(r["id"], r["similarity"]) for r in data.get("related") or ()),
+            meta=dict(data.get("meta") or {}),
         )
 
     def reject_record(self) -> dict[str, Any]:

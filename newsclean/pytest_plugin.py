@@ -17,12 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from newsclean.api import default_pipeline
-from newsclean.pipeline import Pipeline
-from newsclean.testing import GoldenCase, check_case, discover, regenerate
+# The library is imported only by the fixtures and hooks that use it: pytest loads this plugin
+# in every project that has newsclean installed, and most of their runs never touch it.
+if TYPE_CHECKING:
+    from newsclean.pipeline import Pipeline
+    from newsclean.testing import GoldenCase
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,7 +52,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     folder = fixtures_folder(metafunc.config)
     if folder is None:
         raise pytest.UsageError("golden_case needs --newsclean-fixtures DIR or the newsclean_fixtures ini option")
-    cases = discover(folder) if folder.is_dir() else []
+    from newsclean.testing import discover
+
+    try:
+        cases = discover(folder) if folder.is_dir() else []
+    except ValueError as exc:  # a case folder without exactly one recognised input
+        raise pytest.UsageError(str(exc)) from None
     if not cases:
         raise pytest.UsageError(f"no newsclean golden cases in {folder}")
     metafunc.parametrize("golden_case", cases, ids=[c.name for c in cases])
@@ -58,12 +66,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def newsclean_pipeline() -> Pipeline:
     """The pipeline golden cases are cleaned with; override it in your conftest.py."""
+    from newsclean.api import default_pipeline
+
     return default_pipeline(dedup=False)
 
 
 @pytest.fixture
 def newsclean_check(request: pytest.FixtureRequest, newsclean_pipeline: Pipeline) -> Callable[[GoldenCase], None]:
     """Check one golden case; fails with a diff (and, with --newsclean-regen, rewrites it)."""
+    from newsclean.testing import check_case, regenerate
+
     regen = request.config.getoption("--newsclean-regen")
 
     def check(case: GoldenCase) -> None:

@@ -22,6 +22,7 @@ import attrs
 from newsclean.errors import InputError
 from newsclean.extras import require
 from newsclean.model import RawDocument
+from newsclean.options import HINT_NAMES, STDIN_FORMATS, choice
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -29,16 +30,33 @@ JSONL_SUFFIXES = (".jsonl",)
 WARC_SUFFIXES = (".warc",)
 PARQUET_SUFFIXES = (".parquet",)
 STDIN = "-"
-HINT_KEYS = ("title", "source", "authors", "published", "crawled")
+HINT_KEYS = HINT_NAMES
+GZIP_MAGIC = b"\x1f\x8b"
+# A skipped file is named in the report up to this many; past it, only counted.
+SKIPPED_NAMES_KEPT = 1000
 
 
 @attrs.define
 class ReadReport:
-    """What a reader passed over: files in folders with extensions it does not read, and WARC
-    records that are not HTML pages, counted by reason (``request``, ``not_html``, ...)."""
+    """What a reader passed over: files in folders with extensions it does not read (the
+    first ``SKIPPED_NAMES_KEPT`` named in ``skipped_files``, all counted in
+    ``skipped_files_total``), and WARC records that are not HTML pages, counted by reason
+    (``request``, ``not_html``, ...)."""
 
     skipped_files: list[str] = attrs.field(factory=list)
     skipped_records: Counter[str] = attrs.field(factory=Counter)
+    skipped_files_total: int = 0
+
+    def skip_file(self, path: str) -> None:
+        self.skipped_files_total += 1
+        if len(self.skipped_files) < SKIPPED_NAMES_KEPT:
+            self.skipped_files.append(path)
+
+
+def skip_reason(path: str) -> str:
+    """Why a folder's file was not read."""
+    suffix = "".join(Path(path).suffixes[-2:]) or "(none)"
+    return f"extension {suffix} is not one newsclean reads"
 
 
 def document_id(path: Path, root: Path | None = None) -> str:
@@ -117,17 +135,25 @@ def read_inputs(
     report: ReadReport | None = None,
     stdin: IO[bytes] | None = None,
     exclude: Iterable[str] = (),
+    stdin_format: str = "jsonl",
 ) -> Iterator[RawDocument]:
     """Documents from every path in order: files, folders (recursive, sorted), JSONL, ``-``.
 
     A file named explicitly is read even with an unknown extension (as text); inside folders
     only known extensions are read and the others are listed in ``report``. Files in
     ``exclude`` (the run's own output, when it is written inside an input folder) are skipped.
+    ``-`` is standard input (or ``stdin``), read as ``stdin_format``: ``jsonl`` records, or
+    one ``html`` or ``text`` document with id ``stdin``.
     """
+    choice(stdin_format, "stdin_format", STDIN_FORMATS)
     report = report if report is not None else ReadReport()
     for file in input_files(paths, report, exclude):
         if file.path == STDIN:
-            yield from read_jsonl_stream(stdin or sys.stdin.buffer, source_name="stdin")
+            stream = stdin or sys.stdin.buffer
+            if stdin_format == "jsonl":
+                yield from read_jsonl_stream(stream, source_name="stdin")
+            else:
+                yield RawDocument(id="stdin", content=stream.read(), format=stdin_format)
         else:
             yield from read_file(Path(file.path), report, file.id)
 
@@ -149,7 +175,7 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             if child.resolve() in excluded:
                 continue
             if kind_of(child) is None:
-                report.skipped_files.append(str(child))
+                report.skip_file(str(child))
                 continue
             yield InputFile(str(child), document_id(child, path))
 
@@ -180,6 +206,11 @@ def read_file(path: Path, report: ReadReport | None = None, file_id: str | None 
         data = path.read_bytes()
     except OSError as exc:
         yield RawDocument(id=file_id, error=f"unreadable: {exc}")
+        return
+    # Gzip is known by its first bytes (the extract stage unpacks it); a name that says .gz
+    # over other bytes is a damaged or misnamed file, not text.
+    if path.suffix.lower() == ".gz" and not data.startswith(GZIP_MAGIC):
+        yield RawDocument(id=file_id, error=f"undecodable: {path.name} is named .gz but is not gzip data")
         return
     yield RawDocument(id=file_id, content=data, format=kind)
 
@@ -225,12 +256,28 @@ def document_from_record(
     doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
     url = record.get("url") if isinstance(record.get("url"), str) else None
     hints = _hints(record)
+    read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)}
+    meta = {str(k): _json_ready(v) for k, v in record.items() if k not in read}
     for field, fmt in content_fields:
         value = record.get(field)
         if isinstance(value, (str, bytes)) and value.strip():
-            return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints)
+            return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints, meta=meta)
     names = " or ".join(repr(field) for field, _ in content_fields)
-    return RawDocument(id=doc_id, url=url, error=f"no_content: record has no non-empty {names}")
+    return RawDocument(id=doc_id, url=url, meta=meta, error=f"no_content: record has no non-empty {names}")
+
+
+def _json_ready(value: Any) -> Any:
+    """``value`` as JSON can hold it: containers kept, dates and other objects as strings."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) else str(value)
 
 
 def _hints(record: dict[str, Any]) -> dict[str, Any]:
@@ -247,7 +294,10 @@ def _hints(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _open_binary(path: Path) -> IO[bytes]:
-    if path.suffix.lower() == ".gz":
+    """The file's bytes, gunzipped when it starts as gzip does, whatever its name."""
+    with path.open("rb") as probe:
+        head = probe.read(2)
+    if head == GZIP_MAGIC or path.suffix.lower() == ".gz":  # a bad .gz fails on the first read
         return gzip.open(path, "rb")
     return path.open("rb")
 
@@ -351,15 +401,14 @@ def _truncated(record: Any) -> bool:
 
 # --- Parquet --------------------------------------------------------------------------------
 
-PARQUET_COLUMNS = ("id", "url", "html", "text", *HINT_KEYS)
 PARQUET_BATCH_ROWS = 64  # HTML rows can be large: a batch of 64 pages stays a few MB
 
 
 def read_parquet(path: Path, file_id: str | None = None) -> Iterator[RawDocument]:
     """One document per row of a Parquet file, read a batch at a time, with the JSONL
     conventions: content from ``html`` or ``text`` (strings or bytes), optional ``id``,
-    ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled``; other columns are
-    not read. A row without ``id`` is named ``<file>:<row number>``. A file with neither content column gives
+    ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled``; other columns go
+    into the article's ``meta``. A row without ``id`` is named ``<file>:<row number>``. A file with neither content column gives
     one document with error ``bad_schema``."""
     parquet = _require_reader("parquet")
     source = file_id if file_id is not None else document_id(path)
@@ -370,8 +419,7 @@ def read_parquet(path: Path, file_id: str | None = None) -> Iterator[RawDocument
             if not names & {"html", "text"}:
                 yield RawDocument(id=source, error=f"bad_schema: {path.name} has no 'html' or 'text' column")
                 return
-            columns = [c for c in PARQUET_COLUMNS if c in names]
-            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=columns):
+            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
                 for record in batch.to_pylist():
                     row += 1
                     yield document_from_record(record, f"{source}:{row}")

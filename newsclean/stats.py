@@ -10,6 +10,10 @@ import attrs
 from newsclean.model import Article
 
 
+# Skipped files named in the summary; the stats file names more.
+SUMMARY_NAMES = 5
+
+
 @attrs.define
 class RunStats:
     """Counts a run's articles as they stream past. ``documents_in == kept + rejected``."""
@@ -20,6 +24,8 @@ class RunStats:
     removed: Counter[str] = attrs.field(factory=Counter)
     removed_by_rule: Counter[str] = attrs.field(factory=Counter)
     skipped_files: int = 0
+    # The first of them (readers.SKIPPED_NAMES_KEPT), as {"path": ..., "reason": ...}.
+    skipped_file_names: list[dict[str, str]] = attrs.field(factory=list)
     # WARC records that are not HTML pages (requests, metadata, PDFs...), by reason.
     skipped_records: dict[str, int] = attrs.field(factory=dict)
 
@@ -56,6 +62,7 @@ class RunStats:
             "removed_by_category": dict(sorted(self.removed.items())),
             "removed_by_rule": dict(sorted(self.removed_by_rule.items())),
             "files_skipped": self.skipped_files,
+            "files_skipped_named": self.skipped_file_names,
             "records_skipped": dict(sorted(self.skipped_records.items())),
             **context,
         }
@@ -68,6 +75,9 @@ class RunStats:
         lines += [f"  {category}: {n}" for category, n in sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0]))]
         if self.skipped_files:
             lines.append(f"files skipped in folders (extension not read): {self.skipped_files}")
+            lines += [f"  {f['path']}" for f in self.skipped_file_names[:SUMMARY_NAMES]]
+            if self.skipped_files > SUMMARY_NAMES:
+                lines.append(f"  ... and {self.skipped_files - SUMMARY_NAMES} more (named in the stats file)")
         if self.skipped_records:
             lines.append(f"WARC records skipped (not HTML pages): {sum(self.skipped_records.values())}")
             lines += [f"  {reason}: {n}" for reason, n in sorted(self.skipped_records.items())]

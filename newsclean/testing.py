@@ -33,6 +33,9 @@ from newsclean.model import Article, Category, RawDocument
 from newsclean.pipeline import Pipeline
 
 INPUT_NAMES = ("input.txt", "input.html")
+# Any of these marks a folder as a case, so that a case whose input is misnamed is an error,
+# not a case silently left out.
+CASE_FILE_NAMES = (*INPUT_NAMES, "expected.txt", "expected.json", "meta.json")
 
 
 @attrs.frozen(kw_only=True)
@@ -49,7 +52,8 @@ class GoldenCase:
     def load(cls, folder: Path) -> GoldenCase:
         inputs = [folder / n for n in INPUT_NAMES if (folder / n).exists()]
         if len(inputs) != 1:
-            raise ValueError(f"golden case {folder} needs exactly one of {', '.join(INPUT_NAMES)}")
+            found = ", ".join(sorted(p.name for p in folder.iterdir() if p.is_file())) or "no files"
+            raise ValueError(f"golden case {folder} needs exactly one of {', '.join(INPUT_NAMES)} (it has {found})")
         source = inputs[0]
         meta = _read_json(folder / "meta.json")
         url = meta.pop("url", None)
@@ -72,8 +76,9 @@ class GoldenCase:
 
 
 def discover(root: Path) -> list[GoldenCase]:
-    """Every case under ``root`` (folders with an input file), sorted by name."""
-    folders = sorted({p.parent for name in INPUT_NAMES for p in root.rglob(name)})
+    """Every case under ``root``, sorted by name: the folders holding an input, expected or
+    meta file. ValueError for one without exactly one input file (``INPUT_NAMES``)."""
+    folders = sorted({p.parent for name in CASE_FILE_NAMES for p in root.rglob(name)})
     return [GoldenCase.load(folder) for folder in folders]
 
 
@@ -201,6 +206,7 @@ def assert_no_boilerplate(
 ) -> None:
     """Raise AssertionError naming the category, rule and line of any boilerplate left in a
     text or an article's text (by default any junk category; or only ``categories``)."""
+    __tracebackhide__ = True  # a failure points at the caller's line, not at ours
     found = find_boilerplate(article_or_text, categories, pipeline)
     if found:
         raise AssertionError(f"{len(found)} boilerplate line(s) left:\n" + "\n".join(f"  {f}" for f in found))

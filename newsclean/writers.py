@@ -97,7 +97,8 @@ class ParquetWriter:
 
     The schema is fixed (``parquet_schema``), whatever the records hold, so every file has the
     same columns and types. ``removed`` is a list of structs, one per removal, so it can be
-    queried without parsing JSON. Rows go out in row groups of ``batch_rows``. Like
+    queried without parsing JSON; ``meta`` (the input's fields newsclean does not read, of any
+    shape) is a JSON object as a string, null when there is none. Rows go out in row groups of ``batch_rows``. Like
     :class:`JsonlWriter`, the file is written as ``OUT.partial`` and renamed when complete."""
 
     def __init__(self, path: str, *, batch_rows: int = 1000):
@@ -129,6 +130,8 @@ class ParquetWriter:
         published = record.get("published")
         if isinstance(published, str):
             record = {**record, "published": dt.date.fromisoformat(published)}
+        if "meta" in record:
+            record = {**record, "meta": json.dumps(record["meta"], ensure_ascii=False)}
         self._rows.append(record)
         if len(self._rows) >= self.batch_rows:
             self._flush()
@@ -170,6 +173,7 @@ def parquet_schema() -> Any:
             ("url", pa.string()),
             ("source", pa.string()),
             ("title", pa.string()),
+            ("description", pa.string()),
             ("authors", pa.list_(pa.string())),
             ("published", pa.date32()),
             ("crawled", pa.string()),
@@ -177,6 +181,7 @@ def parquet_schema() -> Any:
             ("text", pa.string()),
             ("removed", pa.list_(removal)),
             ("related", pa.list_(pa.struct([("id", pa.string()), ("similarity", pa.float64())]))),
+            ("meta", pa.string()),
         ]
     )
 

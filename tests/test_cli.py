@@ -61,7 +61,7 @@ Nach Angaben der Gemeinde wurde das Schiff in einer Werft an der Küste gebaut u
 Im Sommer sollen zusätzliche Fahrten am Abend angeboten werden, wenn die Nachfrage der Urlauber weiter steigt.
 """
 
-ARTICLE_KEYS = {"id", "url", "source", "title", "authors", "published", "language", "text", "removed"}
+ARTICLE_KEYS = {"id", "url", "source", "title", "description", "authors", "published", "language", "text", "removed"}
 REMOVAL_KEYS = {"category", "rule", "stage", "text", "line"}
 BALANCE = re.compile(r"^newsclean: (\d+) in = (\d+) out \+ (\d+) rejected$")
 
@@ -102,7 +102,7 @@ def corpus(tmp_path) -> Path:
 
 def test_clean_folder_writes_articles_and_rejects(corpus, tmp_path, capsys):
     out, rejects = tmp_path / "out" / "clean.jsonl", tmp_path / "out" / "rej.jsonl"
-    code = main(["clean", str(corpus), "-o", str(out), "--rejects", str(rejects), "--quiet"])
+    code = main(["clean", str(corpus), "-o", str(out), "--rejects", str(rejects)])
     captured = capsys.readouterr()
     assert code == 0
     assert captured.out == ""
@@ -142,7 +142,7 @@ def test_clean_folder_writes_articles_and_rejects(corpus, tmp_path, capsys):
 
 def test_no_dedup_keeps_exact_duplicates(corpus, tmp_path, capsys):
     out = tmp_path / "clean.jsonl"
-    assert main(["clean", str(corpus), "-o", str(out), "--no-dedup", "--quiet"]) == 0
+    assert main(["clean", str(corpus), "-o", str(out), "--no-dedup"]) == 0
     records = read_jsonl(out)
     assert [r["id"] for r in records] == ["dup", "ferry", "library", "orchard"]
     assert records[0]["text"] == records[1]["text"]
@@ -153,7 +153,7 @@ def test_no_dedup_keeps_exact_duplicates(corpus, tmp_path, capsys):
 def test_lang_rejects_other_languages(tmp_path, capsys):
     corpus = write_corpus(tmp_path / "in", ferry=FERRY, library=LIBRARY, zeitung=GERMAN)
     out = tmp_path / "de.jsonl"
-    assert main(["clean", str(corpus), "-o", str(out), "--lang", "de", "--quiet"]) == 0
+    assert main(["clean", str(corpus), "-o", str(out), "--lang", "de"]) == 0
     records = read_jsonl(out)
     assert [(r["id"], r["language"]) for r in records] == [("zeitung", "de")]
     rejects = read_jsonl(tmp_path / "de.rejects.jsonl")
@@ -166,7 +166,7 @@ def test_lang_rejects_other_languages(tmp_path, capsys):
 def test_lang_accepts_a_comma_separated_list(tmp_path, capsys):
     corpus = write_corpus(tmp_path / "in", ferry=FERRY, zeitung=GERMAN)
     out = tmp_path / "o.jsonl"
-    assert main(["clean", str(corpus), "-o", str(out), "--lang", "de, en", "--quiet"]) == 0
+    assert main(["clean", str(corpus), "-o", str(out), "--lang", "de, en"]) == 0
     assert [r["id"] for r in read_jsonl(out)] == ["ferry", "zeitung"]
     assert balance(capsys.readouterr().err) == (2, 2, 0)
 
@@ -210,7 +210,7 @@ def test_gzipped_output(corpus, tmp_path, capsys):
 
 def test_output_to_stdout(corpus, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["clean", str(corpus), "-o", "-", "--quiet"]) == 0
+    assert main(["clean", str(corpus), "-o", "-"]) == 0
     captured = capsys.readouterr()
     records = [json.loads(line) for line in captured.out.splitlines()]
     assert [r["id"] for r in records] == ["dup", "library", "orchard"]
@@ -226,7 +226,7 @@ def test_mixed_inputs_html_jsonl_and_skipped_files(tmp_path, capsys):
     feed = tmp_path / "feed.jsonl"
     feed.write_text(json.dumps({"id": "orchard-1", "text": ORCHARD, "url": "https://news.example/orchard"}) + "\n")
     out = tmp_path / "o.jsonl"
-    assert main(["clean", str(folder), str(feed), "-o", str(out), "--quiet"]) == 0
+    assert main(["clean", str(folder), str(feed), "-o", str(out)]) == 0
     records = read_jsonl(out)
     assert [r["id"] for r in records] == ["ferry", "page", "orchard-1"]
     assert records[2]["url"] == "https://news.example/orchard"
@@ -252,7 +252,7 @@ def test_malformed_jsonl_lines_become_rejects_and_run_succeeds(tmp_path, capsys)
         encoding="utf-8",
     )
     out = tmp_path / "o.jsonl"
-    assert main(["clean", str(feed), "-o", str(out), "--quiet"]) == 0
+    assert main(["clean", str(feed), "-o", str(out)]) == 0
     assert [r["id"] for r in read_jsonl(out)] == ["good", "feed:6"]
     rejects = read_jsonl(tmp_path / "o.rejects.jsonl")
     assert [(r["id"], r["reason"]) for r in rejects] == [
@@ -293,7 +293,7 @@ def test_output_inside_the_input_folder_is_not_read_back(tmp_path, capsys):
         text = FERRY.replace("Eastmere", f"Town{i}").replace("300", str(100 + i))
         write_corpus(folder, **{f"art{i:02d}": text})
     out = folder / "zz_clean.jsonl"
-    assert main(["clean", str(folder), "-o", str(out), "--quiet", "--dedup", "exact"]) == 0
+    assert main(["clean", str(folder), "-o", str(out), "--dedup", "exact"]) == 0
     assert len(read_jsonl(out)) == 60
     assert balance(capsys.readouterr().err) == (60, 60, 0)
 
@@ -530,3 +530,165 @@ def test_completed_run_leaves_no_partial_files(corpus, tmp_path, capsys):
     out = tmp_path / "out.jsonl"
     assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
     assert out.exists() and not list(tmp_path.glob("*.partial"))
+
+
+# --- options checked before any work (issue 15) ------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["english", "EN", "En,German"])
+def test_lang_accepts_case_and_language_names(tmp_path, capsys, lang):
+    corpus = write_corpus(tmp_path / "in", ferry=FERRY, zeitung=GERMAN)
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--lang", lang]) == 0
+    assert "ferry" in [r["id"] for r in read_jsonl(out)]
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        (["--lang", "klingon"], "--lang: unknown or unsupported language 'klingon'; accepted: ISO 639-1 codes af, ar,"),
+        (["--min-words", "0"], "--min-words must be at least 1, not 0"),
+        (["--min-words", "-1"], "--min-words must be at least 1, not -1"),
+        (["--max-bytes", "0"], "--max-bytes must be at least 1"),
+        (["--dedup-threshold", "1.5"], "--dedup-threshold must be over 0 and at most 1"),
+        (["--max-reject-rate", "2"], "--max-reject-rate must be at least 0 and at most 1"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler needs --engine dask"),
+        (["--workers", "2"], "--workers needs --engine dask"),
+        (["--stdin-format", "html"], "--stdin-format applies to standard input"),
+    ],
+)
+def test_bad_options_exit_2_before_any_work(corpus, tmp_path, capsys, option, message):
+    out = tmp_path / "run" / "o.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), *option]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsclean: error: {message}"), err
+    assert len(err.splitlines()) == 1
+    assert not (tmp_path / "run").exists()  # refused before even the output folder was made
+
+
+def test_stats_folder_is_created_like_the_output_folders(corpus, tmp_path, capsys):
+    out, stats = tmp_path / "a" / "o.jsonl", tmp_path / "b" / "c" / "stats.json"
+    assert main(["clean", str(corpus), "-o", str(out), "--stats", str(stats)]) == 0
+    assert json.loads(stats.read_text())["documents_in"] == 4
+
+
+def test_stats_path_that_cannot_be_written_is_refused_before_the_run(corpus, tmp_path, capsys):
+    (tmp_path / "blocker").write_text("a file, not a folder")
+    out = tmp_path / "run" / "o.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--stats", str(tmp_path / "blocker" / "stats.json")]) == 2
+    assert "--stats" in capsys.readouterr().err
+    assert not out.exists() and not Path(str(out) + ".partial").exists()
+    assert main(["clean", str(corpus), "-o", str(tmp_path)]) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+# --- stdin ----------------------------------------------------------------------------------
+
+
+PAGE = (
+    "<html><head><title>Ferry terminal opens</title><link rel='canonical' href='https://news.example/ferry'></head>"
+    "<body><nav><a href='/'>Home</a></nav><article>"
+    + "".join(f"<p>{p}</p>" for p in FERRY.split("\n\n")[2:5])
+    + "</article></body></html>"
+)
+
+
+def test_subprocess_html_on_stdin_read_as_jsonl_is_refused_with_a_hint(tmp_path):
+    out = tmp_path / "x.jsonl"
+    result = run_cli(["clean", "-", "-o", str(out)], input=PAGE)
+    assert result.returncode == 2
+    assert "--stdin-format html" in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_subprocess_stdin_format_reads_one_document(tmp_path, fmt):
+    out = tmp_path / "x.jsonl"
+    given = PAGE if fmt == "html" else FERRY
+    result = run_cli(["clean", "-", "-o", str(out), "--stdin-format", fmt], input=given)
+    assert result.returncode == 0, result.stderr
+    [record] = read_jsonl(out)
+    assert record["id"] == "stdin"
+    assert record["text"].startswith("The town of Eastmere opened")
+    assert "<" not in record["text"]
+    if fmt == "html":
+        assert record["url"] == "https://news.example/ferry"
+
+
+# --- exit status ----------------------------------------------------------------------------
+
+
+def test_a_run_where_every_input_is_rejected_exits_1_with_the_reasons(corpus, tmp_path, capsys):
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--lang", "de"]) == 1
+    err = capsys.readouterr().err
+    assert "newsclean: 4 in = 0 out + 4 rejected" in err
+    assert err.rstrip().splitlines()[-1] == "newsclean: error: every input was rejected (4 of 4); reasons: language 4"
+    assert len(read_jsonl(tmp_path / "o.rejects.jsonl")) == 4  # the output is complete, and says why
+
+
+def test_max_reject_rate(corpus, tmp_path, capsys):
+    out = tmp_path / "o.jsonl"
+    # One of four is a duplicate: 25 % rejected.
+    assert main(["clean", str(corpus), "-o", str(out), "--max-reject-rate", "0.25"]) == 0
+    assert main(["clean", str(corpus), "-o", str(out), "--max-reject-rate", "0.2"]) == 1
+    last = capsys.readouterr().err.rstrip().splitlines()[-1]
+    assert last == "newsclean: error: 1 of 4 inputs rejected (25.0%), over --max-reject-rate 0.2; reasons: dedup:exact 1"
+
+
+def test_a_run_that_reads_no_document_exits_1(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "README.md").write_text("not an article")
+    assert main(["clean", str(folder), "-o", str(tmp_path / "o.jsonl")]) == 1
+    assert capsys.readouterr().err.rstrip().endswith("newsclean: error: no documents were read")
+
+
+# --- names, not counts; --quiet ----------------------------------------------------------------
+
+
+def test_skipped_files_are_named_with_the_reason(corpus, tmp_path, capsys):
+    (corpus / "README.md").write_text("about this folder")
+    (corpus / "logo.png").write_bytes(b"\x89PNG")
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out)]) == 0
+    stats = json.loads((tmp_path / "o.stats.json").read_text())
+    assert stats["files_skipped"] == 2
+    assert stats["files_skipped_named"] == [
+        {"path": str(corpus / "README.md"), "reason": "extension .md is not one newsclean reads"},
+        {"path": str(corpus / "logo.png"), "reason": "extension .png is not one newsclean reads"},
+    ]
+    err = capsys.readouterr().err
+    assert f"  {corpus / 'README.md'}\n" in err
+
+
+def test_quiet_prints_nothing_but_errors(corpus, tmp_path, capsys):
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "o.jsonl"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "o.jsonl"), "--quiet", "--lang", "de"]) == 1
+    assert capsys.readouterr().err.startswith("newsclean: error: every input was rejected")
+
+
+# --- metadata kept ------------------------------------------------------------------------------
+
+
+def test_extra_jsonl_fields_pass_through_as_meta(tmp_path, capsys):
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "a", "text": ORCHARD, "cc_segment": "2024-10/3", "domain_score": 0.8, "tags": ["x"]},
+        {"id": "b", "text": LIBRARY},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records))
+    out = tmp_path / "o.jsonl"
+    assert main(["clean", str(feed), "-o", str(out)]) == 0
+    a, b = read_jsonl(out)
+    assert a["meta"] == {"cc_segment": "2024-10/3", "domain_score": 0.8, "tags": ["x"]}
+    assert "meta" not in b and set(b) == ARTICLE_KEYS
+
+
+def test_subprocess_text_on_stdin_read_as_jsonl_exits_1_with_a_hint(tmp_path):
+    result = run_cli(["clean", "-", "-o", str(tmp_path / "x.jsonl")], input=FERRY)
+    assert result.returncode == 1
+    last = result.stderr.rstrip().splitlines()[-1]
+    assert last.startswith("newsclean: error: every input was rejected (7 of 7); reasons: bad_json 7")
+    assert last.endswith("(- is read as JSONL; --stdin-format html or text reads one document)")

@@ -118,3 +118,77 @@ def test_pruning_can_be_switched_off():
     html = page(extra_after=snippet)
     assert [r.rule for r in newsclean.clean(html=html).removed if r.stage == "extract"] == ["dom.social.share"]
     assert [r for r in newsclean.clean(html=html, pipeline=plain).removed if r.stage == "extract"] == []
+
+
+# --- layout tables ---------------------------------------------------------------------------
+
+from lxml import html as lxml_html  # noqa: E402
+
+import newsclean  # noqa: E402
+from newsclean.dom import is_layout_table, unwrap_layout_tables  # noqa: E402
+
+STORY = [
+    "The harbour board approved a new ferry timetable on Monday after a year of complaints from island residents about missed hospital appointments.",
+    "From March the first boat will leave Portmoy at 6.40am, an hour earlier than now, and a late sailing will be added on Fridays and Saturdays.",
+    "The board said the change would cost about 120,000 pounds a year, to be paid from harbour dues that have not risen since 2011.",
+]
+LAYOUT_PAGE = f"""<html><head><title>Ferry timetable changes</title></head><body>
+<table width="100%"><tr>
+<td class="left"><a href="/">Home</a> | <a href="/news">Local News</a> | <a href="/sport">Sport</a> | <a href="/obits">Obituaries</a></td>
+<td class="main"><p class="headline">Ferry timetable to change in March</p>
+{STORY[0]}<br><br>{STORY[1]}<br><br>{STORY[2]}</td>
+<td class="right"><b>Most read</b><br><a href="/a">Harbour festival line-up</a><br><a href="/b">Ferry fares to rise</a></td>
+</tr></table></body></html>"""
+RESULTS_TABLE = """<table><tr><th>Home</th><th>Score</th><th>Away</th></tr>
+<tr><td>Kilbride Athletic</td><td>1-3</td><td>Portmoy Rovers</td></tr>
+<tr><td>Dunmore United</td><td>2-2</td><td>Ardlochan</td></tr></table>"""
+
+
+def test_a_table_with_a_column_of_running_text_is_layout():
+    tree = lxml_html.fromstring(LAYOUT_PAGE)
+    assert is_layout_table(tree.find(".//table"))
+
+
+def test_a_table_nesting_a_table_or_holding_paragraphs_is_layout():
+    nested = lxml_html.fromstring(f"<div><table><tr><td>{RESULTS_TABLE}</td></tr></table></div>")
+    assert is_layout_table(nested.find("table"))
+    with_blocks = lxml_html.fromstring("<div><table><tr><td><p>One.</p><p>Two.</p></td></tr></table></div>")
+    assert is_layout_table(with_blocks.find("table"))
+
+
+def test_a_data_table_is_not_layout_and_stays_a_table():
+    tree = lxml_html.fromstring(f"<div><p>{STORY[0]}</p>{RESULTS_TABLE}</div>")
+    assert not is_layout_table(tree.find(".//table"))
+    assert unwrap_layout_tables(tree) == 0
+    assert tree.find(".//table") is not None
+
+
+def test_unwrapping_puts_loose_story_text_into_paragraphs():
+    tree = lxml_html.fromstring(LAYOUT_PAGE)
+    assert unwrap_layout_tables(tree) == 1
+    assert tree.find(".//table") is None and tree.find(".//td") is None
+    paragraphs = [" ".join(p.text_content().split()) for p in tree.iter("p")]
+    for sentence in STORY:
+        assert any(sentence in p for p in paragraphs)
+
+
+def test_the_story_of_a_layout_table_page_comes_out_as_paragraphs_without_the_columns():
+    article = newsclean.clean(html=LAYOUT_PAGE)
+    for sentence in STORY:
+        assert sentence in article.paragraphs
+    assert "|" not in article.text
+    assert "Obituaries" not in article.text
+
+
+def test_a_results_table_in_a_story_is_still_extracted():
+    page = f"<html><body><article><p>{STORY[0]}</p><p>{STORY[1]}</p>{RESULTS_TABLE}<p>{STORY[2]}</p></article></body></html>"
+    article = newsclean.clean(html=page)
+    assert "Kilbride Athletic" in article.text and "Portmoy Rovers" in article.text
+
+
+def test_a_data_table_with_a_heading_and_styled_cells_stays_a_table():
+    ingredients = """<table class="ingredients"><thead><tr><th colspan="2"><h3>For the pastry:</h3></th></tr></thead>
+    <tbody><tr><td><span>125 g</span></td><td><div>Flour</div></td></tr>
+    <tr><td><span>65 g</span></td><td><div>Sugar</div></td></tr></tbody></table>"""
+    tree = lxml_html.fromstring(f"<div><p>{STORY[0]}</p>{ingredients}</div>")
+    assert not is_layout_table(tree.find(".//table"))

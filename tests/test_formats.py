@@ -161,7 +161,7 @@ def test_warc_in_a_folder_is_read_and_its_skips_reach_the_cli_summary(tmp_path, 
     (corpus / "a.warc.gz").write_bytes(warc_bytes())
     (corpus / "b.txt").write_text(STORY, encoding="utf-8")
     out = tmp_path / "out" / "clean.jsonl"
-    assert main(["clean", str(corpus), "-o", str(out), "--quiet", "--jobs", "1"]) == 0
+    assert main(["clean", str(corpus), "-o", str(out), "--jobs", "1"]) == 0
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in records] == [RECORD_ID.strip("<>"), "b"]
     assert records[0]["crawled"] == CRAWLED
@@ -241,7 +241,7 @@ def test_parquet_rows_become_documents_with_the_jsonl_conventions(tmp_path):
             "title": ["Ferry terminal opens", None, None, None],
             "authors": [["Mara Lindqvist", "Oren Falk"], None, [], None],
             "published": [dt.date(2024, 5, 1), None, None, None],
-            "clicks": [10, 20, 30, 40],  # not ours: not read
+            "clicks": [10, 20, 30, 40],  # not ours: passed through as meta
         },
     )
     docs = records_of(path)
@@ -250,6 +250,7 @@ def test_parquet_rows_become_documents_with_the_jsonl_conventions(tmp_path):
     assert docs[0].url == "https://news.example/p1"
     assert docs[0].hints == {"title": "Ferry terminal opens", "authors": ["Mara Lindqvist", "Oren Falk"], "published": "2024-05-01"}
     assert docs[1].content == STORY
+    assert [d.meta for d in docs] == [{"clicks": 10}, {"clicks": 20}, {"clicks": 30}, {"clicks": 40}]
     assert docs[2].error == docs[3].error == "no_content: record has no non-empty 'html' or 'text'"
 
 
@@ -335,7 +336,7 @@ def test_parquet_schema_is_fixed_even_for_no_articles(tmp_path):
     with ParquetWriter(str(full)) as out:
         out.write(article_record(sample_articles()[1]))
     assert pq.read_schema(empty) == pq.read_schema(full)
-    assert pq.read_schema(empty).names == ["id", "url", "source", "title", "authors", "published", "crawled", "language", "text", "removed", "related"]
+    assert pq.read_schema(empty).names == ["id", "url", "source", "title", "description", "authors", "published", "crawled", "language", "text", "removed", "related", "meta"]
     assert pq.read_table(empty).num_rows == 0
 
 
@@ -428,3 +429,16 @@ def test_cli_parquet_in_parquet_out(tmp_path, capsys):
     rows = read_parquet_rows(out)
     assert [(r["id"], r["crawled"]) for r in rows] == [("w1", CRAWLED), ("w2", None)]
     assert rows[1]["removed"][-1]["rule"] == "en.advertisement.label"
+
+
+def test_cli_parquet_extra_columns_reach_the_output_as_meta(tmp_path, capsys):
+    pytest.importorskip("pyarrow")
+    source = tmp_path / "in.parquet"
+    write_parquet(source, {"id": ["w1", "w2"], "text": [STORY, STORY + " Again."], "cc_segment": ["s/1", None], "published_at": [dt.date(2024, 5, 1), None]})
+    out = tmp_path / "out.parquet"
+    assert main(["clean", str(source), "-o", str(out), "--quiet", "--jobs", "1", "--dedup", "off"]) == 0
+    rows = read_parquet_rows(out)
+    assert [json.loads(r["meta"]) for r in rows] == [
+        {"cc_segment": "s/1", "published_at": "2024-05-01"},
+        {"cc_segment": None, "published_at": None},
+    ]

@@ -157,7 +157,7 @@ def test_malformed_jsonl_lines_and_wrong_types_are_rejects(tmp_path, capsys):
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
     # --dedup off: the three readable records are near copies of each other.
-    assert main(["clean", str(source), "-o", str(out), "--rejects", str(rejects), "--dedup", "off", "--quiet"]) == 0
+    assert main(["clean", str(source), "-o", str(out), "--rejects", str(rejects), "--dedup", "off"]) == 0
     kept = [json.loads(l) for l in out.read_text().splitlines()]
     rejected = [json.loads(l) for l in rejects.read_text().splitlines()]
     assert {"ok", "7", "weird-authors"} <= {a["id"] for a in kept}

@@ -184,3 +184,51 @@ def test_clean_dataframe_names_a_missing_column():
     pd = pytest.importorskip("pandas")
     with pytest.raises(ConfigError, match="DataFrame has no column 'text'; columns: body, views"):
         clean_dataframe(pd.DataFrame({"body": [OTHER], "views": [3]}))
+
+
+# --- issue 15: markup found without kind=, full article fields, checked settings ----------------
+
+
+def test_clean_batch_without_kind_takes_the_html_path_for_markup():
+    result = clean_batch({"html": [PAGE, OTHER]}, column="html")
+    assert result["clean_text"][0].startswith(OTHER) and "<" not in result["clean_text"][0]
+    assert "Home" not in result["clean_text"][0]
+    assert result["clean_title"][0] == "Library reopens"
+    assert result["clean_text"][1] == OTHER
+    assert "<p>" in clean_batch({"html": [PAGE]}, column="html", kind="text")["clean_text"][0]
+
+
+def test_clean_batch_returns_the_full_article_fields():
+    batch = {
+        "text": [STORY],
+        "url": ["https://news.example/dredging"],
+        "source": ["Port News"],
+        "authors": [["Ana Ruiz", "Ben Ode"]],
+        "published": ["2024-03-01"],
+        "crawled": ["2024-03-02T10:00:00Z"],
+    }
+    result = clean_batch(batch)
+    assert result["clean_url"] == ["https://news.example/dredging"]
+    assert result["clean_source"] == ["Port News"]
+    assert json.loads(result["clean_authors"][0]) == ["Ana Ruiz", "Ben Ode"]
+    assert result["clean_published"] == ["2024-03-01"]
+    assert result["clean_crawled"] == ["2024-03-02T10:00:00Z"]
+
+
+def test_clean_batch_settings_are_checked_and_a_string_is_one_language():
+    german = "Der Hafenrat hat am Donnerstag die Ausbaggerung des östlichen Kanals beschlossen."
+    assert clean_batch({"text": [OTHER, german]}, keep_languages="en")["clean_drop"] == ["", "language"]
+    assert clean_batch({"text": [OTHER, german]}, keep_languages="English")["clean_drop"] == ["", "language"]
+    with pytest.raises(ConfigError, match="keep_languages: unknown"):
+        clean_batch({"text": [OTHER]}, keep_languages=["english", "elvish"])
+    with pytest.raises(ConfigError, match="min_words must be at least 1"):
+        clean_batch({"text": [OTHER]}, min_words=0)
+
+
+def test_clean_dataframe_finds_html_and_returns_the_article_fields():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"page": [PAGE], "url": ["https://news.example/library"]})
+    cleaned = clean_dataframe(frame, column="page")
+    assert cleaned.loc[0, "clean_text"].startswith(OTHER)
+    assert cleaned.loc[0, "clean_url"] == "https://news.example/library"
+    assert cleaned.loc[0, "clean_title"] == "Library reopens"

@@ -118,3 +118,46 @@ def test_categories_narrow_the_check():
 
 def test_hard_negative_sentence_is_not_boilerplate():
     assert_no_boilerplate(STORY + "\n\nAdvertising revenue at the port authority's magazine fell by a third, the board said.")
+
+
+# --- issue 15: lazy plugin, our frame hidden, misnamed inputs -----------------------------------
+
+
+def test_loading_the_plugin_imports_none_of_the_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, newsclean, newsclean.pytest_plugin; "
+        "print(sorted(m for m in ('trafilatura', 'lxml', 'newsclean.api', 'newsclean.pipeline', 'newsclean.testing') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_failing_assert_no_boilerplate_shows_the_callers_frame_not_ours(pytester):
+    pytester.makepyfile(
+        test_dirty="""
+from newsclean.testing import assert_no_boilerplate
+
+def test_dirty():
+    assert_no_boilerplate("The board met on Tuesday.\\n\\nAdvertisement")
+"""
+    )
+    result = pytester.runpytest()
+    assert result.ret == 1
+    output = result.stdout.str()
+    assert 'assert_no_boilerplate("The board met on Tuesday.' in output
+    assert "[advertisement] en.advertisement.label: Advertisement" in output
+    assert "newsclean/testing.py" not in output and "found = find_boilerplate" not in output
+
+
+def test_a_case_folder_with_a_misnamed_input_is_an_error_naming_the_accepted_names(pytester, project):
+    misnamed = project / "misnamed"
+    misnamed.mkdir()
+    (misnamed / "input.htm").write_text("<p>" + STORY + "</p>", encoding="utf-8")
+    (misnamed / "expected.txt").write_text(STORY, encoding="utf-8")
+    result = pytester.runpytest()
+    assert result.ret != 0
+    output = result.stdout.str() + result.stderr.str()
+    assert f"golden case {misnamed} needs exactly one of input.txt, input.html (it has expected.txt, input.htm)" in output

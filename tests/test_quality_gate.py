@@ -81,3 +81,40 @@ def test_dev_set_scores_stay_above_the_pinned_floors():
             if value < floor[metric]:
                 failures.append(f"{name}: {metric} {value:.4f} < floor {floor[metric]:.4f}")
     assert not failures, "; ".join(failures)
+
+
+def test_full_text_scores_and_rule_audit_stay_above_their_floors():
+    """Both full-text sets, both newsclean paths, and every rule's junk share (words it removed
+    that the gold does not keep) against the floors pinned in quality_floors.json."""
+    quality = load_quality()
+    fulltext = quality.fulltext
+    floors = json.loads(FLOORS.read_text(encoding="utf-8")).get("fulltext")
+    assert floors, "no full-text floors pinned: run benchmarks/quality.py --pin-floors"
+    systems = (fulltext.TRAFILATURA, fulltext.NEWSCLEAN_HTML, fulltext.NEWSCLEAN_TEXT)
+    results = {}
+    for name, pinned in floors["sets"].items():
+        pages = fulltext.load_set(devsets(), name)
+        if not pages:
+            pytest.skip(f"no {name} at {devsets()} (set NEWSCLEAN_DEVSETS to run the quality gate)")
+        assert fulltext.digest_of(pages) == pinned["digest"], f"{name} changed: pin the floors again"
+        results[name] = fulltext.run_set(pages, jobs=os.cpu_count() or 1, systems=systems)
+    failures = []
+    for name, runs in results.items():
+        scores = fulltext.scores(runs)
+        for system, floor in floors["sets"][name]["systems"].items():
+            for metric in METRICS:
+                value = getattr(scores[system], metric)
+                if value < floor[metric]:
+                    failures.append(f"{name} {system}: {metric} {value:.4f} < floor {floor[metric]:.4f}")
+    audit = fulltext.merge_audits(*(fulltext.audit(runs, "html") for runs in results.values()))
+    shares: dict[str, list[int]] = {}
+    for (_stage, rule), entry in audit.items():
+        kept_junk = shares.setdefault(rule, [0, 0])
+        kept_junk[0] += entry.kept
+        kept_junk[1] += entry.junk
+    for rule, (kept, junk) in sorted(shares.items()):
+        share = junk / (kept + junk) if kept + junk else 1.0
+        floor = floors["rules"].get(rule, fulltext.JUNK_FLOOR)  # a new rule meets the 95 % bar
+        if share < floor:
+            failures.append(f"rule {rule}: junk share {share:.3f} < floor {floor:.3f} ({kept} words the gold keeps)")
+    assert not failures, "; ".join(failures)

@@ -340,3 +340,60 @@ def test_files_in_one_folder_get_distinct_ids(tmp_path):
     assert ids == ["2024/index", "2025/feed:1", "given", "2025/index", "paper.de.areen", "paper.de.mareen"]
     # A file named on its own is named by its file name, wherever it is.
     assert [doc.id for doc in read([tmp_path / "in" / "2025" / "index.html.gz"])] == ["index"]
+
+
+# --- gzip by its bytes, stdin formats, meta, skipped files (issue 15) -----------------------------
+
+
+def test_txt_gz_that_is_not_gzip_is_an_error_document(tmp_path):
+    path = tmp_path / "story.txt.gz"
+    path.write_text(ARTICLE, encoding="utf-8")
+    [doc] = read([path])
+    assert doc.id == "story"
+    assert doc.error == "undecodable: story.txt.gz is named .gz but is not gzip data"
+
+
+def test_gzip_is_recognised_by_its_bytes_whatever_the_name(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(gzip.compress(jsonl({"id": "a", "text": "x"})))
+    [doc] = read([feed])
+    assert (doc.id, doc.content, doc.error) == ("a", "x", None)
+    page = tmp_path / "page.html"
+    page.write_bytes(gzip.compress(PAGE.encode()))
+    [doc] = read([page])
+    from newsclean import default_pipeline
+
+    assert default_pipeline(dedup=False).process(doc).text == "The new terminal opened on Tuesday."
+
+
+@pytest.mark.parametrize("fmt", ["html", "text"])
+def test_stdin_can_be_one_html_or_text_document(fmt):
+    [doc] = read_inputs(["-"], stdin=io.BytesIO(PAGE.encode()), stdin_format=fmt)
+    assert (doc.id, doc.format, doc.content) == ("stdin", fmt, PAGE.encode())
+
+
+def test_unknown_stdin_format_is_a_config_error():
+    from newsclean import ConfigError
+
+    with pytest.raises(ConfigError, match="stdin_format"):
+        list(read_inputs(["-"], stdin=io.BytesIO(b""), stdin_format="xml"))
+
+
+def test_record_fields_newsclean_does_not_read_become_meta(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(jsonl({"id": "a", "text": "x", "title": "T", "cc_segment": "s/1", "domain_score": 0.5, "extra": {"k": [1]}}))
+    [doc] = read([path])
+    assert doc.hints == {"title": "T"}
+    assert doc.meta == {"cc_segment": "s/1", "domain_score": 0.5, "extra": {"k": [1]}}
+
+
+def test_skipped_files_are_named_up_to_a_limit_and_all_counted(tmp_path, monkeypatch):
+    import newsclean.readers as readers
+
+    monkeypatch.setattr(readers, "SKIPPED_NAMES_KEPT", 2)
+    for name in ("a.md", "b.md", "c.md"):
+        (tmp_path / name).write_text("x")
+    report = ReadReport()
+    assert read([tmp_path], report=report) == []
+    assert report.skipped_files == [str(tmp_path / "a.md"), str(tmp_path / "b.md")]
+    assert report.skipped_files_total == 3

@@ -54,7 +54,7 @@ def test_resumed_run_equals_an_uninterrupted_one(corpus, tmp_path, monkeypatch, 
     assert main(["clean", str(corpus), "-o", str(whole), "--jobs", "1", "--quiet", *options]) == 0
 
     out = tmp_path / "out.jsonl"
-    args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", *options]
+    args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", *options]
     with monkeypatch.context() as patch:
         interrupt_after(patch, 10)
         assert main(args) == 130

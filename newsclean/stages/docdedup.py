@@ -7,7 +7,7 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, folded_words, join_paragraphs, sentences, split_paragraphs
+from newsclean.text import comparison_key, join_paragraphs, split_paragraphs
 
 
 @attrs.frozen(kw_only=True)
@@ -15,68 +15,62 @@ class DocDedup:
     """Removes, keeping the first occurrence:
 
     - ``doc.repeat.headline``: a paragraph equal to the title (words compared, case folded);
-    - ``doc.repeat.exact``: a paragraph equal to an earlier one, when at least ``min_words`` long;
-    - ``doc.repeat.near``: a paragraph that restates an earlier sentence and adds little:
-      at least ``near_cover`` of its word bigrams already appeared above, and one earlier
-      sentence has at least ``near_sentence`` of its bigrams inside it.
+    - ``doc.repeat.exact``: a paragraph equal to an earlier one when it is long (at least
+      ``long_words`` words), or when it sits in a run of at least ``block_run`` such repeats of
+      at least ``block_words`` words each: the page printed a passage twice.
+
+    Short repeats stay: on the full-text dev sets, a repeated line under ``long_words`` words on
+    its own was article text about a quarter of the time (a recipe's "1 tbs. olive oil" on
+    every day of a meal plan, the same question to each guest, a results table's team names).
+    Near repeats (a restated sentence) stay too: a rule for them removed more article text than
+    junk there (docs/benchmarks.md).
     """
 
     name: ClassVar[str] = "doc_dedup"
 
-    # Short lines ("Background:", "Photos") legitimately repeat as subheadings.
-    min_words: int = 4
-    # Both thresholds measured on the seeds: the near-repeat in seed 003 scores 0.55 / 0.72,
-    # the highest ordinary paragraph 0.38 / below 0.5. Both must hold.
-    near_cover: float = 0.5
-    near_sentence: float = 0.7
-    near_min_bigrams: int = 8
+    long_words: int = 50
+    block_words: int = 15
+    block_run: int = 2
 
     def __call__(self, article: Article) -> Article:
         lines = split_paragraphs(article.text)
         title_key = comparison_key(article.title or "")
-        seen_keys: set[str] = set()
-        seen_bigrams: set[tuple[str, ...]] = set()
-        seen_sentences: list[set[tuple[str, ...]]] = []
-        kept: list[str] = []
-        removed: list[Removal] = []
-        for i, line in enumerate(lines):
-            # Each line is tokenised once, sentence by sentence: sentences split only at the
-            # whitespace between them, so their words together are the line's words.
-            parts = [folded_words(sentence) for sentence in sentences(line)]
-            tokens = [token for part in parts for token in part]
-            key = " ".join(tokens)  # comparison_key(line)
-            grams = list(zip(tokens, tokens[1:]))  # word_ngrams(line)
-            rule = None
+        keys = [comparison_key(line) for line in lines]
+        sizes = [len(key.split()) if key else 0 for key in keys]
+        seen: set[str] = set()
+        repeats: list[bool] = []
+        for key in keys:
+            repeats.append(bool(key) and key in seen)
+            seen.add(key)
+        rules: dict[int, str] = {}
+        for i, key in enumerate(keys):
             if title_key and key == title_key:
-                rule = "doc.repeat.headline"
-            elif key in seen_keys and len(tokens) >= self.min_words:
-                rule = "doc.repeat.exact"
-            elif self._near_repeat(grams, seen_bigrams, seen_sentences):
-                rule = "doc.repeat.near"
-            if rule:
-                removed.append(Removal(stage=self.name, category=Category.DUPLICATE, rule=rule, text=line, line=i))
-                continue
-            kept.append(line)
-            seen_keys.add(key)
-            seen_bigrams.update(grams)
-            for part in parts:
-                sentence_grams = set(zip(part, part[1:]))
-                if len(sentence_grams) >= self.near_min_bigrams:
-                    seen_sentences.append(sentence_grams)
-        if not removed:
+                rules[i] = "doc.repeat.headline"
+            elif repeats[i] and (sizes[i] >= self.long_words or self._in_block(i, repeats, sizes)):
+                rules[i] = "doc.repeat.exact"
+        if not rules:
             return attrs.evolve(article, trace=article.trace + (self.name,))
+        removed = tuple(
+            Removal(stage=self.name, category=Category.DUPLICATE, rule=rule, text=lines[i], line=i)
+            for i, rule in sorted(rules.items())
+        )
         return attrs.evolve(
             article,
-            text=join_paragraphs(kept),
-            removed=article.removed + tuple(removed),
+            text=join_paragraphs([line for i, line in enumerate(lines) if i not in rules]),
+            removed=article.removed + removed,
             trace=article.trace + (self.name,),
         )
 
-    def _near_repeat(self, grams: list[tuple[str, str]], seen_bigrams: set, seen_sentences: list[set]) -> bool:
-        if len(grams) < self.near_min_bigrams or not seen_bigrams:
+    def _in_block(self, i: int, repeats: list[bool], sizes: list[int]) -> bool:
+        """Is paragraph ``i`` inside a run of ``block_run`` repeats of ``block_words`` or more?"""
+        def counts(j: int) -> bool:
+            return repeats[j] and sizes[j] >= self.block_words
+
+        if not counts(i):
             return False
-        cover = sum(map(seen_bigrams.__contains__, grams)) / len(grams)
-        if cover < self.near_cover:
-            return False
-        mine = set(grams)
-        return any(len(s & mine) / len(s) >= self.near_sentence for s in seen_sentences)
+        start = end = i
+        while start > 0 and counts(start - 1):
+            start -= 1
+        while end + 1 < len(repeats) and counts(end + 1):
+            end += 1
+        return end - start + 1 >= self.block_run

@@ -16,8 +16,9 @@ from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
-from newsclean.dom import MARKED, mark_junk
-from newsclean.model import Article, Drop, RawDocument, Removal
+from newsclean.dom import MARKED, mark_junk, marked_standfirst, unwrap_layout_tables
+from newsclean.model import Article, Category, Drop, RawDocument, Removal
+from newsclean.text import comparison_key
 
 # htmldate parses page dates with dateutil, which warns on a zone it cannot name ("EST") although
 # the day we keep is right; the warning says nothing a user can act on. One filter for the
@@ -124,11 +125,19 @@ class Extract:
     # Prune share bars, related lists, newsletter and author boxes, ad slots, captions... by
     # their tag, class and id before trafilatura reads the page (rules: rules/dom.toml).
     prune_dom: bool = True
+    # Layout tables (a page laid out in <td> columns, common before about 2010) become <div>s,
+    # so the story is not extracted as table rows glued to the menu beside it (dom.py).
+    unwrap_tables: bool = True
     # Larger documents are rejected (``too_large``) before any work: no news article is 10 MB,
     # and parsing one costs seconds and hundreds of MB. Bytes for bytes, characters for text.
     max_bytes: int = 10_000_000
 
     def __call__(self, raw: RawDocument) -> Article:
+        article = self._extract(raw)
+        warnings = _hint_warnings(raw)
+        return attrs.evolve(article, trace=article.trace + warnings) if warnings else article
+
+    def _extract(self, raw: RawDocument) -> Article:
         base = _article_from_hints(raw)
         if raw.error is not None:
             reason, _, detail = raw.error.partition(": ")
@@ -150,6 +159,9 @@ class Extract:
     def _from_html(self, base: Article, html: str) -> Article:
         tree = load_html(html)
         pruned: tuple[Removal, ...] = ()
+        standfirst = marked_standfirst(tree) if tree is not None else None
+        if tree is not None and self.unwrap_tables:
+            unwrap_layout_tables(tree)
         if tree is not None and self.prune_dom:
             pruned = mark_junk(tree)
         document = trafilatura.bare_extraction(
@@ -173,11 +185,20 @@ class Extract:
                 return attrs.evolve(base, drop=Drop(stage=self.name, reason="no_content", detail="no main text found in HTML"))
             return attrs.evolve(base, text="\n\n".join(paragraphs), trace=(self.name, "extract:block-fallback"))
         authors = base.authors or _split_authors(document.author)
+        paragraphs = text.split("\n")
+        if standfirst:
+            paragraphs, taken = _take_standfirst(paragraphs, standfirst)
+            pruned += taken
         return attrs.evolve(
             base,
             # trafilatura puts one paragraph per line; our text form has a blank line between.
-            text=text.replace("\n", "\n\n"),
+            text="\n\n".join(paragraphs),
+            # trafilatura's url is the page's canonical link or og:url when it names one.
+            url=base.url or _clean(document.url),
             title=base.title or _clean(document.title),
+            # The meta description fills the field but never takes text: many sites copy the
+            # story's first paragraph into it (on l3s-gn1-dev, 16 of 16 such matches were the lede).
+            description=base.description or standfirst or _clean(document.description),
             source=base.source or _clean(document.sitename),
             authors=authors,
             published=base.published or _credible_date(document.date, html),
@@ -204,6 +225,20 @@ def block_texts(html: str) -> list[str]:
         if text:
             texts.append(text)
     return texts
+
+
+# The standfirst sits above the story: looked for among the first few paragraphs only.
+_STANDFIRST_SEARCH = 3
+
+
+def _take_standfirst(paragraphs: list[str], standfirst: str) -> tuple[list[str], tuple[Removal, ...]]:
+    """The paragraphs without the one that repeats the page's marked standfirst, and its removal."""
+    key = comparison_key(standfirst)
+    for i, paragraph in enumerate(paragraphs[:_STANDFIRST_SEARCH]):
+        if comparison_key(paragraph) == key:
+            removal = Removal(stage="extract", category=Category.STANDFIRST, rule="dom.standfirst", text=paragraph, line=i)
+            return paragraphs[:i] + paragraphs[i + 1:], (removal,)
+    return paragraphs, ()
 
 
 def _credible_date(value: Any, html: str) -> dt.date | None:
@@ -248,7 +283,17 @@ def _article_from_hints(raw: RawDocument) -> Article:
         url=raw.url,
         source=hints.get("source") or None,
         title=hints.get("title") or None,
+        description=hints.get("description") or None,
         authors=tuple(str(a) for a in authors),
         published=_parse_iso_date(hints.get("published")),
         crawled=str(hints["crawled"]) if hints.get("crawled") else None,
+        meta=raw.meta,
     )
+
+
+def _hint_warnings(raw: RawDocument) -> tuple[str, ...]:
+    """Trace entries for hints that could not be used, so that they are not lost silently."""
+    published = raw.hints.get("published")
+    if published and not isinstance(published, dt.date) and _parse_iso_date(published) is None:
+        return (f"warning: published hint {str(published)!r} is not a date (YYYY-MM-DD); ignored",)
+    return ()

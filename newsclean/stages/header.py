@@ -209,3 +209,4 @@ class Header:
             return ()
         parts = re.split(r",\s*|\s+and\s+|\s*&\s*", names)
         return tuple(p.strip() for p in parts if p.strip())
+

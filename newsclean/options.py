@@ -1,0 +1,207 @@
+"""Checks of the settings a run takes, shared by the CLI, ``default_pipeline``, ``clean`` and
+the integrations. Each check raises :class:`ConfigError` naming the option and what it
+accepts, before any document is read."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from newsclean.errors import ConfigError
+
+# The metadata hints an input may carry (JSONL fields, Parquet columns, ``clean`` keywords).
+HINT_NAMES = ("title", "description", "source", "authors", "published", "crawled")
+DEDUP_MODES = ("near", "exact", "off")
+ON_ERROR = ("drop", "raise")
+DOCUMENT_FORMATS = ("text", "html")
+STDIN_FORMATS = ("jsonl", "html", "text")
+# langdetect names Chinese by script; a bare "zh" (or "Chinese") means both.
+_LANGUAGE_GROUPS = {"zh": ("zh-cn", "zh-tw")}
+
+
+@functools.cache
+def supported_languages() -> tuple[str, ...]:
+    """The language codes the language stage can detect (langdetect's profiles), sorted."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    return tuple(sorted(os.listdir(PROFILES_DIRECTORY)))
+
+
+def language_codes(value: str | Iterable[str] | None, option: str = "keep_languages") -> tuple[str, ...]:
+    """Codes from ``"en,uk"``, ``["EN", "german"]`` or ``"en"`` (one code, not two letters):
+    any case, ``_`` or ``-`` in ``zh-cn``, and English names of languages. ConfigError lists
+    the accepted codes for anything else."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    codes: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{option}: expected language codes as strings, got {item!r}")
+        for code in _language_code(item, option):
+            if code not in codes:
+                codes.append(code)
+    return tuple(codes)
+
+
+def _language_code(item: str, option: str) -> tuple[str, ...]:
+    name = item.strip().lower().replace("_", "-")
+    if not name:
+        return ()
+    supported = supported_languages()
+    if name in supported:
+        return (name,)
+    if name in _LANGUAGE_GROUPS:
+        return _LANGUAGE_GROUPS[name]
+    code = _code_for_name(name)
+    if code in supported:
+        return (code,)
+    if code in _LANGUAGE_GROUPS:
+        return _LANGUAGE_GROUPS[code]
+    raise ConfigError(
+        f"{option}: unknown or unsupported language {item.strip()!r}; accepted: ISO 639-1 codes "
+        f"{', '.join(supported)}, zh (both Chinese scripts), or a language's English name (english, german, ...)"
+    )
+
+
+def _code_for_name(name: str) -> str | None:
+    """ISO 639-1 code for an English language name or a three-letter code (pycountry)."""
+    import pycountry
+
+    try:
+        found = pycountry.languages.lookup(name)
+    except LookupError:
+        return None
+    return getattr(found, "alpha_2", None)
+
+
+def integer(value: Any, option: str, *, minimum: int) -> int:
+    """``value`` as an int of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{option} must be a whole number, not {value!r}")
+    if value < minimum:
+        raise ConfigError(f"{option} must be at least {minimum}, not {value}")
+    return value
+
+
+def number(value: Any, option: str, *, minimum: float, maximum: float | None = None, above: bool = False) -> float:
+    """``value`` as a float in ``[minimum, maximum]`` (``(minimum, maximum]`` with ``above``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ConfigError(f"{option} must be a number, not {value!r}")
+    low_ok = value > minimum if above else value >= minimum
+    if not low_ok or (maximum is not None and value > maximum):
+        low = f"over {minimum:g}" if above else f"at least {minimum:g}"
+        high = f" and at most {maximum:g}" if maximum is not None else ""
+        raise ConfigError(f"{option} must be {low}{high}, not {value:g}")
+    return float(value)
+
+
+def choice(value: Any, option: str, accepted: Iterable[Any]) -> Any:
+    accepted = tuple(accepted)
+    if value not in accepted:
+        raise ConfigError(f"{option} must be one of {', '.join(map(repr, accepted))}, not {value!r}")
+    return value
+
+
+def dedup_mode(value: bool | str) -> str:
+    """``"near"``, ``"exact"`` or ``"off"``; True is ``"near"`` and False ``"off"``."""
+    if isinstance(value, bool):
+        return "near" if value else "off"
+    return choice(value, "dedup", DEDUP_MODES)
+
+
+def pipeline_settings(
+    *,
+    keep_languages: str | Iterable[str] | None,
+    dedup: bool | str,
+    dedup_threshold: float,
+    min_words: int,
+    rule_languages: Iterable[str] | None,
+    on_error: str,
+    max_bytes: int,
+    time_budget: float | None,
+) -> dict[str, Any]:
+    """The checked settings of ``default_pipeline``: languages as codes, dedup as a mode."""
+    if rule_languages is not None:
+        rule_languages = (rule_languages,) if isinstance(rule_languages, str) else tuple(rule_languages)
+    return {
+        "keep_languages": language_codes(keep_languages, "keep_languages"),
+        "dedup": dedup_mode(dedup),
+        "dedup_threshold": number(dedup_threshold, "dedup_threshold", minimum=0.0, maximum=1.0, above=True),
+        # An article with no words left is always rejected (as ``empty``); 0 or less would
+        # reject every article.
+        "min_words": integer(min_words, "min_words", minimum=1),
+        "rule_languages": rule_languages,
+        "on_error": choice(on_error, "on_error", ON_ERROR),
+        "max_bytes": integer(max_bytes, "max_bytes", minimum=1),
+        "time_budget": None if time_budget in (None, 0) else number(time_budget, "time_budget", minimum=0.0, above=True),
+    }
+
+
+def hints(given: dict[str, Any]) -> dict[str, Any]:
+    """``given`` if every name is a known hint; ConfigError naming the unknown ones."""
+    unknown = sorted(set(given) - set(HINT_NAMES))
+    if unknown:
+        raise ConfigError(f"unknown metadata hint(s) {', '.join(unknown)}; hints: {', '.join(HINT_NAMES)}")
+    return given
+
+
+def document_format(value: str | None, option: str = "format") -> str | None:
+    """``"text"``, ``"html"`` or None (look at the content)."""
+    return value if value is None else choice(value, option, DOCUMENT_FORMATS)
+
+
+def output_file(path: str | os.PathLike[str], option: str) -> Path:
+    """Make sure ``path`` can be written: create its folder, refuse a folder or a file in the
+    way. Run before any work, so that a run does not fail at its end."""
+    path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{option} {str(path)!r} is a folder; name a file")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ConfigError(f"{option} {str(path)!r}: {str(folder)!r} is not a folder") from None
+    except OSError as exc:
+        raise ConfigError(f"{option} {str(path)!r}: cannot create its folder ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise ConfigError(f"{option} {str(path)!r}: folder {str(folder)!r} is not writable")
+    return path
+
+
+def requires(given: dict[str, bool], needed: str, holds: bool) -> None:
+    """ConfigError when an option in ``given`` (name -> was it set) is set but ``needed`` is not."""
+    named = [name for name, is_set in given.items() if is_set]
+    if named and not holds:
+        raise ConfigError(f"{' and '.join(named)} {'need' if len(named) > 1 else 'needs'} {needed}")
+
+
+def clean_command(args: Any, outputs: dict[str, str | None]) -> dict[str, Any]:
+    """Check the options of ``newsclean clean`` (an argparse namespace) before any work and
+    return the pipeline settings they give. ``outputs`` maps an option (``-o``, ``--rejects``,
+    ``--stats``) to the file it writes (None: none); their folders are created here, or the
+    run is refused."""
+    if args.inputs.count("-") > 1:
+        raise ConfigError("stdin (-) can be read only once")
+    integer(args.jobs, "--jobs", minimum=1)
+    if args.workers is not None:
+        integer(args.workers, "--workers", minimum=1)
+    requires({"--scheduler": args.scheduler is not None, "--workers": args.workers is not None}, "--engine dask", args.engine == "dask")
+    if args.max_reject_rate is not None:
+        number(args.max_reject_rate, "--max-reject-rate", minimum=0.0, maximum=1.0)
+    if args.stdin_format != "jsonl" and "-" not in args.inputs:
+        raise ConfigError("--stdin-format applies to standard input: name - among the inputs")
+    settings = {
+        "keep_languages": language_codes(args.lang, "--lang"),
+        "min_words": integer(args.min_words, "--min-words", minimum=1),
+        "max_bytes": integer(args.max_bytes, "--max-bytes", minimum=1),
+        "time_budget": number(args.time_budget, "--time-budget", minimum=0.0) or None,
+        "dedup_threshold": number(args.dedup_threshold, "--dedup-threshold", minimum=0.0, maximum=1.0, above=True),
+    }
+    for option, path in outputs.items():
+        if path is not None and path != "-":
+            output_file(path, option)
+    return settings
