@@ -7,11 +7,12 @@
   position (partition, offset);
 - ``site_repeat``: line counts per source are a ``frequencies`` shuffle; only the lines over
   the thresholds come back to the client, and are applied per partition;
-- ``dedup``: signatures and band keys are a map; exact copies are grouped by fingerprint
-  (a ``groupby`` shuffle); representatives are shuffled by LSH band; only candidate pairs and
-  the signatures of their members come back to the client, where the pairs are confirmed and
-  the keeper policy walks them (``newsclean.duplicates``); the decisions (one per dropped
-  copy) go back out as a filter.
+- ``dedup``: signatures, coverage sketches and band keys are a map; exact copies are grouped
+  by fingerprint (a ``groupby`` shuffle); representatives are shuffled by LSH band; only
+  candidate pairs and the signatures and sketches of their members come back to the client,
+  where the pairs are confirmed, checked for coverage and walked by the keeper policy
+  (``newsclean.duplicates.choose_keepers``); the decisions (one per dropped copy, and the
+  ``related`` ids of kept articles) go back out as a map.
 
 The keeper policy and the candidate pairs are the local ones, so the output equals
 ``Pipeline.run`` on the same input, whatever the partitioning. Dask is an optional extra:
