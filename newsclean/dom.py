@@ -255,6 +255,9 @@ def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tu
 
 # A cell holding this many words of running text is a page column, not a data cell.
 LAYOUT_CELL_WORDS = 60
+# A layout table holds a good part of the page (its skeleton, or the story's column); a table
+# with long cells inside an article (a wiki's infobox, a comparison) is content and stays.
+LAYOUT_PAGE_SHARE = 0.3
 _TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
 _CONTAINER_TAGS = ("div", "section", "article", "main", "center", "blockquote")
 # Paragraphs in a cell make it a page column; a styled <div>, a list or a heading does not
@@ -285,7 +288,11 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     sits loose beside blocks (``<p>Title</p> Story text<br><br>More text``, as such templates
     print a story) is put into ``<p>`` elements. Data tables (short cells: results, schedules)
     stay tables. Returns how many tables were unwrapped."""
-    layout = [t for t in tree.iter("table") if is_layout_table(t)]
+    page_chars = len(tree.text_content())
+    layout = [
+        t for t in tree.iter("table")
+        if len(t.text_content()) >= LAYOUT_PAGE_SHARE * page_chars and is_layout_table(t)
+    ]
     containers: dict[HtmlElement, None] = {}  # ordered, no repeats
     for table in layout:
         for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):

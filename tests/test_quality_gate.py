@@ -101,16 +101,17 @@ def test_full_text_scores_and_rule_audit_stay_above_their_floors():
     that the gold does not keep) against the floors pinned in quality_floors.json."""
     quality = load_quality()
     fulltext = quality.fulltext
+    pages = {name: fulltext.load_set(devsets(), name) for name in fulltext.SETS}
+    missing = [name for name, found in pages.items() if not found]
+    if missing:
+        pytest.skip(f"no {', '.join(missing)} at {devsets()} (set NEWSCLEAN_DEVSETS to run the quality gate)")
     floors = json.loads(FLOORS.read_text(encoding="utf-8")).get("fulltext")
     assert floors, "no full-text floors pinned: run benchmarks/quality.py --pin-floors"
     systems = (fulltext.TRAFILATURA, fulltext.NEWSCLEAN_HTML, fulltext.NEWSCLEAN_TEXT)
     results = {}
     for name, pinned in floors["sets"].items():
-        pages = fulltext.load_set(devsets(), name)
-        if not pages:
-            pytest.skip(f"no {name} at {devsets()} (set NEWSCLEAN_DEVSETS to run the quality gate)")
-        assert fulltext.digest_of(pages) == pinned["digest"], f"{name} changed: pin the floors again"
-        results[name] = fulltext.run_set(pages, jobs=os.cpu_count() or 1, systems=systems)
+        assert fulltext.digest_of(pages[name]) == pinned["digest"], f"{name} changed: pin the floors again"
+        results[name] = fulltext.run_set(pages[name], jobs=os.cpu_count() or 1, systems=systems)
     failures = []
     for name, runs in results.items():
         scores = fulltext.scores(runs)
