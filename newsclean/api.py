@@ -22,6 +22,7 @@ from newsclean.stages import (
     NavigationHead,
     Normalize,
     SiteRepeat,
+    TeaserTail,
 )
 
 
@@ -67,6 +68,7 @@ def default_pipeline(
         MenuRow.for_languages(*languages),
         Header.for_languages(*languages),
         Boilerplate.for_languages(*languages),
+        TeaserTail(),
         DocDedup(),
     ]
     if site_repeat:

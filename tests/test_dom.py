@@ -56,7 +56,7 @@ def test_name_parts_split_at_separators_and_camel_case():
         ("<div class='about-the-author'>Mara Quill covers the coast for the Gazette.</div>", Category.AUTHOR_BIO),
         ("<div class='ad-slot'>Advertisement</div>", Category.ADVERTISEMENT),
         ("<ul class='post-tags'><li>Harbour</li><li>Storms</li></ul>", Category.TAGS),
-        ("<figure><img src='a.jpg'><div class='photo-credit'>Photo: Portmoy Gazette</div></figure>", Category.CAPTION),
+        ("<figure><img src='a.jpg'><div class='image-caption'>The old pier in January. Photo: Gazette</div></figure>", Category.CAPTION),
     ],
 )
 def test_junk_element_is_pruned_and_recorded(snippet, category):

@@ -75,3 +75,39 @@ def test_table_rows_of_names_or_figures_stay():
 def test_a_sentence_that_names_sections_stays():
     line = "News, sport and weather were cut from the schedule | the station said on Monday."
     assert MENU_ROW(article(*BODY, line)).text == "\n\n".join([*BODY, line])
+
+
+# --- teaser tail ---------------------------------------------------------------------------
+
+from newsclean.stages import TeaserTail  # noqa: E402
+
+
+def test_headlines_of_other_stories_under_the_story_are_a_teaser_block():
+    teasers = [
+        "Heatwave brings new water restrictions across the county",
+        "Bus drivers to strike over pay on Friday",
+        "Library to stay open late all summer",
+    ]
+    out = TeaserTail()(article(*BODY, *teasers))
+    assert out.text == "\n\n".join(BODY)
+    assert [r.text for r in out.removed] == teasers
+    assert {r.rule for r in out.removed} == {"layout.teaser-tail"}
+
+
+def test_an_end_list_with_colons_or_numbers_is_the_story_s_own():
+    for tail in (
+        ["Thursday 3 October: Inverness, Ironworks", "Friday 4 October: Aberdeen, The Lemon Tree", "Saturday 5 October: Dundee, Church"],
+        ["Kilbride Athletic 1 Portmoy Rovers 3", "Dunmore United 2 Ardlochan 2", "Glenbrae Thistle 1 Harbour Star 0"],
+        ["2 eggs beaten with a little milk", "1 tsp olive oil for the pan", "A handful of chopped chives"],
+    ):
+        assert TeaserTail()(article(*BODY, *tail)).text == "\n\n".join([*BODY, *tail])
+
+
+def test_two_short_closing_lines_stay():
+    lines = [*BODY, "More cooling centres open on Thursday", "Call the council for the nearest one"]
+    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_a_story_made_only_of_short_lines_is_left_alone():
+    lines = ["Heatwave hits the county again", "Cooling centres open across the region", "Water handed out at bus stops"]
+    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
