@@ -373,11 +373,11 @@ def document_from_record(
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
     ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``."""
     doc_id = record.get("id")
-    doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
-    url = record.get("url") if isinstance(record.get("url"), str) else None
+    doc_id = _escaped(str(doc_id)) if doc_id not in (None, "") else fallback_id
+    url = _escaped(record["url"]) if isinstance(record.get("url"), str) else None
     hints = _hints(record)
     read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)}
-    meta = {str(k): _json_ready(v) for k, v in record.items() if k not in read}
+    meta = {_escaped(str(k)): _json_ready(v) for k, v in record.items() if k not in read}
     for field, fmt in content_fields:
         value = record.get(field)
         if isinstance(value, (str, bytes)) and value.strip():
@@ -386,12 +386,24 @@ def document_from_record(
     return RawDocument(id=doc_id, url=url, meta=meta, error=f"no_content: record has no non-empty {names}")
 
 
+def _escaped(value: str) -> str:
+    """``value`` with lone surrogates (valid in JSON, not in UTF-8) spelled ``\\ud800``: every
+    file the run writes can then hold it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def _json_ready(value: Any) -> Any:
     """``value`` as JSON can hold it: containers kept, dates and other objects as strings."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int, float)):
         return value
+    if isinstance(value, str):
+        return _escaped(value)
     if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
+        return {_escaped(str(k)): _json_ready(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_json_ready(v) for v in value]
     if isinstance(value, bytes):
@@ -407,9 +419,9 @@ def _hints(record: dict[str, Any]) -> dict[str, Any]:
         if value in (None, "", []):
             continue
         if key == "authors":
-            hints[key] = [str(v) for v in value] if isinstance(value, list) else str(value)
+            hints[key] = [_escaped(str(v)) for v in value] if isinstance(value, list) else _escaped(str(value))
         else:
-            hints[key] = str(value)
+            hints[key] = _escaped(str(value))
     return hints
 
 
