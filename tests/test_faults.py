@@ -357,8 +357,14 @@ def test_case8_a_folder_1500_levels_deep_is_read(tmp_path, capsys):
         deep.mkdir()
     (deep / "story.txt").write_text(STORY)
     out = tmp_path / "out.jsonl"
-    assert main(["clean", str(tmp_path / "in"), "-o", str(out), "--quiet"]) == 0
-    assert [r["id"] for r in lines(out)] == ["/".join(["d"] * 1500) + "/story"]
+    try:
+        assert main(["clean", str(tmp_path / "in"), "-o", str(out), "--quiet"]) == 0
+        assert [r["id"] for r in lines(out)] == ["/".join(["d"] * 1500) + "/story"]
+    finally:  # deepest first: pytest's own clean-up of old temporary folders recurses
+        (deep / "story.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
@@ -366,3 +372,15 @@ def test_case8_a_time_budget_that_is_not_finite_is_refused(source, tmp_path, cap
     assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--time-budget", value]) == 2
     err = capsys.readouterr().err
     assert err.startswith("newsclean: error: --time-budget must be a finite number"), err
+
+
+# --- 9. a worker killed -------------------------------------------------------------------------
+
+
+def test_case9_a_killed_worker_does_not_hang_the_run_and_its_documents_are_accounted_for():
+    script = Path(__file__).parents[1] / "benchmarks" / "worker_death.py"
+    # The timeout only guards against the hang this test is about (the run takes seconds).
+    done = subprocess.run([sys.executable, str(script), "--documents", "200", "--jobs", "2", "--killers", "2"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "documents in 200, out 200, kept 198, worker_died 2 (d00066, d00132)" in done.stdout
