@@ -140,8 +140,29 @@ def pipeline_settings(
         "rule_languages": rule_languages,
         "on_error": choice(on_error, "on_error", ON_ERROR),
         "max_bytes": integer(max_bytes, "max_bytes", minimum=1),
-        "time_budget": None if time_budget in (None, 0) else number(time_budget, "time_budget", minimum=0.0, above=True),
+        "time_budget": budget(time_budget, "time_budget"),
     }
+
+
+def budget(value: Any, option: str = "time_budget") -> float | None:
+    """Seconds of a time budget: None or 0 for none, else a finite number over 0."""
+    if value is None or (value == 0 and not isinstance(value, bool)):
+        return None
+    return number(value, option, minimum=0.0, above=True)
+
+
+def content(value: Any, option: str) -> str | bytes | None:
+    """A document's content: str, bytes or None; TypeError naming ``option`` for anything else."""
+    if value is not None and not isinstance(value, (str, bytes)):
+        raise TypeError(f"{option} must be str or bytes, not {type(value).__name__}")
+    return value
+
+
+def optional_text(value: Any, option: str) -> str | None:
+    """A str or None; TypeError naming ``option`` for anything else."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{option} must be a str, not {type(value).__name__}")
+    return value
 
 
 def hints(given: dict[str, Any]) -> dict[str, Any]:

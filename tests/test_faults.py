@@ -384,3 +384,90 @@ def test_case9_a_killed_worker_does_not_hang_the_run_and_its_documents_are_accou
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "documents in 200, out 200, kept 198, worker_died 2 (d00066, d00132)" in done.stdout
+
+
+# --- 12. time-budget tests alone ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["test_a_stage_over_its_time_budget_drops_the_document_and_the_run_goes_on", "test_the_time_budget_covers_the_whole_document_not_each_stage"],
+)
+def test_case12_time_budget_tests_pass_when_run_alone(name):
+    test = Path(__file__).parent / "test_hostile.py"
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"{test}::{name}"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_case12_the_first_document_does_not_pay_for_loading_language_profiles():
+    import newsclean.stages.language as language
+
+    calls = []
+    pipeline = default_pipeline(dedup=False, site_repeat=False)
+    stage = next(s for s in pipeline.stages if s.name == "language")
+    real = language._known_grams
+    try:
+        language._known_grams = lambda: calls.append("loaded") or real()
+        pipeline.process(__import__("newsclean").RawDocument(id="a", content=STORY, format="text"))
+    finally:
+        language._known_grams = real
+    assert calls and hasattr(stage, "prepare")
+
+
+# --- 13. the API ----------------------------------------------------------------------------------
+
+
+def test_case13_one_string_is_one_language():
+    pipeline = default_pipeline(keep_languages="en", dedup=False)
+    assert next(s for s in pipeline.stages if s.name == "language").keep == ("en",)
+
+
+def test_case13_a_negative_or_odd_time_budget_is_a_config_error_naming_it():
+    from newsclean import ConfigError, Pipeline
+
+    for value in (-1, float("nan"), float("inf"), "5"):
+        with pytest.raises(ConfigError, match="time_budget"):
+            Pipeline(time_budget=value)
+        with pytest.raises(ConfigError, match="time_budget"):
+            default_pipeline(time_budget=value)
+    assert Pipeline(time_budget=0).time_budget is None
+
+
+@pytest.mark.parametrize("given", [dict(text=123), dict(text=["a", "list"]), dict(html=4.5), dict(text=STORY, url=7), dict(text=STORY, id=3)])
+def test_case13_clean_refuses_content_of_the_wrong_type(given):
+    from newsclean import clean
+
+    name = next(k for k, v in given.items() if not isinstance(v, str))
+    with pytest.raises(TypeError, match=name):
+        clean(**given)
+
+
+def test_case13_pipeline_run_refuses_strings_with_a_type_error():
+    pipeline = default_pipeline(dedup=False)
+    with pytest.raises(TypeError, match="RawDocument"):
+        list(pipeline.run(["a string"]))
+    with pytest.raises(TypeError, match="RawDocument"):
+        list(pipeline.run("a string"))
+
+
+def test_case13_clean_leaves_the_callers_timer_and_handler_as_they_were():
+    import signal
+
+    from newsclean import clean
+
+    fired = []
+
+    def handler(signum, frame):
+        fired.append(signum)
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 300)
+        clean(text=STORY)
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < left <= 300 and signal.getsignal(signal.SIGALRM) is handler
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired
