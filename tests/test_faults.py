@@ -19,7 +19,6 @@ import pytest
 import newsclean.cli as cli
 from newsclean import default_pipeline
 from newsclean.cli import main
-from newsclean.readers import ReadReport, read_inputs
 
 from test_resume import STORIES, interrupt_after
 
@@ -255,8 +254,13 @@ def bomb() -> bytes:
 
 
 def clean_all(paths, max_bytes=1_000_000):
-    pipeline = default_pipeline(dedup=False, site_repeat=False, max_bytes=max_bytes)
-    return list(pipeline.run(read_inputs([str(p) for p in paths], ReadReport(), max_bytes=max_bytes)))
+    """Run the CLI in this process on ``paths``; (id, reject reason or None) of each document."""
+    out = paths[0].parent / "out.jsonl"
+    args = ["clean", *map(str, paths), "-o", str(out), "--max-bytes", str(max_bytes), "--jobs", "1", "--quiet", "--dedup", "off"]
+    assert main(args) in (0, 1)
+    kept = [(r["id"], None) for r in lines(out)]
+    rejected = [(r["id"], r["reason"]) for r in lines(out.with_name("out.rejects.jsonl"))]
+    return kept + rejected
 
 
 def test_case7_a_gzip_bomb_page_is_too_large_without_unpacking_it(tmp_path, bomb):
@@ -264,7 +268,7 @@ def test_case7_a_gzip_bomb_page_is_too_large_without_unpacking_it(tmp_path, bomb
     path.write_bytes(bomb)
     articles: list = []
     peak = peak_of(lambda: articles.extend(clean_all([path])))
-    assert [a.drop.reason for a in articles] == ["too_large"]
+    assert [reason for _, reason in articles] == ["too_large"]
     assert peak < 16 << 20, peak
 
 
@@ -274,7 +278,7 @@ def test_case7_a_gzip_bomb_jsonl_line_is_too_large_without_unpacking_it(tmp_path
     path.write_bytes(gzip.compress(record + b"\n" + json.dumps({"id": "after", "text": STORY}).encode() + b"\n", compresslevel=1))
     articles: list = []
     peak = peak_of(lambda: articles.extend(clean_all([path])))
-    assert [(a.id, a.drop.reason if a.drop else None) for a in articles] == [("feed:1", "too_large"), ("after", None)]
+    assert sorted(articles) == [("after", None), ("feed:1", "too_large")]
     assert peak < 32 << 20, peak
 
 
@@ -292,7 +296,7 @@ def test_case7_a_gzip_encoded_warc_body_is_too_large_without_unpacking_it(tmp_pa
     path.write_bytes(buffer.getvalue())
     articles: list = []
     peak = peak_of(lambda: articles.extend(clean_all([path])))
-    assert [a.drop.reason for a in articles] == ["too_large"]
+    assert [reason for _, reason in articles] == ["too_large"]
     assert peak < 16 << 20, peak
 
 
@@ -319,8 +323,7 @@ def test_case7_max_bytes_counts_bytes_of_jsonl_text_not_characters(tmp_path):
     text = "Ein schöner Tag für die Fähre über den Fluss. " * 25_000  # about 1.15 M characters, 1.25 MB
     path.write_text(json.dumps({"id": "wide", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
     assert len(text) < 1_200_000 < len(text.encode("utf-8"))
-    [article] = clean_all([path], max_bytes=1_200_000)
-    assert article.drop.reason == "too_large"
+    assert clean_all([path], max_bytes=1_200_000) == [("wide", "too_large")]
 
 
 # --- 8. crashes ----------------------------------------------------------------------------------
@@ -367,11 +370,16 @@ def test_case8_a_folder_1500_levels_deep_is_read(tmp_path, capsys):
             deep = deep.parent
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
-def test_case8_a_time_budget_that_is_not_finite_is_refused(source, tmp_path, capsys, value):
-    assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--time-budget", value]) == 2
+def test_case8_an_infinite_time_budget_is_refused(source, tmp_path, capsys):
+    assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--time-budget", "inf"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("newsclean: error: --time-budget must be a finite number"), err
+
+
+@pytest.mark.parametrize("value", ["nan", "-inf", "-1"])
+def test_time_budgets_that_are_not_a_positive_number_stay_refused(source, tmp_path, capsys, value):
+    assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--time-budget", value]) == 2
+    assert capsys.readouterr().err.startswith("newsclean: error: --time-budget must be")
 
 
 # --- 9. a worker killed -------------------------------------------------------------------------
@@ -471,3 +479,39 @@ def test_case13_clean_leaves_the_callers_timer_and_handler_as_they_were():
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert not fired
+
+
+# --- 11. the rule-pack guard --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pattern", [r"((a+))+$", r"(a|aa)+$", r"(\w+){2,}$", r"(a+){1,99}$", r"(?:\w{1,9}\s?){2,5}x"])
+def test_case11_the_rule_guard_refuses_repeats_that_split_text_many_ways(pattern):
+    from newsclean.errors import RulePackError
+    from newsclean.rulepack import RulePack
+
+    source = f"""
+[[rule]]
+id = "xx.tags.bad"
+category = "tags"
+action = "line"
+position = "any"
+pattern = '{pattern}'
+examples = []
+"""
+    with pytest.raises(RulePackError, match="split the same text"):
+        RulePack.from_toml(source, language="xx")
+
+
+@pytest.mark.parametrize("pattern", [r"(?:\w{1,20}\s){1,9}x", r"(?:ab|ac)+$", r"^(?:[A-Z][a-z]+ ){1,3}said$", r"\d+(?:,\d{3})*$", r"( ?[>/] ?\w[\w ]{0,29}){1,6}$"])
+def test_case11_repeats_that_split_one_way_are_accepted(pattern):
+    from newsclean.rulepack import RulePack
+
+    source = f"""
+[[rule]]
+id = "xx.tags.ok"
+category = "tags"
+action = "line"
+position = "any"
+pattern = '{pattern}'
+"""
+    assert RulePack.from_toml(source, language="xx").rules
