@@ -195,7 +195,7 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             yield InputFile(name, "stdin")
             continue
         if not path.is_dir():
-            yield InputFile(name, document_id(path))
+            yield InputFile(name, _escaped(document_id(path)))
             continue
         for child, error in sorted(_walk(path)):
             if child.resolve() in excluded:
@@ -203,7 +203,8 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             if error is None and kind_of(child) is None:
                 report.skip_file(str(child))
                 continue
-            yield InputFile(str(child), document_id(child, path), error)
+            # A file name that is not UTF-8 holds surrogates in Python; its id spells them escaped.
+            yield InputFile(str(child), _escaped(document_id(child, path)), error)
 
 
 def _walk(root: Path) -> list[tuple[Path, str | None]]:

@@ -100,6 +100,24 @@ def test_case2_a_fresh_run_voids_an_older_checkpoint(corpus, tmp_path, monkeypat
     assert not out.exists()
 
 
+def test_case2_files_are_synced_before_each_checkpoint_and_before_their_rename(corpus, tmp_path, monkeypatch, capsys):
+    import newsclean.checkpoint
+    import newsclean.writers
+
+    events: list[str] = []
+    real_fsync, real_save, real_replace = os.fsync, newsclean.checkpoint.Checkpoint.save, os.replace
+    monkeypatch.setattr(newsclean.writers.os, "fsync", lambda fd: events.append(f"sync {os.readlink(f'/proc/self/fd/{fd}').rsplit('/', 1)[-1]}") or real_fsync(fd))
+    monkeypatch.setattr(newsclean.checkpoint.Checkpoint, "save", lambda self, output: events.append("checkpoint") or real_save(self, output))
+    monkeypatch.setattr(newsclean.writers.os, "replace", lambda a, b: events.append(f"rename {Path(a).name}") or real_replace(a, b))
+    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 10)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off", "--no-site-repeat"]) == 0
+    first = events.index("checkpoint")
+    assert {"sync out.jsonl.partial", "sync out.rejects.jsonl.partial"} <= set(events[:first])
+    for name in ("out.jsonl.partial", "out.rejects.jsonl.partial", "out.stats.json.partial"):
+        assert f"sync {name}" in events[: events.index(f"rename {name}")]
+
+
 def test_case2_a_partial_file_rewritten_since_its_checkpoint_is_not_resumed(corpus, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 4)
     out = tmp_path / "out.jsonl"
@@ -341,6 +359,16 @@ def test_case8_ids_and_urls_with_lone_surrogates_are_written_escaped(tmp_path, c
     records = lines(out)
     assert [r["id"] for r in records] == ["odd-\\ud800", "next"]
     assert records[0]["url"] == "https://x.example/\\udc00"
+
+
+def test_case8_a_file_name_that_is_not_utf8_gives_an_escaped_id(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "w") as handle:
+        handle.write(STORY)
+    out = tmp_path / "out.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "--quiet"]) == 0
+    assert [r["id"] for r in lines(out)] == ["caf\\udce9"]
 
 
 def test_case8_deeply_nested_json_is_a_too_deep_reject(tmp_path, capsys):
