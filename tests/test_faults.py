@@ -406,7 +406,7 @@ def test_case8_an_infinite_time_budget_is_refused(source, tmp_path, capsys):
 
 @pytest.mark.parametrize("value", ["nan", "-inf", "-1"])
 def test_time_budgets_that_are_not_a_positive_number_stay_refused(source, tmp_path, capsys, value):
-    assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), "--time-budget", value]) == 2
+    assert main(["clean", str(source), "-o", str(tmp_path / "o.jsonl"), f"--time-budget={value}"]) == 2
     assert capsys.readouterr().err.startswith("newsclean: error: --time-budget must be")
 
 
