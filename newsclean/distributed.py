@@ -7,11 +7,12 @@
   position (partition, offset);
 - ``site_repeat``: line counts per source are a ``frequencies`` shuffle; only the lines over
   the thresholds come back to the client, and are applied per partition;
-- ``dedup``: signatures and band keys are a map; exact copies are grouped by fingerprint
-  (a ``groupby`` shuffle); representatives are shuffled by LSH band; only candidate pairs and
-  the signatures of their members come back to the client, where the pairs are confirmed and
-  the keeper policy walks them (``newsclean.duplicates``); the decisions (one per dropped
-  copy) go back out as a filter.
+- ``dedup``: signatures, coverage sketches and band keys are a map; exact copies are grouped
+  by fingerprint (a ``groupby`` shuffle); representatives are shuffled by LSH band; only
+  candidate pairs and the signatures and sketches of their members come back to the client,
+  where the pairs are confirmed, checked for coverage and walked by the keeper policy
+  (``newsclean.duplicates.choose_keepers``); the decisions (one per dropped copy, and the
+  ``related`` ids of kept articles) go back out as a map.
 
 The keeper policy and the candidate pairs are the local ones, so the output equals
 ``Pipeline.run`` on the same input, whatever the partitioning. Dask is an optional extra:
@@ -29,14 +30,14 @@ from typing import Any
 import attrs
 import numpy as np
 
-from newsclean.duplicates import EXACT, NEAR, Entry, choose_keepers, ranks
+from newsclean.duplicates import EXACT, EXACT_RULES, NEAR, Entry, choose_keepers, decided_by
 from newsclean.errors import ConfigError
 from newsclean.minhash import MinHasher
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStage, Pipeline
 from newsclean.readers import STDIN, InputFile, ReadReport, input_files, kind_of, read_file
 from newsclean.stages import Dedup, SiteRepeat
-from newsclean.stages.dedup import duplicate_drop
+from newsclean.stages.dedup import duplicate_drop, related_of
 from newsclean.stages.siterepeat import source_key
 
 Key = tuple[int, int]  # (partition, offset): an article's position in the input
@@ -214,6 +215,7 @@ class _Record:
     entry: Entry
     signature: np.ndarray | None = attrs.field(eq=False, default=None)
     band_keys: np.ndarray | None = attrs.field(eq=False, default=None)
+    sketch: bytes | None = None
 
 
 def _records(tagged: list[tuple[Key, Article]], stage: Dedup) -> list[_Record]:
@@ -224,16 +226,24 @@ def _records(tagged: list[tuple[Key, Article]], stage: Dedup) -> list[_Record]:
     if not stage.near:
         return [_Record(key, entry) for (key, _), entry in zip(kept, entries)]
     hasher = MinHasher(stage.params)
-    signatures = hasher.signatures([article.text for _, article in kept])
+    signatures, sketches = hasher.signatures_and_sketches([article.text for _, article in kept])
     bands = hasher.band_keys(signatures)
-    return [_Record(key, entry, sig, band) for (key, _), entry, sig, band in zip(kept, entries, signatures, bands)]
+    return [
+        _Record(key, entry, sig, band, sketch)
+        for (key, _), entry, sig, band, sketch in zip(kept, entries, signatures, bands, sketches)
+    ]
 
 
 def _exact_groups(group: tuple[bytes, list[_Record]]) -> list[tuple[str, Any]]:
-    """('head', record) for the best-ranked copy, ('copy', (key, head key, head id)) for the others."""
+    """('head', record) for the best-ranked copy, ('copy', (key, head key, head id, rule)) for
+    the others."""
     members = sorted(group[1], key=lambda r: r.entry.rank_key())
-    out: list[tuple[str, Any]] = [("head", members[0])]
-    out += [("copy", (r.key, members[0].key, members[0].entry.id)) for r in members[1:]]
+    head = members[0]
+    out: list[tuple[str, Any]] = [("head", head)]
+    out += [
+        ("copy", (r.key, head.key, head.entry.id, decided_by(head.entry.rank_key(), r.entry.rank_key(), EXACT_RULES)))
+        for r in members[1:]
+    ]
     return out
 
 
@@ -249,9 +259,10 @@ def _bucket_pairs(bucket: tuple[Any, list[Key]], window: int) -> list[tuple[Key,
 def _dedup(bag: Any, stage: Dedup) -> Any:
     records = bag.map_partitions(_records, stage).persist()
     grouped = records.groupby(lambda r: r.entry.fingerprint, shuffle="tasks").map(_exact_groups).flatten().persist()
-    decisions: dict[Key, tuple[str, Key, str, float]] = {}
-    for _, (key, head_key, head_id) in grouped.filter(lambda item: item[0] == "copy").compute():
-        decisions[key] = (EXACT, head_key, head_id, 1.0)
+    decisions: dict[Key, tuple[str, Key, str, float, str]] = {}
+    related: dict[Key, tuple] = {}
+    for _, (key, head_key, head_id, rule) in grouped.filter(lambda item: item[0] == "copy").compute():
+        decisions[key] = (EXACT, head_key, head_id, 1.0, rule)
     if stage.near:
         heads = grouped.filter(lambda item: item[0] == "head").map(lambda item: item[1])
         pairs = sorted(set(
@@ -262,35 +273,44 @@ def _dedup(bag: Any, stage: Dedup) -> Any:
         ))
         involved = {key for pair in pairs for key in pair}
         members = sorted(heads.filter(lambda r: r.key in involved).compute(), key=lambda r: r.key)
-        near = _confirm(members, pairs, stage)
-        for key, (kept, sim) in near.items():
-            decisions[key] = (NEAR, kept.key, kept.entry.id, sim)
+        near, related = _confirm(members, pairs, stage)
+        for key, (kept, sim, rule) in near.items():
+            decisions[key] = (NEAR, kept.key, kept.entry.id, sim, rule)
         # An exact copy of a removed head goes as a near copy of the article kept.
-        for key, (reason, head_key, _, _) in list(decisions.items()):
+        for key, (reason, head_key, _, _, _) in list(decisions.items()):
             if reason == EXACT and head_key in near:
-                kept, sim = near[head_key]
-                decisions[key] = (NEAR, kept.key, kept.entry.id, sim)
-    return bag.map(_apply_decision, decisions, stage.name)
+                kept, sim, rule = near[head_key]
+                decisions[key] = (NEAR, kept.key, kept.entry.id, sim, rule)
+    return bag.map(_apply_decision, decisions, related, stage.name)
 
 
-def _confirm(members: list[_Record], pairs: list[tuple[Key, Key]], stage: Dedup) -> dict[Key, tuple[_Record, float]]:
+def _confirm(
+    members: list[_Record], pairs: list[tuple[Key, Key]], stage: Dedup
+) -> tuple[dict[Key, tuple[_Record, float, str]], dict[Key, tuple]]:
+    """The local keeper walk over the members of candidate pairs: removals, and each kept
+    member's related ``(id, similarity)`` pairs."""
     if not members:
-        return {}
+        return {}, {}
     index = {r.key: i for i, r in enumerate(members)}
     signatures = np.stack([r.signature for r in members])
     pair_array = np.array([(index[a], index[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
-    rank = ranks([r.entry for r in members])
-    removed = choose_keepers(rank, signatures, pair_array, stage.params.threshold)
-    return {members[i].key: (members[kept], sim) for i, (kept, sim) in removed.items()}
+    verdict = choose_keepers(
+        [r.entry for r in members], signatures, [r.sketch for r in members], pair_array, stage.params.threshold
+    )
+    removed = {members[i].key: (members[kept], sim, rule) for i, (kept, sim, rule) in verdict.removed.items()}
+    related = {
+        members[i].key: tuple((members[j].entry.id, sim) for j, sim in others) for i, others in verdict.related.items()
+    }
+    return removed, related
 
 
-def _apply_decision(tagged: tuple[Key, Article], decisions: dict, name: str) -> tuple[Key, Article]:
+def _apply_decision(tagged: tuple[Key, Article], decisions: dict, related: dict, name: str) -> tuple[Key, Article]:
     key, article = tagged
     if not article.kept:
         return tagged
     trace = article.trace + (name,)
     decision = decisions.get(key)
     if decision is None:
-        return key, attrs.evolve(article, trace=trace)
-    reason, _, kept_id, similarity = decision
-    return key, attrs.evolve(article, drop=duplicate_drop(name, reason, kept_id, similarity), trace=trace)
+        return key, attrs.evolve(article, trace=trace, related=related_of(related.get(key, ())))
+    reason, _, kept_id, similarity, rule = decision
+    return key, attrs.evolve(article, drop=duplicate_drop(name, reason, kept_id, similarity, rule), trace=trace)

@@ -67,10 +67,61 @@ def name_parts(name: str) -> list[str]:
 
 
 @cache
+def _rules_file() -> dict:
+    return tomllib.loads(resources.files("newsclean.rules").joinpath(RULES_FILE).read_text(encoding="utf-8"))
+
+
+@cache
 def load_rules() -> tuple[PruneRule, ...]:
     """The packaged prune rules (loaded once)."""
-    data = tomllib.loads(resources.files("newsclean.rules").joinpath(RULES_FILE).read_text(encoding="utf-8"))
-    return tuple(parse_rule(item) for item in data.get("prune", []))
+    return tuple(parse_rule(item) for item in _rules_file().get("prune", []))
+
+
+@attrs.frozen(kw_only=True)
+class TeaserListRule:
+    """Lists of links to other stories, found by shape (see ``[teaser_list]`` in dom.toml)."""
+
+    id: str
+    category: Category = attrs.field(converter=Category)
+    min_items: int = 3
+    min_link_words: int = 4
+    min_linked_share: float = 0.8
+
+    def evidence(self, element: HtmlElement) -> str | None:
+        """Why ``element`` is a teaser list (``<dl> of 5 headline links``), or None."""
+        if element.tag == "dl":
+            items = [c for c in element if c.tag == "dt"]
+        elif element.tag in ("ul", "ol"):
+            items = [c for c in element if c.tag == "li"]
+        else:
+            return None
+        if len(items) < self.min_items:
+            return None
+        linked = sum(1 for item in items if self._starts_with_headline_link(item))
+        if linked < self.min_linked_share * len(items):
+            return None
+        return f"<{element.tag}> of {linked} headline links"
+
+    def _starts_with_headline_link(self, item: HtmlElement) -> bool:
+        link = next(item.iter("a"), None)
+        if link is None or not link.get("href"):
+            return False
+        link_text = " ".join(link.text_content().split())
+        if len(link_text.split()) < self.min_link_words:
+            return False
+        return " ".join(item.text_content().split()).startswith(link_text)
+
+
+@cache
+def load_teaser_list_rule() -> TeaserListRule | None:
+    """The packaged teaser-list rule, or None when dom.toml has none."""
+    data = _rules_file().get("teaser_list")
+    if not data:
+        return None
+    try:
+        return TeaserListRule(**data)
+    except (TypeError, ValueError) as exc:
+        raise RulePackError(f"{RULES_FILE}: bad teaser_list rule: {exc}") from None
 
 
 def parse_rule(item: dict) -> PruneRule:
@@ -91,7 +142,7 @@ class Pruned:
     """One element chosen for pruning, the rule that chose it and why."""
 
     element: HtmlElement = attrs.field(eq=False)
-    rule: PruneRule
+    rule: PruneRule | TeaserListRule
     evidence: str
 
 
@@ -149,11 +200,15 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     page_visible: int | None = None  # measured when first needed
     found: list[Pruned] = []
     chosen: set[HtmlElement] = set()
-    candidates = tree.xpath("//*[@class or @id]" + "".join(f" | //{t}" for t in matcher.tags))
+    teasers = load_teaser_list_rule() if rules is None else None
+    lists = " | //ul | //ol | //dl" if teasers is not None else ""
+    candidates = tree.xpath("//*[@class or @id]" + "".join(f" | //{t}" for t in matcher.tags) + lists)
     for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
         match = matcher.rule_for(element)
+        if match is None and teasers is not None and (evidence := teasers.evidence(element)):
+            match = (teasers, evidence)
         if match is None:
             continue
         if any(a in chosen for a in element.iterancestors()):
@@ -164,7 +219,9 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
             continue
         if page_visible is None:
             page_visible = len(visible_text(tree))
-        if page_visible and len(visible_text(element)) > MAX_VISIBLE_SHARE * page_visible:
+        limit = MAX_VISIBLE_SHARE * page_visible
+        # text_content() (scripts included, in C) is at least the visible text: a cheap first test.
+        if page_visible and len(element.text_content()) > limit and len(visible_text(element)) > limit:
             continue
         chosen.add(element)
         found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
@@ -286,15 +343,20 @@ def _wrap_loose_text(element: HtmlElement, children: list) -> None:
 # Class and id words that mark a standfirst (the summary under a headline) in page templates.
 STANDFIRST_NAMES = frozenset({"standfirst", "dek", "deck", "subtitle", "subheadline", "subhead", "strapline"})
 STANDFIRST_WORDS = (4, 60)  # shorter is a label, longer is a paragraph of the story
+# A quick test on the lower-cased class and id before name_parts() checks for a whole part
+# ("dek", not "dekalb").
+_STANDFIRST_HINT = re.compile("|".join(sorted(STANDFIRST_NAMES)))
+_WITH_NAMES = etree.XPath("//*[@class or @id]")
 
 
 def marked_standfirst(tree: HtmlElement) -> str | None:
     """The text of the first element whose class or id names it a standfirst (``article-dek``,
     ``standfirst``, ``sub-headline``...), when it reads like one; else None."""
-    for element in tree.xpath("//*[@class or @id]"):
-        if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
+    for element in _WITH_NAMES(tree):
+        attributes = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if not _STANDFIRST_HINT.search(attributes.lower()) or element.tag in _PROTECTED_TAGS:
             continue
-        names = (element.get("class") or "").split() + (element.get("id") or "").split()
+        names = attributes.split()
         if not any(STANDFIRST_NAMES & set(name_parts(name)) for name in names):
             continue
         text = visible_text(element)

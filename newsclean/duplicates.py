@@ -1,29 +1,38 @@
 """Finding duplicate articles in a corpus, and which copy to keep.
 
 Two kinds: exact copies (the same words, case folded: one 128-bit xxh3 fingerprint) and near
-copies (MinHash similarity over word shingles at or above a threshold, see
-``newsclean.minhash``). The copy kept is chosen by a policy that suits news, not by input
-order, so the answer is the same however the corpus is ordered or split:
+copies. A near copy is a pair that LSH proposes and whose estimated Jaccard similarity of word
+shingles (``newsclean.minhash``) is at least the threshold, *and* whose keeper holds it: nearly
+all of the copy's paragraphs (``COVERED_SHARE`` of its words) are in the keeper, exactly or
+lightly edited, and the two do not differ in their facts as two instances of a template story
+do (``holds``). A similar pair that fails this stays whole, each article naming the other as
+``related``. So no removal loses a story: the kept article holds the removed one's text.
 
-1. the earliest ``published`` date (an article without a date comes after all dated ones),
-2. then the longest text (in words),
-3. then the smallest ``id``,
-4. then the smallest fingerprint of the whole record (two records equal up to here differ
-   only in fields the reader cannot tell apart).
+The copy kept is chosen by a policy that does not depend on input order, so the answer is the
+same however the corpus is ordered or split (``RULES``):
 
-Near copies are grouped by walking the articles in that order: an article is a duplicate when
-it is similar enough to an article already kept, and it is reported as a duplicate of the
-most similar one. So every removed article is at least ``threshold``-similar to the article it
-names; plain connected components would chain A~B~C and remove C as a copy of A even when the
-two share little. A cluster is a kept article and the articles that name it.
+1. ``published``: the earliest date (an article without a date comes after all dated ones),
+2. ``covers``: then the article that holds more of its similar neighbours (the fullest text),
+3. ``fewer_removed``: then fewer lines removed by cleaning (less junk left to miss),
+4. ``id``: then the smallest ``id``,
+5. ``record``: then the smallest fingerprint of the whole record (two records equal up to here
+   differ only in fields the reader cannot tell apart).
+
+An article held by one it does not hold (a cut or partial version) can only go: its holder is
+decided first, and wins by ``covers`` whatever the dates. Otherwise articles are walked in
+that order: an article goes when an article already kept holds it, and names the most similar
+such one. Plain connected components would chain A~B~C and remove C
+as a copy of A even when the two share little.
 
 Memory per article: the fingerprint (16 bytes), its rank fields, the signature (4 bytes per
-permutation) and its band keys (8 bytes per band): with the defaults about 900 bytes.
+permutation) and its coverage sketch (``Sketch``, at most about 1 KB): with the defaults about
+1.4 KB. Band keys are made from the signatures when the corpus is complete.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 from collections.abc import Sequence
 
@@ -31,13 +40,43 @@ import attrs
 import numpy as np
 import xxhash
 
-from newsclean.minhash import MinHasher, MinHashParams, candidate_pairs, pair_similarities
+from newsclean.minhash import (
+    _SHIFT32,
+    MinHasher,
+    MinHashParams,
+    Sketch,
+    _trailing_zeros,
+    at_level,
+    candidate_pairs,
+    pair_similarities,
+)
 from newsclean.model import Article
 from newsclean.text import folded_words
 
 EXACT = "dedup:exact"
 NEAR = "dedup:near"
+# What decided between a removed copy and its keeper: the first rule where they differ.
+RULES = ("published", "covers", "fewer_removed", "id", "record")
 _NO_DATE = np.iinfo(np.int32).max
+
+# A copy is held by its keeper when paragraphs with this share of its words are found there.
+COVERED_SHARE = 0.9
+# A run of text counts whole when this share of its sampled shingles is in the keeper, in part
+# below: a copy with 6 % of its words replaced keeps about 83 % of its 3-word shingles, a new
+# paragraph close to none.
+PARAGRAPH_FOUND = 0.7
+# Runs of this many consecutive samples are judged together: a short paragraph shares a run
+# with the next, a long one is cut into runs (so a paragraph cut in half counts half).
+BLOCK_SAMPLES = 8
+# Two texts are instances of one template (a daily report: same sentences, other numbers,
+# names and dates) when each has at least TEMPLATE_FACTS fact words the other lacks, and they
+# are at least TEMPLATE_SHARE of its facts. A copy adds facts (a dateline) or loses some
+# (a cut end), but not both; an edit changes few. One each way is enough: a short notice may
+# have two numbers and a day, and the next one changes one number.
+TEMPLATE_FACTS = 1
+TEMPLATE_SHARE = 0.25
+# Pair directions checked for coverage at once: a few numpy calls for all, tens of MB at most.
+COVER_BATCH = 4096
 
 
 def text_fingerprint(text: str) -> bytes:
@@ -60,23 +99,127 @@ def record_fingerprint(article: Article, record: str | None = None) -> bytes:
     return xxhash.xxh3_64_digest((record_json(article) if record is None else record).encode("utf-8"))
 
 
+# --- coverage: pure functions over sketches ------------------------------------------------
+
+
+@attrs.frozen
+class Coverage:
+    """How much of a copy a keeper holds: ``share`` of the copy's words in paragraphs found
+    in the keeper, and ``found``, the share of its sampled shingles found there."""
+
+    share: float
+    found: float
+
+
+def coverage(copy: Sketch, keeper: Sketch) -> Coverage:
+    """How much of ``copy`` is in ``keeper``, from their sketches alone."""
+    return _cover([(copy, _weights(copy), keeper)])[0]
+
+
+def _weights(sketch: Sketch) -> np.ndarray:
+    """The words each sample stands for: its paragraph's words shared out by its samples; a
+    paragraph without a sample gives its words to the next sample (the last one at the end).
+    At a higher level, the samples left stand for the same words each."""
+    words = sketch.words.astype(np.float64)
+    count = np.bincount(sketch.paragraph, minlength=len(words))
+    weight = (words / np.maximum(count, 1))[sketch.paragraph]
+    empty = np.flatnonzero(count == 0)
+    if len(empty) and len(weight):
+        np.add.at(weight, np.minimum(np.searchsorted(sketch.paragraph, empty), len(weight) - 1), words[empty])
+    return weight
+
+
+def _cover(pairs: Sequence[tuple[Sketch, np.ndarray, Sketch]]) -> list[Coverage]:
+    """``coverage`` of each ``(copy, its _weights, keeper)``, all in a few numpy calls."""
+    if not pairs:
+        return []
+    count = len(pairs)
+    level = np.array([max(copy.level, keeper.level) for copy, _, keeper in pairs])
+    # the copies' samples at each pair's level, in text order
+    hashes = np.concatenate([copy.hashes for copy, _, _ in pairs])
+    owner = np.repeat(np.arange(count), [len(copy.hashes) for copy, _, _ in pairs])
+    kept = _trailing_zeros(hashes) >= level[owner]
+    hashes, owner = hashes[kept], owner[kept]
+    weight = np.concatenate([weights for _, weights, _ in pairs])[kept]
+    sizes = np.bincount(owner, minlength=count)
+    # the keepers' samples at the same levels; one membership test for all, each hash tagged
+    # with its pair's number
+    pool = np.concatenate([keeper.hashes for _, _, keeper in pairs])
+    pool_owner = np.repeat(np.arange(count), [len(keeper.hashes) for _, _, keeper in pairs])
+    in_pool = _trailing_zeros(pool) >= level[pool_owner]
+    pool = np.sort((pool_owner[in_pool].astype(np.uint64) << _SHIFT32) | pool[in_pool])
+    found = _members((owner.astype(np.uint64) << _SHIFT32) | hashes, pool)
+    # Runs of BLOCK_SAMPLES consecutive samples are judged together (a short tail joins the
+    # run before it), so one or two samples never decide alone.
+    start = np.cumsum(sizes) - sizes
+    place = np.arange(len(hashes)) - start[owner]
+    runs = np.maximum(sizes // BLOCK_SAMPLES, 1)
+    run = np.minimum(place // BLOCK_SAMPLES, runs[owner] - 1) + (np.cumsum(runs) - runs)[owner]
+    run_size = np.bincount(run, minlength=int(runs.sum()))
+    credit = np.minimum(1.0, np.bincount(run, weights=found, minlength=len(run_size)) / np.maximum(run_size * PARAGRAPH_FOUND, 1e-9))
+    held = np.bincount(owner, weights=weight * credit[run], minlength=count)
+    total = np.bincount(owner, weights=weight, minlength=count)
+    hits = np.bincount(owner, weights=found, minlength=count)
+    share = np.where(total > 0, np.minimum(1.0, held / np.where(total > 0, total, 1.0)), 1.0)
+    share_found = np.where(sizes > 0, hits / np.maximum(sizes, 1), 1.0)
+    return [Coverage(float(a), float(b)) for a, b in zip(share.tolist(), share_found.tolist())]
+
+
+def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """``np.isin(values, ordered)`` for a sorted ``ordered``, without its set-up cost."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
+
+
+def template_pair(a: Sketch, b: Sketch) -> bool:
+    """True when ``a`` and ``b`` read as two instances of a template story: each has fact
+    words (numbers, names) the other lacks (``TEMPLATE_FACTS``, ``TEMPLATE_SHARE``)."""
+    level = max(a.fact_level, b.fact_level)
+    fa, fb = a.facts[at_level(a.facts, level)], b.facts[at_level(b.facts, level)]
+    shared = int(np.count_nonzero(_members(fa, fb)))  # facts are sorted
+    only_a, only_b = len(fa) - shared, len(fb) - shared  # facts are unique
+    return all(n >= TEMPLATE_FACTS and n >= TEMPLATE_SHARE * len(f) for n, f in ((only_a, fa), (only_b, fb)))
+
+
+def holds(keeper: Sketch, copy: Sketch) -> Coverage | None:
+    """The coverage when ``keeper`` holds ``copy`` (so ``copy`` may go as its duplicate),
+    else None."""
+    cover = coverage(copy, keeper)
+    if cover.share < COVERED_SHARE or template_pair(copy, keeper):
+        return None
+    return cover
+
+
 @attrs.frozen
 class Decision:
-    """Why the article at ``position`` goes: a copy of ``duplicate_of``'s article."""
+    """Why the article at ``position`` goes: a copy of ``duplicate_of``'s article, and the
+    keeper rule (one of ``RULES``) that chose which of the two stays."""
 
     position: int
     reason: str  # EXACT or NEAR
     duplicate_of: int  # position of the kept article
     similarity: float
+    decided_by: str
+
+
+@attrs.frozen
+class Outcome:
+    """What ``DuplicateFinder.decide`` found: the articles that go (by position, ascending),
+    and for each kept article with similar kept ones, their ``(position, similarity)``."""
+
+    decisions: list[Decision]
+    related: dict[int, tuple[tuple[int, float], ...]]
 
 
 @attrs.frozen(kw_only=True)
 class Entry:
-    """What the finder keeps of one article: enough to rank it, nothing of its text."""
+    """What the finder keeps of one article to rank it, nothing of its text."""
 
     id: str
     published: int  # proleptic ordinal, or _NO_DATE
-    words: int
+    removed: int  # lines removed by cleaning
     record: bytes
     fingerprint: bytes
 
@@ -84,17 +227,29 @@ class Entry:
     def of(cls, article: Article, record: str | None = None) -> Entry:
         """``record``: the article's ``record_json``, when the caller has it."""
         published = article.published.toordinal() if isinstance(article.published, dt.date) else _NO_DATE
-        folded = folded_words(article.text)  # the text is split into words once, for both
         return cls(
             id=article.id,
             published=published,
-            words=len(folded),
+            removed=len(article.removed),
             record=record_fingerprint(article, record),
-            fingerprint=_words_fingerprint(folded),
+            fingerprint=text_fingerprint(article.text),
         )
 
     def rank_key(self) -> tuple:
-        return (self.published, -self.words, self.id, self.record)
+        """The keeper order among exact copies (which hold each other): ``RULES`` less ``covers``."""
+        return (self.published, self.removed, self.id, self.record)
+
+
+def decided_by(keeper: tuple, copy: tuple, rules: Sequence[str] = RULES) -> str:
+    """The first of ``rules`` where the two keys differ."""
+    for rule, a, b in zip(rules, keeper, copy):
+        if a != b:
+            return rule
+    return rules[-1]
+
+
+# Exact copies hold each other: ``covers`` cannot tell them apart.
+EXACT_RULES = tuple(rule for rule in RULES if rule != "covers")
 
 
 class DuplicateFinder:
@@ -109,7 +264,7 @@ class DuplicateFinder:
         self._entries: list[Entry] = []
         self._positions: list[int] = []
         self._signatures: list[np.ndarray] = []
-        self._band_keys: list[np.ndarray] = []
+        self._sketches: list[bytes] = []
 
     @property
     def params(self) -> MinHashParams | None:
@@ -121,66 +276,151 @@ class DuplicateFinder:
         self._positions.extend(positions)
         self._entries.extend(Entry.of(a, r) for a, r in zip(articles, records or [None] * len(articles)))
         if self.hasher is not None and articles:
-            signatures = self.hasher.signatures([a.text for a in articles])
+            signatures, sketches = self.hasher.signatures_and_sketches([a.text for a in articles])
             self._signatures.append(signatures)
-            self._band_keys.append(self.hasher.band_keys(signatures))
+            self._sketches.extend(sketches)
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def decide(self) -> list[Decision]:
-        """Every article that goes, by position (ascending)."""
+    def decide(self) -> Outcome:
+        """Every article that goes, and the related pairs that both stay."""
         entries = self._entries
-        rank = ranks(entries)
-        order = np.argsort(rank).tolist()
+        order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
         decisions: dict[int, Decision] = {}
+        related: dict[int, tuple[tuple[int, float], ...]] = {}
         # Exact copies: the best-ranked article of each fingerprint stays.
         representative: dict[bytes, int] = {}
         for i in order:
             kept = representative.setdefault(entries[i].fingerprint, i)
             if kept != i:
-                decisions[i] = Decision(self._positions[i], EXACT, self._positions[kept], 1.0)
+                rule = decided_by(entries[kept].rank_key(), entries[i].rank_key(), EXACT_RULES)
+                decisions[i] = Decision(self._positions[i], EXACT, self._positions[kept], 1.0, rule)
         if self.hasher is not None and len(representative) > 1:
-            heads = np.array(sorted(representative.values()), dtype=np.int64)
+            heads = sorted(representative.values())
             signatures = np.concatenate(self._signatures)[heads]
-            keys = np.concatenate(self._band_keys)[heads]
-            near_of = choose_keepers(rank[heads], signatures, candidate_pairs(keys), self.hasher.params.threshold)
-            for local, (kept_local, sim) in near_of.items():
-                i, kept = int(heads[local]), int(heads[kept_local])
-                decisions[i] = Decision(self._positions[i], NEAR, self._positions[kept], sim)
+            step = 8192  # band keys in slices: the whole corpus at once needs 16 bytes a value
+            keys = np.concatenate([self.hasher.band_keys(signatures[i : i + step]) for i in range(0, len(heads), step)])
+            pairs = candidate_pairs(keys)
+            verdict = choose_keepers(
+                [entries[i] for i in heads], signatures, [self._sketches[i] for i in heads], pairs, self.hasher.params.threshold
+            )
+            for local, (kept_local, sim, rule) in verdict.removed.items():
+                i, kept = heads[local], heads[kept_local]
+                decisions[i] = Decision(self._positions[i], NEAR, self._positions[kept], sim, rule)
+            for local, others in verdict.related.items():
+                related[self._positions[heads[local]]] = tuple((self._positions[heads[j]], sim) for j, sim in others)
             # An exact copy of a near copy goes as a near copy of the article kept.
             for i, decision in list(decisions.items()):
                 if decision.reason == EXACT:
                     head = representative[entries[i].fingerprint]
                     if head in decisions:
                         near = decisions[head]
-                        decisions[i] = Decision(decision.position, NEAR, near.duplicate_of, near.similarity)
-        return sorted(decisions.values(), key=lambda d: d.position)
+                        decisions[i] = Decision(decision.position, NEAR, near.duplicate_of, near.similarity, near.decided_by)
+        return Outcome(sorted(decisions.values(), key=lambda d: d.position), related)
 
 
-def ranks(entries: Sequence[Entry]) -> np.ndarray:
-    """Each entry's place in keeper order (0: the first kept), by ``Entry.rank_key``."""
-    order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
-    rank = np.empty(len(entries), dtype=np.int64)
-    rank[np.array(order, dtype=np.int64)] = np.arange(len(entries))
-    return rank
+@attrs.frozen
+class Verdict:
+    """``choose_keepers``' answer, by index: ``removed[i] = (kept index, similarity, rule)``;
+    ``related[i]``: the kept articles similar to kept ``i`` that do not hold it (nor it them),
+    ``(index, similarity)``, most similar first."""
+
+    removed: dict[int, tuple[int, float, str]]
+    related: dict[int, list[tuple[int, float]]]
 
 
 def choose_keepers(
-    rank: np.ndarray, signatures: np.ndarray, pairs: np.ndarray, threshold: float
-) -> dict[int, tuple[int, float]]:
-    """Near copies among distinct texts: ``{index: (index kept, similarity)}``.
+    entries: Sequence[Entry], signatures: np.ndarray, sketches: Sequence[bytes], pairs: np.ndarray, threshold: float
+) -> Verdict:
+    """Near copies among distinct texts.
 
     Candidate ``pairs`` (rows ``i, j``, from shared bands) at or above ``threshold`` are
-    confirmed; then, in ``rank`` order, an article similar to an already kept one goes, naming
-    the most similar (ties: the better ranked)."""
+    confirmed, and checked for coverage both ways (``holds``). A copy held by an article it
+    does not hold (a cut or partial version) can only go, never be kept in its place: such a
+    holder is decided first. Otherwise articles come in ``RULES`` order, ``covers`` being the
+    summed share of shingles found of the neighbours an article holds. An article held by an
+    already kept one goes, naming the most similar (ties: the one decided first)."""
     sims = pair_similarities(signatures, pairs)
     confirmed = sims >= threshold
-    return keepers_from_edges(rank, pairs[confirmed], sims[confirmed])
+    edges = pairs[confirmed].tolist()
+    edge_sims = [round(float(sim), 4) for sim in sims[confirmed].tolist()]
+    holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
+    score: dict[int, int] = {}  # thousandths, so the sums are exact
+    neighbours: dict[int, list[tuple[int, float]]] = {}
+    directions = []  # (keeper, copy, similarity), both ways for each pair
+    for (a, b), sim in zip(edges, edge_sims):
+        neighbours.setdefault(a, []).append((b, sim))
+        neighbours.setdefault(b, []).append((a, sim))
+        directions += [(a, b, sim), (b, a, sim)]
+    templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
+    for start in range(0, len(directions), COVER_BATCH):  # a batch at a time: bounded memory
+        batch = directions[start : start + COVER_BATCH]
+        decoded = {i: Sketch.from_bytes(sketches[i]) for keeper, copy, _ in batch for i in (keeper, copy)}
+        weights = {copy: _weights(decoded[copy]) for _, copy, _ in batch}
+        covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in batch])
+        for (keeper, copy, sim), cover in zip(batch, covers):
+            if cover.share < COVERED_SHARE:
+                continue
+            pair = (min(keeper, copy), max(keeper, copy))
+            if pair not in templates:
+                templates[pair] = template_pair(decoded[copy], decoded[keeper])
+            if not templates[pair]:
+                holders.setdefault(copy, {})[keeper] = sim
+                score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
+
+    def key(i: int) -> tuple:
+        e = entries[i]
+        return (e.published, -score.get(i, 0), e.removed, e.id, e.record)
+
+    def strict(keeper: int, copy: int) -> bool:
+        return keeper in holders.get(copy, {}) and copy not in holders.get(keeper, {})
+
+    # Kahn's walk: an article is ready when its strict holders are decided; the best key first.
+    waiting = {i: sum(strict(k, i) for k in holders.get(i, {})) for i in neighbours}
+    held_strictly: dict[int, list[int]] = {}
+    for copy, of in holders.items():
+        for keeper in of:
+            if strict(keeper, copy):
+                held_strictly.setdefault(keeper, []).append(copy)
+    ready = [(key(i), i) for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    place: dict[int, int] = {}
+    removed: dict[int, tuple[int, float, str]] = {}
+    while len(place) < len(neighbours):
+        if not ready:  # strict holding in a circle (rare): the best key of the rest breaks it
+            i = min((i for i in neighbours if i not in place), key=key)
+            heapq.heappush(ready, (key(i), i))
+        _, i = heapq.heappop(ready)
+        if i in place:
+            continue
+        place[i] = len(place)
+        best: tuple[float, int, int] | None = None
+        for other, sim in holders.get(i, {}).items():
+            if other in place and other not in removed:
+                candidate = (-sim, place[other], other)
+                if best is None or candidate < best:
+                    best = candidate
+        if best is not None:
+            kept = best[2]
+            rule = "covers" if strict(kept, i) or key(kept) > key(i) else decided_by(key(kept), key(i))
+            removed[i] = (kept, -best[0], rule)
+        for copy in held_strictly.get(i, ()):
+            waiting[copy] -= 1
+            if waiting[copy] == 0:
+                heapq.heappush(ready, (key(copy), copy))
+    related: dict[int, list[tuple[int, float]]] = {}
+    for i in sorted(neighbours, key=place.__getitem__):
+        if i not in removed:
+            others = [(j, sim) for j, sim in neighbours[i] if j not in removed]
+            if others:
+                related[i] = sorted(others, key=lambda item: (-item[1], entries[item[0]].id, place[item[0]]))
+    return Verdict(removed, related)
 
 
 def keepers_from_edges(rank: np.ndarray, pairs: np.ndarray, sims: np.ndarray) -> dict[int, tuple[int, float]]:
-    """The greedy walk over confirmed pairs (see the module docstring)."""
+    """The walk on similarity alone, without coverage (the policy before coverage; kept for
+    comparisons): in ``rank`` order, an article similar to an already kept one goes."""
     neighbours: dict[int, list[tuple[int, float]]] = {}
     for (a, b), sim in zip(pairs.tolist(), sims.tolist()):
         neighbours.setdefault(a, []).append((b, sim))

@@ -21,11 +21,16 @@ The scheme:
   128 permutations, the binomial bound being 0.044);
 - the signature is cut into ``bands`` bands of ``rows`` values; two documents that agree on a
   whole band become a candidate pair; candidates are confirmed with the estimated Jaccard
-  similarity (the share of equal signature values).
+  similarity (the share of equal signature values);
+- each document also gets a coverage ``Sketch`` (a bounded sample of its shingles by
+  paragraph, and of its fact words), from which ``newsclean.duplicates`` tells whether one
+  document holds another. Short documents are split, hashed and minimised together, in groups
+  of up to ``CHUNK_BYTES``: fewer numpy calls, and the same signatures and sketches as alone.
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 
 import attrs
@@ -99,7 +104,9 @@ class MinHasher:
         """32-bit hashes of the text's word shingles (``uint32``, repeats left in: they do not
         change a minimum). A text shorter than one shingle is one shingle; a text without
         words has one fixed hash."""
-        word_hashes = _word_hashes(text.casefold().encode("utf-8"))
+        return self._shingles(_word_hashes(text.casefold().encode("utf-8")))
+
+    def _shingles(self, word_hashes: np.ndarray) -> np.ndarray:
         if not len(word_hashes):
             return np.array([_EMPTY_TEXT_HASH & 0xFFFFFFFF], dtype=np.uint32)
         k = min(self.params.shingle_size, len(word_hashes))
@@ -114,7 +121,9 @@ class MinHasher:
     def signature(self, text: str) -> np.ndarray:
         """``uint32[num_perm]``: the MinHash signature of one text. Shingles are permuted in
         blocks of ``BLOCK_ROWS``, so a 20 MB page needs no more temporary memory than a short one."""
-        shingles = self.shingle_hashes(text)
+        return self._minimum(self.shingle_hashes(text))
+
+    def _minimum(self, shingles: np.ndarray) -> np.ndarray:
         lowest = np.full(self.params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
         with np.errstate(over="ignore"):
             for start in range(0, len(shingles), BLOCK_ROWS):
@@ -124,11 +133,78 @@ class MinHasher:
         return lowest
 
     def signatures(self, texts: Sequence[str]) -> np.ndarray:
-        """``uint32[len(texts), num_perm]``: one signature per text."""
+        """``uint32[len(texts), num_perm]``: one signature per text, the same as ``signature``
+        gives (short texts are hashed together, see ``_hashed``)."""
         out = np.empty((len(texts), self.params.num_perm), dtype=np.uint32)
-        for i, text in enumerate(texts):
-            out[i] = self.signature(text)
+        self._hashed(texts, out)
         return out
+
+    def sketch(self, text: str) -> Sketch:
+        """The coverage sketch of one text (see ``Sketch``)."""
+        return Sketch.from_bytes(self.signatures_and_sketches([text])[1][0])
+
+    def signatures_and_sketches(self, texts: Sequence[str]) -> tuple[np.ndarray, list[bytes]]:
+        """``signatures(texts)`` and each text's ``Sketch`` as bytes, each text split and hashed
+        once. The sketches are made for the batch at once (a few dozen numpy calls per batch,
+        not per text); a text's sketch does not depend on the others in its batch."""
+        out = np.empty((len(texts), self.params.num_perm), dtype=np.uint32)
+        return out, _sketches(self._hashed(texts, out))
+
+    def _hashed(self, texts: Sequence[str], out: np.ndarray) -> list[tuple[str, bytes, np.ndarray, np.ndarray, np.ndarray]]:
+        """Fills ``out`` with the texts' signatures; returns each text's (text, folded bytes,
+        word hashes, word starts, shingle hashes). Texts shorter than CHUNK_BYTES are joined,
+        up to CHUNK_BYTES, and split, hashed and minimised together: a word's hash does not
+        depend on its neighbours, and a shingle across two texts is left out, so each text
+        gets what it would get alone; a longer text is done alone."""
+        folded = [text.casefold().encode("utf-8") for text in texts]
+        parts: list = [None] * len(texts)
+        group: list[int] = []
+        size = 0
+        for i, data in enumerate(folded + [b""]):
+            last = i == len(texts)
+            if group and (last or size + len(data) + 1 > CHUNK_BYTES):
+                self._hash_group(texts, folded, group, out, parts)
+                group, size = [], 0
+            if not last:
+                group.append(i)
+                size += len(data) + 1
+        return parts
+
+    def _hash_group(self, texts, folded, group: list[int], out: np.ndarray, parts: list) -> None:
+        k = self.params.shingle_size
+        joined = b"\n".join(folded[i] for i in group)
+        word_hashes, firsts, _ = _word_spans(joined)
+        starts = np.cumsum([0] + [len(folded[i]) + 1 for i in group])
+        bounds = np.searchsorted(firsts, starts).tolist()  # each text's words
+        whole = self._shingles(word_hashes) if len(word_hashes) >= k else word_hashes[:0].astype(np.uint32)
+        pieces, segments, owners = [], [], []
+        for n, i in enumerate(group):
+            lo, hi = bounds[n], bounds[n + 1]
+            mine = word_hashes[lo:hi]
+            shingles = whole[lo : hi - k + 1] if hi - lo >= k else self._shingles(mine)
+            parts[i] = (texts[i], folded[i], mine, firsts[lo:hi] - starts[n], shingles)
+            segments.append(sum(len(piece) for piece in pieces))
+            pieces.append(shingles)
+            owners.append(i)
+        self._segment_minimum(np.concatenate(pieces), np.array(segments), out, np.array(owners))
+
+    def _segment_minimum(self, shingles: np.ndarray, starts: np.ndarray, out: np.ndarray, rows: np.ndarray) -> None:
+        """``out[rows[s]]``: the minimum of each permuted shingle over segment ``s`` of
+        ``shingles`` (segments start at ``starts``, none empty), in blocks of BLOCK_ROWS."""
+        lowest = np.full((len(starts), self.params.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+        ends = np.append(starts[1:], len(shingles))
+        with np.errstate(over="ignore"):
+            for begin in range(0, len(shingles), BLOCK_ROWS):
+                end = min(begin + BLOCK_ROWS, len(shingles))
+                block = shingles[begin:end, None] * self._a
+                block += self._b
+                first = int(np.searchsorted(starts, begin, side="right")) - 1
+                last = int(np.searchsorted(starts, end, side="left"))
+                for segment in range(first, last):  # slices: minimum.reduceat is 5x slower
+                    low = max(int(starts[segment]), begin) - begin
+                    high = min(int(ends[segment]), end) - begin
+                    np.minimum(lowest[segment], block[low:high].min(axis=0), out=lowest[segment])
+        out[rows] = lowest
 
     def band_keys(self, signatures: np.ndarray) -> np.ndarray:
         """``uint64[n, bands]``: each band's ``rows`` values combined into one key."""
@@ -137,6 +213,220 @@ class MinHasher:
         with np.errstate(over="ignore"):
             keys = (shaped * self._band_mult[None, None, :]).sum(axis=2, dtype=np.uint64)
         return keys
+
+
+# Coverage sketches: a sample of each text's shingles, each with its paragraph, and a sample of
+# its fact words. Sampling keeps the hashes with ``level`` low zero bits, the lowest level that
+# keeps at most the cap; two texts are compared at the higher of their levels, where both
+# samples are the same subset of hash values, so a shingle of one is in the sample of the other
+# exactly when the other holds it.
+SKETCH_SAMPLES = 128
+SKETCH_FACTS = 32
+SKETCH_PARAGRAPHS = 64  # more than the blocks of 4 samples a check needs
+_HEADER = struct.Struct("<BBHHH")
+_LINE_BREAKS = np.full(3, 10, dtype=np.uint8)
+
+
+@attrs.frozen(eq=False)
+class Sketch:
+    """What a coverage check reads of one text: about 0.6 KB, whatever the text's length.
+
+    ``hashes``: sampled 32-bit shingle hashes in text order (``uint32``), at ``level``;
+    ``paragraph``: the paragraph of each (``uint8``); ``words``: words per paragraph
+    (``uint32``); ``facts``: sampled hashes of the text's fact words, numbers and capitalised
+    words inside a sentence (``uint32``, sorted), at ``fact_level``. Paragraphs are split at
+    line breaks; past 64, neighbours are merged."""
+
+    level: int
+    hashes: np.ndarray
+    paragraph: np.ndarray
+    words: np.ndarray
+    fact_level: int
+    facts: np.ndarray
+
+    def to_bytes(self) -> bytes:
+        return _pack(self.level, self.fact_level, self.words.astype("<u4"), self.hashes.astype("<u4"),
+                     self.paragraph.astype(np.uint8), self.facts.astype("<u4"))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Sketch:
+        level, fact_level, paragraphs, samples, facts = _HEADER.unpack_from(data)
+        offset = _HEADER.size
+        arrays = []
+        for dtype, count in (("<u4", paragraphs), ("<u4", samples), (np.uint8, samples), ("<u4", facts)):
+            array = np.frombuffer(data, dtype=dtype, count=count, offset=offset)
+            offset += array.nbytes
+            arrays.append(array)
+        words, hashes, paragraph, fact_hashes = arrays
+        return cls(level=level, hashes=hashes, paragraph=paragraph, words=words, fact_level=fact_level, facts=fact_hashes)
+
+
+def _sketches(parts: list[tuple[str, bytes, np.ndarray, np.ndarray, np.ndarray]]) -> list[bytes]:
+    """Sketches (as bytes) of texts given as (text, folded bytes, word hashes, word starts,
+    shingle hashes). The texts are joined with a line break before each, so a line, and the
+    three bytes looked back at from a word, never reach into another text."""
+    empty = Sketch(level=0, hashes=np.zeros(1, np.uint32), paragraph=np.zeros(1, np.uint8),
+                   words=np.zeros(1, np.uint32), fact_level=0, facts=np.empty(0, np.uint32))
+    full = [i for i, part in enumerate(parts) if len(part[2])]
+    result = [b""] * len(parts)
+    for i in range(len(parts)):
+        if not len(parts[i][2]):  # no words: the fixed hash of an empty text, one paragraph
+            result[i] = Sketch(**{**attrs.asdict(empty, recurse=False), "hashes": parts[i][4]}).to_bytes()
+    if not full:
+        return result
+    m = len(full)
+    folded = [parts[i][1] for i in full]
+    starts = np.cumsum([0] + [len(f) + 1 for f in folded])[:-1] + 1  # each text after its b"\n"
+    word_counts = np.array([len(parts[i][2]) for i in full])
+    firsts = np.concatenate([parts[i][3] for i in full]) + np.repeat(starts, word_counts)
+    shingles = np.concatenate([parts[i][4] for i in full])
+    shingle_counts = np.array([len(parts[i][4]) for i in full])
+    shingle_text = np.repeat(np.arange(m), shingle_counts)
+    word_offsets = np.concatenate(([0], np.cumsum(word_counts)))
+    # Shingles sampled: each text at the lowest level that keeps at most SKETCH_SAMPLES.
+    levels = _levels(shingles, shingle_text, m, SKETCH_SAMPLES)
+    chosen = np.flatnonzero(_trailing_zeros(shingles) >= levels[shingle_text])
+    chosen_text = shingle_text[chosen]
+    chosen_word = chosen - np.repeat(np.cumsum(shingle_counts) - shingle_counts, shingle_counts)[chosen]
+    chosen_first = firsts[word_offsets[chosen_text] + chosen_word]  # a shingle's first word
+    # Paragraphs: the words between line breaks; a shingle belongs to its first word's.
+    joined = np.frombuffer(b"\n" + b"\n".join(folded) + b"\n", dtype=np.uint8)
+    breaks = np.flatnonzero(joined == 10)
+    per_line = np.diff(np.searchsorted(firsts, breaks))  # words between each break and the next
+    filled = per_line > 0
+    paragraph_of_line = np.cumsum(filled) - 1
+    paragraph_words = per_line[filled]
+    first_paragraph = paragraph_of_line[np.searchsorted(breaks, firsts[word_offsets[:-1]]) - 1]
+    chosen_paragraph = paragraph_of_line[np.searchsorted(breaks, chosen_first) - 1] - first_paragraph[chosen_text]
+    paragraph_counts = np.diff(np.concatenate((first_paragraph, [len(paragraph_words)])))
+    # Fact words, read in the original text where folding kept the byte length.
+    originals = [parts[i][0].encode("utf-8") for i in full]
+    same = [len(o) == len(f) for o, f in zip(originals, folded)]
+    raw = np.frombuffer(b"\n" + b"\n".join(o if ok else f for o, f, ok in zip(originals, folded, same)) + b"\n",
+                        dtype=np.uint8)
+    code = (raw[firsts].astype(np.uint16) << 8) | raw[firsts + 1]
+    after_end = _SENTENCE_END[raw[firsts - 1]] | _SENTENCE_END[raw[firsts - 2]] | _SENTENCE_END[raw[firsts - 3]]
+    fact = _DIGIT16[code] | (_CAPITAL[code] & ~after_end)
+    for k, ok in enumerate(same):
+        if not ok:
+            i = full[k]
+            fact[word_offsets[k] : word_offsets[k + 1]] = _fact_words(parts[i][0], parts[i][1], parts[i][3])
+    word_hashes = _fold32(np.concatenate([parts[i][2] for i in full]))
+    fact_text = np.repeat(np.arange(m), word_counts)[fact]
+    fact_hashes = word_hashes[fact]
+    fact_levels = _levels(fact_hashes, fact_text, m, SKETCH_FACTS)  # repeats counted: at most the cap after
+    kept = _trailing_zeros(fact_hashes) >= fact_levels[fact_text]
+    keyed = np.unique((fact_text[kept].astype(np.uint64) << _SHIFT32) | fact_hashes[kept])
+    fact_bounds = np.searchsorted(keyed >> _SHIFT32, np.arange(m + 1, dtype=np.uint64)).tolist()
+    facts = (keyed & _MASK32).astype(np.uint32)
+    sample_bounds = np.searchsorted(chosen_text, np.arange(m + 1)).tolist()
+    paragraph_bounds = np.concatenate(([0], np.cumsum(paragraph_counts))).tolist()
+    sampled = shingles[chosen].astype("<u4")
+    words_u4 = paragraph_words.astype("<u4")
+    paragraph_u1 = chosen_paragraph.astype(np.uint8)  # wraps past 255: those texts are merged below
+    facts = facts.astype("<u4")
+    levels, fact_levels = levels.tolist(), fact_levels.tolist()
+    for k, i in enumerate(full):
+        words = words_u4[paragraph_bounds[k] : paragraph_bounds[k + 1]]
+        paragraph = paragraph_u1[sample_bounds[k] : sample_bounds[k + 1]]
+        if len(words) > SKETCH_PARAGRAPHS:  # merge neighbours, so a list of one-line items stays small
+            merged = np.arange(len(words)) * SKETCH_PARAGRAPHS // len(words)
+            paragraph = merged[chosen_paragraph[sample_bounds[k] : sample_bounds[k + 1]]].astype(np.uint8)
+            words = np.bincount(merged, weights=words).astype("<u4")
+        result[i] = _pack(levels[k], fact_levels[k], words, sampled[sample_bounds[k] : sample_bounds[k + 1]],
+                          paragraph, facts[fact_bounds[k] : fact_bounds[k + 1]])
+    return result
+
+
+def _pack(level: int, fact_level: int, words: np.ndarray, hashes: np.ndarray, paragraph: np.ndarray, facts: np.ndarray) -> bytes:
+    """A sketch's bytes, from arrays already of its types (``<u4``, ``<u4``, ``u1``, ``<u4``)."""
+    header = _HEADER.pack(level, fact_level, len(words), len(hashes), len(facts))
+    return b"".join((header, words.tobytes(), hashes.tobytes(), paragraph.tobytes(), facts.tobytes()))
+
+
+def _trailing_zeros(hashes: np.ndarray) -> np.ndarray:
+    """Low zero bits of each 32-bit hash (32 for 0): the highest level whose sample keeps it."""
+    lowest = (hashes & (~hashes + np.uint32(1))).astype(np.float64)
+    return np.where(lowest > 0, np.frexp(lowest)[1] - 1, 32)
+
+
+def _levels(hashes: np.ndarray, owner: np.ndarray, count: int, cap: int) -> np.ndarray:
+    """For each of ``count`` owners, the lowest level that keeps at most ``cap`` of its hashes."""
+    per_level = np.bincount(owner * 33 + _trailing_zeros(hashes), minlength=count * 33).reshape(count, 33)
+    kept = np.cumsum(per_level[:, ::-1], axis=1)[:, ::-1]  # kept[t, s]: hashes of t kept at level s
+    return np.count_nonzero(kept > cap, axis=1)
+
+
+def at_level(hashes: np.ndarray, level: int) -> np.ndarray:
+    """True at the hashes a sample at ``level`` keeps (``level`` low zero bits)."""
+    return _sampled(hashes, level)
+
+
+def _sampled(hashes: np.ndarray, level: int) -> np.ndarray:
+    return (hashes & np.uint32((1 << level) - 1)) == 0
+
+
+def _fold32(hashes: np.ndarray) -> np.ndarray:
+    return ((hashes ^ (hashes >> _SHIFT32)) & _MASK32).astype(np.uint32)
+
+
+def _byte_table(characters: str) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    table[list(characters.encode("ascii"))] = True
+    return table
+
+
+_DIGIT = _byte_table("0123456789")
+_ASCII_CAPITAL = _byte_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SENTENCE_END = _byte_table(".!?:\n\r")
+
+
+def _fact_words(text: str, folded: bytes, firsts: np.ndarray) -> np.ndarray:
+    """True at the words (starting at ``firsts`` in the case-folded text) that carry the facts
+    a template changes: words that start with a digit, and words that start with a capital
+    (``_capital_table``) inside a sentence, that is not after ``.!?:`` or a line break within
+    the three bytes before it. Capitals are read in the original text at the folded text's
+    word starts when folding kept the byte length (it keeps each character's, but for a few
+    such as ``İ``); else the original's words are found anew, and when they are not the
+    folded text's one for one (``µ``) only digits are read."""
+    digit = _DIGIT[np.frombuffer(folded, dtype=np.uint8)[firsts]]
+    raw = text.encode("utf-8")
+    original = np.frombuffer(raw, dtype=np.uint8)
+    if len(raw) != len(folded):
+        firsts = _word_starts(original)
+        if len(firsts) != len(digit):
+            return digit
+    padded = np.concatenate((_LINE_BREAKS, original, _LINE_BREAKS[:1]))  # as ``_sketches`` joins texts
+    at = firsts + 3
+    capital = _CAPITAL[(padded[at].astype(np.uint16) << 8) | padded[at + 1]]
+    # the three bytes before a word are separators when inside the text (``_separators``)
+    after_end = _SENTENCE_END[padded[at - 1]] | _SENTENCE_END[padded[at - 2]] | _SENTENCE_END[padded[at - 3]]
+    after_end[0] = True
+    return digit | (capital & ~after_end)
+
+
+def _capital_table() -> np.ndarray:
+    """True at the first two bytes (as one 16-bit number) of a capital letter's UTF-8: ASCII
+    and the two-byte letters (Latin, Greek, Cyrillic, Armenian)."""
+    table = np.zeros(1 << 16, dtype=bool)
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(letter) << 8 : (ord(letter) + 1) << 8] = True
+    for code in range(0x80, 0x800):
+        if chr(code).isupper():
+            first, second = chr(code).encode("utf-8")
+            table[(first << 8) | second] = True
+    return table
+
+
+_CAPITAL = _capital_table()
+_DIGIT16 = np.repeat(_DIGIT, 256)  # by the first of two bytes
+
+
+def _word_starts(data: np.ndarray) -> np.ndarray:
+    """The first byte of each word of ``data``, as ``_word_spans`` splits them (but a word
+    past CHUNK_BYTES stays one)."""
+    inside = np.concatenate(([False], ~_separators(data)))
+    return np.flatnonzero(inside[1:] & ~inside[:-1])
 
 
 def _power_table(base: int, size: int) -> np.ndarray:
@@ -180,9 +470,16 @@ def _word_hashes(data: bytes) -> np.ndarray:
     """64-bit hash of each word of UTF-8 ``data``: a polynomial over its bytes, mixed with
     murmur3's finaliser, computed for all words at once from prefix sums, in chunks of at most
     CHUNK_BYTES ending at a separator. A word's hash does not depend on its neighbours."""
+    return _word_spans(data)[0]
+
+
+def _word_spans(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_word_hashes`` and each word's first byte and end (exclusive) in ``data``."""
     array = np.frombuffer(data, dtype=np.uint8)
     separator = _separators(array)
     parts: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
     start = 0
     while start < len(array):
         end = min(start + CHUNK_BYTES, len(array))
@@ -203,9 +500,14 @@ def _word_hashes(data: bytes) -> np.ndarray:
             h *= np.uint64(0xC4CEB9FE1A85EC53)
             h ^= h >> np.uint64(33)
         parts.append(h)
+        starts.append(firsts + start)
+        ends.append(lasts + start)
         start = end
     # A word longer than a chunk (64 KB without a space: not text) is hashed in pieces.
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return np.empty(0, dtype=np.uint64), empty, empty
+    return np.concatenate(parts), np.concatenate(starts), np.concatenate(ends)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

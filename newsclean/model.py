@@ -80,6 +80,8 @@ class Drop:
     duplicate_of: str | None = None
     # For a duplicate: the estimated similarity to ``duplicate_of`` (1.0 for an exact copy).
     similarity: float | None = None
+    # For a duplicate: the keeper rule that chose ``duplicate_of`` over it (docs/dedup.md).
+    decided_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -90,6 +92,8 @@ class Drop:
         }
         if self.similarity is not None:
             data["similarity"] = self.similarity
+        if self.decided_by is not None:
+            data["decided_by"] = self.decided_by
         return data
 
     @classmethod
@@ -100,7 +104,21 @@ class Drop:
             detail=data.get("detail", ""),
             duplicate_of=data.get("duplicate_of"),
             similarity=data.get("similarity"),
+            decided_by=data.get("decided_by"),
         )
+
+
+@attrs.frozen
+class Related:
+    """A kept article similar to this one that the dedup stage did not take as a copy (a
+    follow-up, an earlier story it reuses, a template story): its ``id`` and the estimated
+    ``similarity``."""
+
+    id: str
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "similarity": self.similarity}
 
 
 @attrs.frozen(kw_only=True)
@@ -157,6 +175,7 @@ class Article:
     removed: tuple[Removal, ...] = attrs.field(default=(), converter=_to_tuple)
     drop: Drop | None = None
     trace: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
+    related: tuple[Related, ...] = attrs.field(default=(), converter=_to_tuple)
     # The input record's fields newsclean does not read (JSON-ready values), passed through.
     meta: dict[str, Any] = attrs.field(factory=dict, hash=False)
 
@@ -170,8 +189,8 @@ class Article:
         return self.text.split("\n\n") if self.text else []
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled`` and
-        ``meta`` are there only when known (most inputs are not crawls)."""
+        """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled``,
+        ``related`` and ``meta`` are there only when known or not empty."""
         data: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
@@ -190,6 +209,8 @@ class Article:
             drop=self.drop.to_dict() if self.drop else None,
             trace=list(self.trace),
         )
+        if self.related:
+            data["related"] = [r.to_dict() for r in self.related]
         if self.meta:
             data["meta"] = dict(self.meta)
         return data
@@ -210,6 +231,7 @@ class Article:
             removed=tuple(Removal.from_dict(r) for r in data.get("removed") or ()),
             drop=Drop.from_dict(data["drop"]) if data.get("drop") else None,
             trace=data.get("trace") or (),
+            related=tuple(Related(r["id"], r["similarity"]) for r in data.get("related") or ()),
             meta=dict(data.get("meta") or {}),
         )
 
@@ -228,4 +250,6 @@ class Article:
             record["duplicate_of"] = self.drop.duplicate_of
         if self.drop.similarity is not None:
             record["similarity"] = self.drop.similarity
+        if self.drop.decided_by is not None:
+            record["decided_by"] = self.drop.decided_by
         return record

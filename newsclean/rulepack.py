@@ -90,6 +90,8 @@ class RulePack:
     rules: tuple[Rule, ...]
     digest: str
     header: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+    # The pack's named vocabulary (``[vocab]``): alternations stages may use beside the rules.
+    vocab: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
 
     @classmethod
     def load(cls, language: str) -> RulePack:
@@ -116,7 +118,7 @@ class RulePack:
         if duplicates:
             raise RulePackError(f"rule pack {language!r} repeats rule ids: {', '.join(duplicates)}")
         digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
-        return cls(language=language, rules=rules, digest=digest, header=data.get("header", {}))
+        return cls(language=language, rules=rules, digest=digest, header=data.get("header", {}), vocab=dict(vocab))
 
 
 def available_languages() -> list[str]:

@@ -276,6 +276,7 @@ def parquet_schema() -> Any:
             ("language", pa.string()),
             ("text", pa.string()),
             ("removed", pa.list_(removal)),
+            ("related", pa.list_(pa.struct([("id", pa.string()), ("similarity", pa.float64())]))),
             ("meta", pa.string()),
         ]
     )

@@ -8,10 +8,19 @@ import random
 import numpy as np
 import pytest
 
-from newsclean.duplicates import DuplicateFinder, Entry, keepers_from_edges, record_json
+from newsclean.duplicates import (
+    COVERED_SHARE,
+    DuplicateFinder,
+    Entry,
+    coverage,
+    holds,
+    keepers_from_edges,
+    record_json,
+    template_pair,
+)
 from newsclean.errors import ConfigError
-from newsclean.minhash import MinHasher, MinHashParams, candidate_pairs, similarity
-from newsclean.model import Article
+from newsclean.minhash import MinHasher, MinHashParams, Sketch, candidate_pairs, similarity
+from newsclean.model import Article, Related, Removal
 from newsclean.stages import Dedup, MinLength
 
 FERRY = """The harbour authority suspended the evening ferry service to the outer islands on Tuesday after inspectors found cracks in the hull of the largest vessel in the fleet.
@@ -45,6 +54,16 @@ The council said the cost of the change would be met by savings on the building'
 A survey carried out by the library last year found that two thirds of its members would visit on a Sunday, and that demand was strongest among families with young children and among pensioners."""
 
 
+WEATHER = """Forecasters expect {c1} to wake up to {t1} degrees on {day}, with showers moving in from the west by mid-morning and strong gusts along the coast that could bring down branches and delay the first ferries of the day.
+
+In {c2} the afternoon should stay dry, with highs near {t2} degrees, before cloud thickens in the evening and steady rain spreads from the hills towards the river valley overnight.
+
+The weather service said the outlook for the rest of the week was much the same, with temperatures a little below the seasonal average, and it advised drivers on the {road} to allow extra time for their journeys and to check for flooding before setting out."""
+
+MONDAY = WEATHER.format(c1="Eastmere", t1=7, day="Monday", c2="Portville", t2=14, road="A12")
+THURSDAY = WEATHER.format(c1="Northam", t1=4, day="Thursday", c2="Lowbridge", t2=11, road="M4")
+
+
 def article(text: str, id: str, published: str | None = None, **fields) -> Article:
     return Article(id=id, text=text, published=published, **fields)
 
@@ -67,6 +86,16 @@ def truncated(text: str, share: float) -> str:
     return text[: int(len(text) * share)]
 
 
+def spliced(first: str, first_share: float, second: str, second_share: float) -> str:
+    """A new article: the start of ``first`` and the end of ``second``, by words."""
+    a, b = first.split(" "), second.split(" ")
+    return " ".join(a[: int(len(a) * first_share)]) + "\n\n" + " ".join(b[len(b) - int(len(b) * second_share) :])
+
+
+def estimated_similarity(a: str, b: str) -> float:
+    return similarity(*MinHasher().signatures([a, b]))
+
+
 def reuses(old: str, share: float, new: str) -> str:
     """A new story that quotes ``share`` of an old one's words as background."""
     words = old.split(" ")
@@ -75,6 +104,14 @@ def reuses(old: str, share: float, new: str) -> str:
 
 def drops(articles: list[Article]) -> dict[str, tuple[str, str, float]]:
     return {a.id: (a.drop.reason, a.drop.duplicate_of, a.drop.similarity) for a in articles if a.drop}
+
+
+def outcome(articles) -> dict[str, tuple]:
+    """Each article's fate: (reason, kept id, rule) when it went, else its related ids."""
+    return {
+        a.id: (a.drop.reason, a.drop.duplicate_of, a.drop.decided_by) if a.drop else tuple(r.id for r in a.related)
+        for a in articles
+    }
 
 
 # --- signatures ------------------------------------------------------------------------------
@@ -99,6 +136,16 @@ def test_signatures_are_the_same_alone_or_in_a_batch_and_across_block_edges(monk
     monkeypatch.setattr("newsclean.minhash.BLOCK_ROWS", 7)  # a document in many blocks
     alone = np.stack([hasher.signatures([t])[0] for t in (FERRY, ORCHARD, LIBRARY)])
     assert np.array_equal(together, alone)
+
+
+def test_texts_hashed_together_get_the_signatures_they_get_alone(monkeypatch):
+    texts = ["", "Two", "Two words", FERRY, "\n\n".join([ORCHARD] * 300), LIBRARY, "   ", FERRY.upper()]
+    hasher = MinHasher()
+    alone = np.stack([hasher.signature(t) for t in texts])
+    assert np.array_equal(hasher.signatures(texts), alone)
+    monkeypatch.setattr("newsclean.minhash.BLOCK_ROWS", 5)  # segments across block edges
+    assert np.array_equal(hasher.signatures(texts), alone)
+    assert np.array_equal(hasher.signatures_and_sketches(texts)[0], alone)
 
 
 def test_short_and_empty_texts_get_signatures():
@@ -167,14 +214,20 @@ def test_a_story_reusing_background_from_an_older_one_is_not_a_duplicate():
     assert all(a.kept for a in out)
 
 
-def test_keeper_is_the_earliest_published_then_longest_then_smallest_id():
+def test_keeper_is_the_earliest_published_then_the_one_that_covers_then_fewer_removed_then_id():
     def keeper(corpus):
-        return {a.id for a in Dedup().run(corpus) if a.kept}
+        out = list(Dedup().run(corpus))
+        return {a.id for a in out if a.kept}, {a.drop.decided_by for a in out if a.drop}
 
-    assert keeper([article(syndicated(FERRY), "late", "2024-03-05"), article(FERRY, "early", "2024-03-01")]) == {"early"}
-    assert keeper([article(FERRY, "undated"), article(syndicated(FERRY), "dated", "2024-03-09")]) == {"dated"}
-    assert keeper([article(truncated(FERRY, 0.9), "short", "2024-03-01"), article(FERRY, "long", "2024-03-01")]) == {"long"}
-    assert keeper([article(FERRY, "b"), article(FERRY, "a"), article(FERRY, "c")]) == {"a"}
+    assert keeper([article(syndicated(FERRY), "late", "2024-03-05"), article(FERRY, "early", "2024-03-01")]) == ({"early"}, {"published"})
+    assert keeper([article(FERRY, "undated"), article(syndicated(FERRY), "dated", "2024-03-09")]) == ({"dated"}, {"published"})
+    # the cut copy does not hold the whole story: the full one stays, however dated
+    assert keeper([article(truncated(FERRY, 0.75), "cut", "2024-03-01"), article(FERRY, "full", "2024-03-02")]) == ({"full"}, {"covers"})
+    # same date, each holds the other: the one holding more of the other (no wire tail) stays
+    assert keeper([article(syndicated(FERRY), "a-wire"), article(FERRY, "b-plain")]) == ({"a-wire"}, {"covers"})
+    junk = (Removal(stage="boilerplate", category="advertisement", rule="en.ad", text="Advertisement"),)
+    assert keeper([article(FERRY, "a", removed=junk), article(FERRY.upper(), "b")]) == ({"b"}, {"fewer_removed"})
+    assert keeper([article(FERRY, "b"), article(FERRY, "a"), article(FERRY, "c")]) == ({"a"}, {"id"})
 
 
 def test_exact_copies_are_exact_with_similarity_one():
@@ -190,6 +243,78 @@ def test_an_exact_copy_of_a_near_copy_names_the_article_kept():
     assert {reason for reason, _, _ in gone.values()} == {"dedup:near"}
 
 
+def test_an_original_is_not_removed_for_a_longer_article_holding_only_part_of_it():
+    # 40 % of one story, then the last two thirds of another: similar enough to the second,
+    # and longer, but the second's first third is nowhere else.
+    mixed = spliced(FERRY, 0.4, ORCHARD, 2 / 3)
+    assert estimated_similarity(mixed, ORCHARD) >= MinHashParams().threshold
+    out = list(Dedup().run([article(ORCHARD, "original"), article(mixed, "mixed"), article(FERRY, "ferry", "2024-01-01")]))
+    assert all(a.kept for a in out)
+    related = {a.id: a.related for a in out}
+    assert related["original"] == (Related("mixed", related["mixed"][0].similarity),)
+    assert related["mixed"][0].id == "original" and related["mixed"][0].similarity >= 0.5
+
+
+def test_a_follow_up_with_new_text_is_not_removed_for_the_story_it_reuses():
+    words = FERRY.split(" ")
+    follow_up = " ".join(words[: int(len(words) * 0.7)]) + "\n\n" + "Late on Wednesday the authority said a chartered boat would arrive from the mainland on Friday, and that the evening crossings would resume at the weekend with extra checks on every sailing."
+    assert estimated_similarity(follow_up, FERRY) >= MinHashParams().threshold
+    assert len(follow_up.split()) < len(FERRY.split())  # shorter: the old rule removed it
+    out = list(Dedup().run([article(FERRY, "story"), article(follow_up, "follow-up")]))
+    assert all(a.kept for a in out)
+    assert [[r.id for r in a.related] for a in out] == [["follow-up"], ["story"]]
+
+
+def test_template_stories_are_different_articles():
+    assert estimated_similarity(MONDAY, THURSDAY) >= MinHashParams().threshold
+    copy = syndicated(MONDAY)
+    out = list(Dedup().run([article(MONDAY, "monday", "2024-03-04"), article(THURSDAY, "thursday", "2024-03-07"), article(copy, "wire")]))
+    assert outcome(out) == {"monday": ("thursday",), "thursday": ("monday",), "wire": ("dedup:near", "monday", "published")}
+    # a short notice with two numbers and a day: another vote changes one number
+    notice = ("The harbour board approved repair plan number {} on Tuesday, with {} members in favour, its chair said."
+              "\n\nWork on the berth starts in spring, and the board expects it to take most of the summer.")
+    assert estimated_similarity(notice.format(3, 5), notice.format(3, 61)) >= MinHashParams().threshold
+    assert all(a.kept for a in Dedup().run([article(notice.format(3, 5), "a"), article(notice.format(3, 61), "b")]))
+
+
+def test_coverage_reads_only_small_serialisable_sketches():
+    hasher = MinHasher()
+
+    def sketch(text: str) -> Sketch:
+        data = hasher.sketch(text).to_bytes()
+        assert len(data) <= 1300
+        return Sketch.from_bytes(data)
+
+    ferry, orchard = sketch(FERRY), sketch(ORCHARD)
+    assert coverage(sketch(edited(FERRY, 0.06)), ferry).share >= COVERED_SHARE
+    assert coverage(sketch(truncated(FERRY, 0.9)), ferry).share == 1.0
+    assert coverage(ferry, sketch(truncated(FERRY, 0.9))).found < 0.95
+    assert coverage(sketch(spliced(FERRY, 0.4, ORCHARD, 2 / 3)), orchard).share < 0.7
+    assert holds(ferry, sketch(syndicated(FERRY))) is not None and holds(ferry, orchard) is None
+    assert holds(sketch(MONDAY), sketch(THURSDAY)) is None and template_pair(sketch(MONDAY), sketch(THURSDAY))
+    assert not template_pair(ferry, sketch(syndicated(FERRY))) and not template_pair(ferry, sketch(edited(FERRY, 0.06)))
+    # a long text keeps a sample of the same bounded size, comparable with a short one's
+    long_text = "\n\n".join([FERRY, ORCHARD, LIBRARY] * 30)
+    assert len(hasher.sketch(long_text).to_bytes()) <= 1300
+    assert coverage(ferry, sketch(long_text)).share >= COVERED_SHARE
+    assert coverage(sketch(long_text), ferry).share < 0.5
+
+
+def test_a_sketch_does_not_depend_on_its_batch():
+    texts = [FERRY, "", "Die Straße in Köln: Müller traf Émile am 3. März.", "Ali met Dr Smith in İzmir on 4 May.",
+             "Take 5µg, said Dr Smith in İzmir.", MONDAY, "One"]
+    hasher = MinHasher()
+    signatures, together = hasher.signatures_and_sketches(texts)
+    assert np.array_equal(signatures, hasher.signatures(texts))
+    for text, data in zip(texts, together):
+        assert hasher.signatures_and_sketches([text])[1][0] == data
+    assert hasher.signatures_and_sketches(texts[::-1])[1] == together[::-1]
+    facts = {text: len(Sketch.from_bytes(data).facts) for text, data in zip(texts, together)}
+    assert facts[texts[2]] == 4  # straße, köln, émile, 3: not after a colon or a full stop
+    assert facts[texts[3]] == 5  # dr, smith, izmir, 4, may: folding İ changed the bytes, not the words
+    assert facts[texts[4]] == 1  # 5µg: folding µ made "5µg" one word, so only digits are read
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_result_does_not_depend_on_input_order(seed):
     corpus = [
@@ -202,12 +327,17 @@ def test_result_does_not_depend_on_input_order(seed):
         article(ORCHARD, "o2"),
         article(LIBRARY, "l0"),
         article(reuses(FERRY, 0.4, LIBRARY), "l1"),
+        article(spliced(ORCHARD, 0.4, FERRY, 2 / 3), "mix"),
+        article(MONDAY, "w1", "2024-03-04"),
+        article(THURSDAY, "w2", "2024-03-07"),
+        article(syndicated(THURSDAY), "w3", "2024-03-07"),
     ]
-    reference = drops(list(Dedup().run(corpus)))
+    reference = outcome(Dedup().run(corpus))
     shuffled = corpus[:]
     random.Random(seed).shuffle(shuffled)
-    assert drops(list(Dedup().run(shuffled))) == reference
-    assert reference["f0"][1] == "f3"  # the earliest published of the ferry copies stays
+    assert outcome(Dedup().run(shuffled)) == reference
+    # the earliest published ferry copy is cut short: the full dated one that holds it stays
+    assert reference["f3"] == ("dedup:near", "f1", "covers") and reference["f1"] == ()
 
 
 def test_exact_mode_keeps_near_copies():
@@ -239,7 +369,7 @@ def test_removed_copies_are_similar_to_the_article_they_name_not_only_chained():
 def test_finder_reports_positions_and_the_most_similar_kept_article():
     finder = DuplicateFinder()
     finder.add([10, 20, 30], [article(FERRY, "a", "2024-01-01"), article(ORCHARD, "b"), article(truncated(FERRY, 0.95), "c")])
-    (decision,) = finder.decide()
+    (decision,) = finder.decide().decisions
     assert (decision.position, decision.reason, decision.duplicate_of) == (30, "dedup:near", 10)
 
 
@@ -268,4 +398,4 @@ def test_an_entry_from_the_callers_record_json_is_the_entry_it_would_make():
     with_records, without = DuplicateFinder(), DuplicateFinder()
     with_records.add([0, 1], [a, b], [record_json(a), record_json(b)])
     without.add([0, 1], [a, b])
-    assert with_records.decide() == without.decide() and len(without.decide()) == 1
+    assert with_records.decide() == without.decide() and len(without.decide().decisions) == 1

@@ -14,7 +14,7 @@ from newsclean.cli import main  # noqa: E402
 from newsclean.distributed import clean_bag, iterate  # noqa: E402
 from newsclean.model import RawDocument  # noqa: E402
 
-from test_dedup import FERRY, LIBRARY, ORCHARD, edited, reuses, syndicated, truncated  # noqa: E402
+from test_dedup import FERRY, LIBRARY, MONDAY, ORCHARD, THURSDAY, edited, reuses, spliced, syndicated, truncated  # noqa: E402
 
 APPEAL = "Keep the Valley Courier free: chip in what you can today!"
 
@@ -24,7 +24,8 @@ def corpus() -> list[RawDocument]:
         "ferry": FERRY, "ferry-wire": syndicated(FERRY), "ferry-edit": edited(FERRY, 0.04),
         "ferry-cut": truncated(FERRY, 0.9), "ferry-again": FERRY, "orchard": ORCHARD,
         "orchard-copy": ORCHARD.upper(), "library": LIBRARY, "follow-up": reuses(FERRY, 0.4, LIBRARY),
-        "empty": "   ",
+        "empty": "   ", "mixed": spliced(FERRY, 0.4, ORCHARD, 2 / 3), "monday": MONDAY, "thursday": THURSDAY,
+        "monday-wire": syndicated(MONDAY),
     }
     documents = [RawDocument(id=name, content=text, format="text") for name, text in texts.items()]
     for n in range(6):  # a source whose appeal site_repeat learns
@@ -48,6 +49,12 @@ def test_bag_output_equals_the_local_run(partitions):
     reasons = {r["id"]: r["drop"]["reason"] for r in local if r["drop"]}
     assert reasons["ferry-cut"] == "dedup:near" and reasons["orchard-copy"] == "dedup:exact"
     assert "follow-up" not in reasons and all(APPEAL not in r["text"] for r in local)
+    # a spliced article and a template story stay, naming their similar kept articles
+    related = {r["id"]: [x["id"] for x in r.get("related", [])] for r in local if not r["drop"]}
+    assert related["mixed"] == ["orchard"] and related["orchard"] == ["mixed"]
+    assert related["thursday"] == ["monday-wire"] and reasons["monday"] == "dedup:near"  # the wire copy holds more
+    assert {r["drop"]["decided_by"] for r in local if r["drop"] and r["drop"]["reason"].startswith("dedup")} <= {
+        "published", "covers", "fewer_removed", "id", "record"}
 
 
 def test_cli_dask_engine_on_a_local_cluster_equals_the_local_engine(tmp_path, capsys):
@@ -62,7 +69,8 @@ def test_cli_dask_engine_on_a_local_cluster_equals_the_local_engine(tmp_path, ca
     assert main(args) == 0
     assert remote.read_bytes() == local.read_bytes()
     assert (tmp_path / "dask.rejects.jsonl").read_bytes() == (tmp_path / "local.rejects.jsonl").read_bytes()
-    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("newsclean: 16 in = ")
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("newsclean: 20 in = ")
+    assert b'"related"' in local.read_bytes() and b'"decided_by"' in (tmp_path / "local.rejects.jsonl").read_bytes()
 
 
 def test_dask_engine_counts_skipped_warc_records_like_the_local_engine(tmp_path, capsys):

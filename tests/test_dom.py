@@ -192,3 +192,42 @@ def test_a_data_table_with_a_heading_and_styled_cells_stays_a_table():
     <tr><td><span>65 g</span></td><td><div>Sugar</div></td></tr></tbody></table>"""
     tree = lxml_html.fromstring(f"<div><p>{STORY[0]}</p>{ingredients}</div>")
     assert not is_layout_table(tree.find(".//table"))
+
+
+# --- teaser lists --------------------------------------------------------------------------
+
+from newsclean.dom import find_junk  # noqa: E402
+
+TEASER_DL = """<dl class="lineup">
+<dt><a href="/s/1">Hops shortage spurs microbreweries to change their beers</a></dt><dd>A shortage of hops is forcing brewers to rewrite recipes.</dd>
+<dt><a href="/s/2">Man arrested after hit-and-run on coast road</a></dt><dd>A 24-year-old man has been charged.</dd>
+<dt><a href="/s/3">Nine arrested in international fraud investigation</a></dt><dd>Police said more arrests were expected.</dd>
+</dl>"""
+
+
+def pruned_rules(body: str) -> list[str]:
+    tree = lxml_html.fromstring(f"<html><body><article><p>{STORY[0]}</p><p>{STORY[1]}</p><p>{STORY[2]}</p></article>{body}</body></html>")
+    return [p.rule.id for p in find_junk(tree)]
+
+
+def test_a_list_of_headline_links_with_teasers_is_related():
+    assert pruned_rules(TEASER_DL) == ["dom.related.teaser-list"]
+    links = "".join(f'<li><a href="/n/{i}">{t}</a></li>' for i, t in enumerate(
+        ["Harbour festival line-up announced for July", "Ferry fares to rise by a fifth in June", "Council approves new budget after long debate"]))
+    assert pruned_rules(f"<ul>{links}</ul>") == ["dom.related.teaser-list"]
+
+
+def test_a_list_of_short_linked_names_stays():
+    # An article's own list: sources, people, products named by a link of a word or two.
+    names = "".join(f'<li><a href="/p/{i}">{n}</a> said the plan was overdue.</li>' for i, n in enumerate(["Anna Petrie", "Colin Mair", "Fiona Dunlop"]))
+    assert pruned_rules(f"<ul>{names}</ul>") == []
+
+
+def test_a_list_whose_items_do_not_start_with_a_link_stays():
+    facts = "".join(f'<li>{s} <a href="/r/{i}">Read the full report from the harbour board</a></li>' for i, s in enumerate(STORY))
+    assert pruned_rules(f"<ul>{facts}</ul>") == []
+
+
+def test_two_headline_links_are_not_a_teaser_list():
+    two = '<ul><li><a href="/a">Harbour festival line-up announced for July</a></li><li><a href="/b">Ferry fares to rise by a fifth in June</a></li></ul>'
+    assert pruned_rules(two) == []

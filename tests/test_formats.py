@@ -336,7 +336,7 @@ def test_parquet_schema_is_fixed_even_for_no_articles(tmp_path):
     with ParquetWriter(str(full)) as out:
         out.write(article_record(sample_articles()[1]))
     assert pq.read_schema(empty) == pq.read_schema(full)
-    assert pq.read_schema(empty).names == ["id", "url", "source", "title", "description", "authors", "published", "crawled", "language", "text", "removed", "meta"]
+    assert pq.read_schema(empty).names == ["id", "url", "source", "title", "description", "authors", "published", "crawled", "language", "text", "removed", "related", "meta"]
     assert pq.read_table(empty).num_rows == 0
 
 

@@ -46,3 +46,32 @@ def test_short_lines_at_the_end_stay():
     out = newsclean.clean(text="\n\n".join([*BODY, *dates]))
     assert out.text.endswith("\n\n".join(dates))
     assert not out.removed
+
+
+# --- menu rows -----------------------------------------------------------------------------
+
+from newsclean.stages import MenuRow  # noqa: E402
+
+MENU_ROW = MenuRow.for_languages("en")
+
+
+def test_a_row_of_site_sections_is_navigation_anywhere():
+    row = "| Home | | News | | Portmoy AM | | Weather | | Video | | Sport |"
+    out = MENU_ROW(article(BODY[0], row, BODY[1]))
+    assert out.text == "\n\n".join(BODY)
+    assert [(r.rule, r.category) for r in out.removed] == [("layout.menu-row", Category.NAVIGATION)]
+
+
+def test_footer_links_split_by_escaped_bars_or_bullets_are_navigation():
+    for row in ("Privacy Policy \\| Advertise \\| Contact Us \\| Archives", "News · Sport · Business · Obituaries"):
+        assert MENU_ROW(article(*BODY, row)).text == "\n\n".join(BODY)
+
+
+def test_table_rows_of_names_or_figures_stay():
+    rows = ["| Kilbride Athletic | 1-3 | Portmoy Rovers |", "| Bulls | Jomo Cosmos | Dolphins |", "| Home | Away | Draw |", "Home | Away"]
+    assert MENU_ROW(article(*BODY, *rows)).text == "\n\n".join([*BODY, *rows])
+
+
+def test_a_sentence_that_names_sections_stays():
+    line = "News, sport and weather were cut from the schedule | the station said on Monday."
+    assert MENU_ROW(article(*BODY, line)).text == "\n\n".join([*BODY, line])

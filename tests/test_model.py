@@ -8,7 +8,7 @@ import json
 import attrs
 import pytest
 
-from newsclean.model import Article, Category, Drop, Removal
+from newsclean.model import Article, Category, Drop, Related, Removal
 
 
 def sample_article(**changes) -> Article:
@@ -35,6 +35,16 @@ def test_round_trip_through_json_is_lossless():
 def test_round_trip_keeps_a_drop():
     article = sample_article(drop=Drop(stage="dedup", reason="dedup:exact", detail="same", duplicate_of="a0"))
     assert Article.from_dict(json.loads(json.dumps(article.to_dict()))) == article
+
+
+def test_round_trip_keeps_related_articles_and_the_keeper_rule():
+    related = sample_article(related=(Related("a2", 0.61), Related("a3", 0.5)))
+    assert Article.from_dict(json.loads(json.dumps(related.to_dict()))) == related
+    assert "related" not in sample_article().to_dict()
+    drop = Drop(stage="dedup", reason="dedup:near", duplicate_of="a0", similarity=0.8, decided_by="covers")
+    dropped = sample_article(drop=drop)
+    assert Article.from_dict(json.loads(json.dumps(dropped.to_dict()))) == dropped
+    assert dropped.reject_record()["decided_by"] == "covers"
 
 
 def test_articles_are_frozen():

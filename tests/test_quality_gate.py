@@ -58,6 +58,19 @@ def test_floors_only_move_up():
     for name, old in before["systems"].items():
         for metric in METRICS:
             assert now["systems"][name][metric] >= old[metric], f"{name} {metric} floor moved down"
+    old_full, new_full = before.get("fulltext"), now.get("fulltext")
+    if not old_full:
+        return
+    for set_name, old_set in old_full["sets"].items():
+        new_set = new_full["sets"][set_name]
+        if new_set["digest"] != old_set["digest"]:
+            continue  # that set changed: pinned afresh
+        for name, old in old_set["systems"].items():
+            for metric in METRICS:
+                assert new_set["systems"][name][metric] >= old[metric], f"{set_name} {name} {metric} floor moved down"
+    for rule, old_share in old_full["rules"].items():
+        if rule in new_full["rules"]:
+            assert new_full["rules"][rule] >= old_share, f"rule {rule} junk-share floor moved down"
 
 
 def test_dev_set_scores_stay_above_the_pinned_floors():

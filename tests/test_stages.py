@@ -350,3 +350,23 @@ def test_a_standfirst_marked_in_the_page_goes_to_description():
     assert out.description == DEK
     assert DEK not in out.text
     assert [r.rule for r in out.removed if r.category is Category.STANDFIRST] == ["dom.standfirst"]
+
+
+def test_the_headline_inside_a_page_title_with_the_site_name_is_taken():
+    title = "Ferry timetable to change in March - News - Portmoy Times"
+    out = HEADER(art("Ferry timetable to change in March", *ARTICLE, title=title))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert [r.rule for r in out.removed] == ["header.headline.in-title"]
+    assert out.title == title
+
+
+def test_a_short_section_name_from_the_title_is_not_a_headline():
+    out = HEADER(art("Local News", *ARTICLE, title="Ferry timetable to change - Local News"))
+    assert not any(r.rule == "header.headline.in-title" for r in out.removed)
+
+
+def test_a_first_sentence_that_repeats_words_of_the_title_stays():
+    title = "Council approves budget"
+    lede = "The city council approved a new budget on Tuesday after a four-hour debate, and council approves budget lines rarely."
+    out = HEADER(art(lede, *ARTICLE[1:], title=title))
+    assert out.text.startswith(lede)

@@ -7,9 +7,9 @@ from newsclean.stages.docdedup import DocDedup
 from newsclean.stages.extract import Extract
 from newsclean.stages.header import Header
 from newsclean.stages.language import Language
-from newsclean.stages.layout import NavigationHead
+from newsclean.stages.layout import MenuRow, NavigationHead
 from newsclean.stages.length import MinLength
 from newsclean.stages.normalize import Normalize
 from newsclean.stages.siterepeat import SiteRepeat
 
-__all__ = ["Boilerplate", "Dedup", "DocDedup", "Extract", "Header", "Language", "MinLength", "NavigationHead", "Normalize", "SiteRepeat"]
+__all__ = ["Boilerplate", "Dedup", "DocDedup", "Extract", "Header", "Language", "MenuRow", "MinLength", "NavigationHead", "Normalize", "SiteRepeat"]

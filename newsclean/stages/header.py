@@ -152,6 +152,11 @@ class Header:
             elif title and comparison_key(line) == comparison_key(title):
                 take(i, Category.HEADLINE, "header.headline.repeat")
                 headline_done = True
+            elif title and not headline_done and _headline_in_title(line, title):
+                # The page title adds the site or section ("Ferry fares rise - News - Portmoy
+                # Times"); ``title`` is left as the page gave it.
+                take(i, Category.HEADLINE, "header.headline.in-title")
+                headline_done = True
             elif first_hit(self.junk_rules, line) is not None:
                 pass  # boilerplate will take it; look past it for the header
             elif not title and not headline_done and self._is_headline(lines, i, seen_masthead):
@@ -210,3 +215,16 @@ class Header:
         parts = re.split(r",\s*|\s+and\s+|\s*&\s*", names)
         return tuple(p.strip() for p in parts if p.strip())
 
+
+# A headline found inside a longer page title has at least this many words (shorter parts of a
+# title are section names: "Sport", "World News").
+HEADLINE_IN_TITLE_MIN_WORDS = 4
+
+
+def _headline_in_title(line: str, title: str) -> bool:
+    """Is ``line`` the headline part of a page title that adds a site or section name before or
+    after it ("Ferry fares rise - News", "F1 News: Heidfeld excited about new car")?"""
+    key, title_key = comparison_key(line), comparison_key(title)
+    if len(key.split()) < HEADLINE_IN_TITLE_MIN_WORDS or len(key) >= len(title_key):
+        return False
+    return title_key.startswith(key + " ") or title_key.endswith(" " + key) or f" {key} " in title_key

@@ -1,4 +1,4 @@
-"""Junk recognised by its shape in text without HTML: a navigation head.
+"""Junk recognised by its shape in text without HTML: a navigation head and menu rows.
 
 Text a scraper already extracted has lost the markup that said "menu", but the shape survives:
 a run of one-to-three-word lines above the story (``Home``, ``News``, ``Europe``) is a menu. It
@@ -12,11 +12,13 @@ more``) in the rule packs, or by their markup in the HTML path.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 import attrs
 
 from newsclean.model import Article, Category, Removal
+from newsclean.rulepack import COMMON, RulePack
 from newsclean.text import ends_sentence, join_paragraphs, split_paragraphs, word_count
 
 
@@ -55,3 +57,55 @@ class NavigationHead:
             removed=article.removed + removed,
             trace=article.trace + (self.name,),
         )
+
+
+# Cells of a row: split at bars (trafilatura writes a table's cells between "|", and a literal
+# bar as "\|") and at bullets.
+_CELLS = re.compile(r"\s*(?:\\?\|)+\s*|\s+[·•]\s+")
+
+
+@attrs.frozen(kw_only=True)
+class MenuRow:
+    """Removes a line that is a row of site sections and controls, anywhere in the text: at
+    least ``min_cells`` cells split by bars or bullets, none longer than ``max_cell_words``
+    words or holding a digit, and at least ``min_menu_share`` of them words of a menu (the
+    packs' ``[vocab] menu``: Home, News, Sport, Contact us, Print this story...). Old table
+    layouts and scraped footers leave such rows (``| Home | News | Canada AM | Weather |``);
+    a table row of names or figures has too few menu words, or digits."""
+
+    name: ClassVar[str] = "menu_row"
+
+    menu: re.Pattern[str] = attrs.field(eq=False)
+    min_cells: int = 3
+    max_cell_words: int = 4
+    min_menu_share: float = 0.6
+
+    @classmethod
+    def for_languages(cls, *languages: str, **settings) -> MenuRow:
+        words = [p.vocab["menu"] for p in (RulePack.load(n) for n in (COMMON, *(languages or ("en",)))) if "menu" in p.vocab]
+        pattern = "|".join(f"(?:{w})" for w in words) or "(?!)"
+        return cls(menu=re.compile(rf"(?:{pattern})", re.IGNORECASE), **settings)
+
+    def __call__(self, article: Article) -> Article:
+        lines = split_paragraphs(article.text)
+        rows = [i for i, line in enumerate(lines) if self._is_menu_row(line)]
+        if not rows:
+            return attrs.evolve(article, trace=article.trace + (self.name,))
+        removed = tuple(
+            Removal(stage=self.name, category=Category.NAVIGATION, rule="layout.menu-row", text=lines[i], line=i)
+            for i in rows
+        )
+        kept = [line for i, line in enumerate(lines) if i not in set(rows)]
+        return attrs.evolve(article, text=join_paragraphs(kept), removed=article.removed + removed, trace=article.trace + (self.name,))
+
+    def _is_menu_row(self, line: str) -> bool:
+        if "|" not in line and "·" not in line and "•" not in line:
+            return False
+        cells = [c.strip(" :-") for c in _CELLS.split(line)]
+        cells = [c for c in cells if c]
+        if len(cells) < self.min_cells:
+            return False
+        if any(word_count(c) > self.max_cell_words or any(ch.isdigit() for ch in c) for c in cells):
+            return False
+        menu = sum(1 for c in cells if self.menu.fullmatch(c))
+        return menu >= self.min_menu_share * len(cells)
