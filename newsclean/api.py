@@ -104,10 +104,18 @@ def clean(
     ``clean(page)`` or ``clean(text=page)`` looks at the content: markup takes the HTML path,
     anything else is text. ``format="text"`` or ``"html"`` decides instead, and ``html=`` is
     always HTML. Other keyword arguments are metadata hints (``title``, ``source``,
-    ``authors``, ``published``, ``crawled``); an unknown name is a ConfigError.
+    ``authors``, ``published``, ``crawled``); an unknown name is a ConfigError, and content
+    that is not str or bytes a TypeError.
     """
     if (text is None) == (html is None):
         raise TypeError("clean() takes exactly one of text= or html=")
+    options.content(text, "text")
+    options.content(html, "html")
+    options.optional_text(url, "url")
+    if not isinstance(id, str):
+        raise TypeError(f"id must be a str, not {type(id).__name__}")
+    if pipeline is not None and not isinstance(pipeline, Pipeline):
+        raise TypeError(f"pipeline must be a Pipeline, not {type(pipeline).__name__}")
     options.hints(hints)
     fmt = options.document_format(format) if text is not None else "html"
     if html is not None and format not in (None, "html"):

@@ -6,11 +6,19 @@ hold them. Each input document gives exactly one line, in input order, in one of
 files, so those byte counts cut both files at the same document. ``--resume`` truncates the
 files there and goes on from the next document; a line written after the last checkpoint is
 written again, never twice.
+
+A checkpoint names its run: a run id, the digest of the last block before each cut (so that a
+``.partial`` file another run has rewritten is not taken for this run's) and a digest of the
+inputs' paths, sizes and modification times. ``--resume`` refuses when any of it differs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +26,9 @@ import attrs
 
 from newsclean.errors import ConfigError
 from newsclean.writers import partial_path
+
+# The bytes before a cut whose digest a checkpoint keeps.
+TAIL_BYTES = 65536
 
 EVERY = 500
 # Options that do not change what a run writes, so a resumed run may change them.
@@ -30,16 +41,43 @@ def checkpoint_path(output: str) -> Path:
 
 @attrs.frozen(kw_only=True)
 class Checkpoint:
+    run_id: str
     documents_done: int
     output_bytes: int
     rejects_bytes: int
+    output_tail: str
+    rejects_tail: str
+    inputs: dict[str, Any]
     options: dict[str, Any]
 
     def save(self, output: str) -> None:
+        """Write the checkpoint durably (the files it describes must be synced first)."""
         target = checkpoint_path(output)
         temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(json.dumps(attrs.asdict(self), sort_keys=True), encoding="utf-8")
+        with temporary.open("w", encoding="utf-8") as handle:
+            handle.write(json.dumps(attrs.asdict(self), sort_keys=True))
+            handle.flush()
+            os.fsync(handle.fileno())
         temporary.replace(target)
+
+    def check_files(self, output: str, rejects: str) -> None:
+        """ConfigError unless both ``.partial`` files still hold what this checkpoint saw."""
+        for path, size, tail in ((output, self.output_bytes, self.output_tail), (rejects, self.rejects_bytes, self.rejects_tail)):
+            target = partial_path(path)
+            problem = None
+            try:
+                info = os.stat(target, follow_symlinks=False)
+            except FileNotFoundError:
+                problem = "is missing"
+            else:
+                if not stat.S_ISREG(info.st_mode):
+                    problem = "is not a regular file"
+                elif info.st_size < size:
+                    problem = f"holds {info.st_size} bytes, fewer than the {size} the checkpoint counts"
+                elif tail_digest(target, size) != tail:
+                    problem = "was rewritten since the checkpoint (its content before the cut differs)"
+            if problem:
+                raise ConfigError(f"cannot resume run {self.run_id}: {target} {problem}; run again without --resume")
 
     @classmethod
     def load(cls, output: str) -> Checkpoint:
@@ -50,6 +88,37 @@ class Checkpoint:
             return cls(**json.loads(target.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"cannot resume: {target} is damaged ({exc})") from exc
+
+
+def remove_checkpoint(output: str) -> None:
+    """Remove ``output``'s checkpoint (and a temporary left while one was saved)."""
+    target = checkpoint_path(output)
+    target.unlink(missing_ok=True)
+    target.with_name(target.name + ".tmp").unlink(missing_ok=True)
+
+
+def tail_digest(path: Path, size: int) -> str:
+    """SHA-256 of the ``TAIL_BYTES`` of ``path`` before byte ``size``."""
+    start = max(0, size - TAIL_BYTES)
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        return hashlib.sha256(handle.read(size - start)).hexdigest()
+
+
+def input_manifest(paths: Iterable[str]) -> dict[str, Any]:
+    """How many input files there are and a digest of their paths, sizes and modification
+    times, in reading order."""
+    digest = hashlib.sha256()
+    count = 0
+    for path in paths:
+        count += 1
+        try:
+            info = os.stat(path)
+            entry = f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n"
+        except OSError as exc:
+            entry = f"{path}\0{type(exc).__name__}\n"
+        digest.update(entry.encode("utf-8", "surrogateescape"))
+    return {"files": count, "digest": digest.hexdigest()}
 
 
 def run_options(options: dict[str, Any]) -> dict[str, Any]:

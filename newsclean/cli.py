@@ -10,6 +10,7 @@ import platform
 import signal
 import sys
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -20,16 +21,28 @@ from tqdm import tqdm
 from newsclean import __version__
 from newsclean.api import default_pipeline
 from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
-from newsclean.checkpoint import Checkpoint, checkpoint_path, read_lines, run_options
+from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, run_options, tail_digest
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
 from newsclean.model import Article
-from newsclean.options import STDIN_FORMATS, clean_command
+from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs
 from newsclean.parallel import run_parallel
 from newsclean.pipeline import CorpusStage, Pipeline
-from newsclean.readers import ReadReport, check_paths, read_inputs, skip_reason
+from newsclean.readers import ReadReport, check_paths, input_files, read_inputs, skip_reason
 from newsclean.stats import RunStats
-from newsclean.writers import STDOUT, JsonlWriter, article_record, open_writer, partial_path, resumable
+from newsclean.writers import (
+    STDOUT,
+    JsonlWriter,
+    article_record,
+    finish,
+    lock_path,
+    open_partial,
+    open_writer,
+    output_lock,
+    partial_path,
+    resumable,
+    sync,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,33 +176,65 @@ def run_clean(args: argparse.Namespace) -> int:
     rejects_path = args.rejects or default_rejects_path(args.output)
     # With the output on stdout, stats are written only where --stats says.
     stats_path = Path(args.stats) if args.stats else None if args.output == STDOUT else Path(default_stats_path(args.output))
-    settings = clean_command(args, {"-o": args.output, "--rejects": rejects_path, "--stats": str(stats_path) if stats_path else None})
+    outputs = {"-o": args.output, "--rejects": rejects_path, "--stats": str(stats_path) if stats_path else None}
+    distinct_outputs(args.inputs, {**outputs, "--report": args.report})
+    settings = clean_command(args, outputs)
     check_stdin(args)
+    if args.report and args.output == STDOUT:
+        raise ConfigError("--report reads the output back: name an output file, not stdout")
+    written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
+    with contextlib.ExitStack() as locks:
+        # One run at a time writes these files: a second one is refused before it touches them.
+        for path in written:
+            locks.enter_context(output_lock(path))
+        return _run_clean(args, settings, rejects_path, stats_path, written)
+
+
+def _run_clean(args: argparse.Namespace, settings: dict[str, Any], rejects_path: str, stats_path: Path | None, written: tuple[str, ...]) -> int:
     pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
     report = ReadReport()
     stats = RunStats()
-    written = (args.output, rejects_path) + ((str(stats_path),) if stats_path else ())
-    excluded = written + tuple(str(partial_path(p)) for p in written) + ((args.report,) if args.report else ())
-    if args.report and args.output == STDOUT:
-        raise ConfigError("--report reads the output back: name an output file, not stdout")
-    checkpointing = resumable(args.output) and resumable(rejects_path)
+    excluded = (
+        written
+        + tuple(str(partial_path(p)) for p in written)
+        + tuple(str(lock_path(p)) for p in written)
+        + ((args.report,) if args.report else ())
+    )
+    stdin = "-" in args.inputs
+    checkpointing = resumable(args.output) and resumable(rejects_path) and not stdin
     options = run_options(vars(args))
+    manifest = input_manifest(f.path for f in input_files(args.inputs, ReadReport(), excluded)) if checkpointing else {}
     done, resume_at = 0, (None, None)
     if args.resume:
+        if stdin:
+            raise ConfigError("--resume cannot read standard input again: run afresh without --resume")
         if not checkpointing:
             raise ConfigError("--resume needs plain JSONL output and rejects files (not stdout, .gz or .parquet)")
         checkpoint = Checkpoint.load(args.output)
         if checkpoint.options != options:
             changed = sorted(k for k in options if checkpoint.options.get(k) != options[k])
             raise ConfigError(f"--resume with other options than the interrupted run: {', '.join(changed)}")
+        if checkpoint.inputs != manifest:
+            raise ConfigError(
+                f"cannot resume run {checkpoint.run_id}: the inputs changed since it was interrupted "
+                f"({checkpoint.inputs.get('files')} files then, {manifest['files']} now, or their sizes or times differ); "
+                "run again without --resume"
+            )
+        checkpoint.check_files(args.output, rejects_path)
+        run_id = checkpoint.run_id
         done, resume_at = checkpoint.documents_done, (checkpoint.output_bytes, checkpoint.rejects_bytes)
         for record in read_lines(partial_path(args.output), checkpoint.output_bytes):
             stats.add(Article.from_dict(record))
         for record in read_lines(partial_path(rejects_path), checkpoint.rejects_bytes):
             stats.add_reject(record)
+    else:
+        # A fresh run: an older run's checkpoint must never be taken for this one's.
+        if args.output != STDOUT:
+            remove_checkpoint(args.output)
+        run_id = uuid.uuid4().hex
     # No tqdm monitor thread: with no other thread running, workers can be forked (fast).
     tqdm.monitor_interval = 0
-    with sigterm_as_interrupt(), engine(args, pipeline, report, excluded, skip=done) as articles:
+    with sigterm_as_interrupt(), engine(args, pipeline, report, excluded, skip=done, max_bytes=settings["max_bytes"]) as articles:
         progress = tqdm(articles, desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None, initial=done)
         with open_writer(args.output, resume_at[0]) as out, JsonlWriter(rejects_path, resume_at[1]) as rejects:
             for article in progress:
@@ -199,16 +244,28 @@ def run_clean(args: argparse.Namespace) -> int:
                 else:
                     rejects.write(article.reject_record())
                 if checkpointing and stats.documents_in % CHECKPOINT_EVERY == 0:
-                    Checkpoint(documents_done=stats.documents_in, output_bytes=out.flush(),
-                               rejects_bytes=rejects.flush(), options=options).save(args.output)
-        checkpoint_path(args.output).unlink(missing_ok=True)
+                    output_bytes, rejects_bytes = out.flush(), rejects.flush()  # synced
+                    Checkpoint(
+                        run_id=run_id,
+                        documents_done=stats.documents_in,
+                        output_bytes=output_bytes,
+                        rejects_bytes=rejects_bytes,
+                        output_tail=tail_digest(partial_path(args.output), output_bytes),
+                        rejects_tail=tail_digest(partial_path(rejects_path), rejects_bytes),
+                        inputs=manifest,
+                        options=options,
+                    ).save(args.output)
+        if args.output != STDOUT:
+            remove_checkpoint(args.output)
         stats.skipped_files = report.skipped_files_total
         stats.skipped_records = dict(report.skipped_records)
         stats.skipped_file_names = [{"path": p, "reason": skip_reason(p)} for p in report.skipped_files]
         if stats_path is not None:
-            with open(partial_path(str(stats_path)), "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n")
-            partial_path(str(stats_path)).replace(stats_path)
+            text = json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n"
+            with open_partial(str(stats_path)) as handle:
+                handle.write(text.encode("utf-8", "backslashreplace"))
+                sync(handle)
+            finish(str(stats_path))
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
     if args.report:
@@ -217,7 +274,7 @@ def run_clean(args: argparse.Namespace) -> int:
         build_report(args.output, args.report, rejects=rejects_path, stats=stats_path)
         if not args.quiet:
             print(f"newsclean: report written to {args.report}", file=sys.stderr)
-    return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
+    return exit_status(stats, args.max_reject_rate, stdin=stdin and args.stdin_format == "jsonl")
 
 
 def exit_status(stats: RunStats, max_reject_rate: float | None, stdin: bool = False) -> int:
@@ -249,11 +306,13 @@ def check_stdin(args: argparse.Namespace) -> None:
 
 
 @contextlib.contextmanager
-def engine(args: argparse.Namespace, pipeline: Pipeline, report: ReadReport, excluded: tuple[str, ...], skip: int) -> Iterator[Iterator[Article]]:
+def engine(
+    args: argparse.Namespace, pipeline: Pipeline, report: ReadReport, excluded: tuple[str, ...], skip: int, max_bytes: int | None = None
+) -> Iterator[Iterator[Article]]:
     """The run's articles in input order, from local worker processes or a Dask cluster,
     without the first ``skip`` (done before an interruption)."""
     if args.engine == "local":
-        documents = read_inputs(args.inputs, report, exclude=excluded, stdin_format=args.stdin_format)
+        documents = read_inputs(args.inputs, report, exclude=excluded, stdin_format=args.stdin_format, max_bytes=max_bytes)
         if not any(isinstance(stage, CorpusStage) for stage in pipeline.stages):
             # Each document is cleaned on its own: the ones done need not be read again.
             yield run_parallel(pipeline, islice(documents, skip, None), args.jobs)

@@ -5,6 +5,7 @@ accepts, before any document is read."""
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +19,8 @@ DEDUP_MODES = ("near", "exact", "off")
 ON_ERROR = ("drop", "raise")
 DOCUMENT_FORMATS = ("text", "html")
 STDIN_FORMATS = ("jsonl", "html", "text")
+# The size over which a document is rejected unless a run says otherwise (``max_bytes``).
+DEFAULT_MAX_BYTES = 10_000_000
 # langdetect names Chinese by script; a bare "zh" (or "Chinese") means both.
 _LANGUAGE_GROUPS = {"zh": ("zh-cn", "zh-tw")}
 
@@ -89,8 +92,8 @@ def integer(value: Any, option: str, *, minimum: int) -> int:
 
 def number(value: Any, option: str, *, minimum: float, maximum: float | None = None, above: bool = False) -> float:
     """``value`` as a float in ``[minimum, maximum]`` (``(minimum, maximum]`` with ``above``)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise ConfigError(f"{option} must be a number, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(f"{option} must be a finite number, not {value!r}")
     low_ok = value > minimum if above else value >= minimum
     if not low_ok or (maximum is not None and value > maximum):
         low = f"over {minimum:g}" if above else f"at least {minimum:g}"
@@ -137,8 +140,29 @@ def pipeline_settings(
         "rule_languages": rule_languages,
         "on_error": choice(on_error, "on_error", ON_ERROR),
         "max_bytes": integer(max_bytes, "max_bytes", minimum=1),
-        "time_budget": None if time_budget in (None, 0) else number(time_budget, "time_budget", minimum=0.0, above=True),
+        "time_budget": budget(time_budget, "time_budget"),
     }
+
+
+def budget(value: Any, option: str = "time_budget") -> float | None:
+    """Seconds of a time budget: None or 0 for none, else a finite number over 0."""
+    if value is None or (value == 0 and not isinstance(value, bool)):
+        return None
+    return number(value, option, minimum=0.0, above=True)
+
+
+def content(value: Any, option: str) -> str | bytes | None:
+    """A document's content: str, bytes or None; TypeError naming ``option`` for anything else."""
+    if value is not None and not isinstance(value, (str, bytes)):
+        raise TypeError(f"{option} must be str or bytes, not {type(value).__name__}")
+    return value
+
+
+def optional_text(value: Any, option: str) -> str | None:
+    """A str or None; TypeError naming ``option`` for anything else."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{option} must be a str, not {type(value).__name__}")
+    return value
 
 
 def hints(given: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +196,36 @@ def output_file(path: str | os.PathLike[str], option: str) -> Path:
     return path
 
 
+def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
+    """The resolved path and, for an existing file, its device and inode."""
+    try:
+        info = os.stat(path)
+        inode = (info.st_dev, info.st_ino)
+    except OSError:
+        inode = None
+    return os.path.realpath(path), inode
+
+
+def distinct_outputs(inputs: Iterable[str], outputs: dict[str, str | None]) -> None:
+    """ConfigError when a file a run writes (``outputs``: option -> path, ``-`` and None
+    left out) is one of the ``inputs`` named, or another output: by resolved path or inode,
+    so links and ``..`` do not hide it."""
+    named = {option: _identity(path) for option, path in outputs.items() if path not in (None, "-")}
+    read = [(name, _identity(name)) for name in inputs if name != "-"]
+
+    def same(a: tuple[str, Any], b: tuple[str, Any]) -> bool:
+        return a[0] == b[0] or (a[1] is not None and a[1] == b[1])
+
+    options = list(named)
+    for i, option in enumerate(options):
+        for name, identity in read:
+            if same(named[option], identity):
+                raise ConfigError(f"{option} {outputs[option]!r} is the input {name!r}: a run never writes over its input")
+        for other in options[i + 1 :]:
+            if same(named[option], named[other]):
+                raise ConfigError(f"{option} and {other} both name {outputs[option]!r}; give each its own file")
+
+
 def requires(given: dict[str, bool], needed: str, holds: bool) -> None:
     """ConfigError when an option in ``given`` (name -> was it set) is set but ``needed`` is not."""
     named = [name for name, is_set in given.items() if is_set]
@@ -201,6 +255,7 @@ def clean_command(args: Any, outputs: dict[str, str | None]) -> dict[str, Any]:
         "time_budget": number(args.time_budget, "--time-budget", minimum=0.0) or None,
         "dedup_threshold": number(args.dedup_threshold, "--dedup-threshold", minimum=0.0, maximum=1.0, above=True),
     }
+    distinct_outputs(args.inputs, outputs)
     for option, path in outputs.items():
         if path is not None and path != "-":
             output_file(path, option)

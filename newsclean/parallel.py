@@ -4,7 +4,7 @@ The extractor and the document stages up to the first corpus stage (the costly p
 extraction, language detection, rules) run in ``jobs`` processes on batches of documents; the
 corpus stages (site-learned junk, dedup) and any stage after them run in this process, in input
 order, exactly as ``Pipeline.run`` would. At most ``2 * jobs`` batches are in flight, so memory
-stays bounded however long the input is.
+stays bounded however long the input is. A worker that dies is replaced (``run_parallel``).
 """
 
 from __future__ import annotations
@@ -13,15 +13,20 @@ import multiprocessing
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
 from typing import Any
 
 import attrs
 
 from newsclean.batching import batched
-from newsclean.model import Article, RawDocument
-from newsclean.pipeline import CorpusStage, Pipeline
+from newsclean.model import Article, Drop, RawDocument
+from newsclean.pipeline import CorpusStage, Pipeline, _as_article
+
+# The reject reason of a document whose worker died twice.
+WORKER_DIED = "worker_died"
 
 _WORKER_PIPELINE: Pipeline | None = None
 
@@ -65,7 +70,11 @@ def _process_batch(batch: list[Any]) -> list[Article]:
 def run_parallel(
     pipeline: Pipeline, documents: Iterable[RawDocument | Article], jobs: int, *, batch_size: int = 16
 ) -> Iterator[Article]:
-    """What ``pipeline.run(documents)`` yields, with the document stages in ``jobs`` processes."""
+    """What ``pipeline.run(documents)`` yields, with the document stages in ``jobs`` processes.
+
+    A worker that dies (the OOM killer, a crash in C code) does not stop the run: the
+    documents it was given, and those of the batches lost with it, are run again one at a time
+    in a fresh worker, and one that kills that worker too is rejected as ``worker_died``."""
     iterator = iter(documents)
     # Starting processes costs more than a handful of documents: those run here.
     first = list(islice(iterator, batch_size * jobs))
@@ -73,16 +82,61 @@ def run_parallel(
         yield from pipeline.run(chain(first, iterator))
         return
     head, tail = split_pipeline(pipeline)
-    with _context().Pool(jobs, initializer=_init_worker, initargs=(head,)) as pool:
-        processed = _ordered(pool, batched(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
-        yield from tail.run(processed) if tail.stages else processed
+    context = _context()
+
+    def pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(head,))
+
+    processed = _ordered(pool, jobs, batched(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
+    yield from tail.run(processed) if tail.stages else processed
 
 
-def _ordered(pool, batches: Iterator[list[Any]], max_in_flight: int) -> Iterator[Article]:
-    pending: deque = deque()
-    for batch in batches:
-        pending.append(pool.apply_async(_process_batch, (batch,)))
-        if len(pending) >= max_in_flight:
-            yield from pending.popleft().get()
-    while pending:
-        yield from pending.popleft().get()
+def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Iterator[list[Any]], max_in_flight: int) -> Iterator[Article]:
+    executor = pool(jobs)
+    pending: deque[tuple[list[Any], Future[list[Article]]]] = deque()
+    try:
+        for batch in chain(batches, [None]):
+            if batch is not None:
+                pending.append((batch, executor.submit(_process_batch, batch)))
+            while pending and (batch is None or len(pending) >= max_in_flight):
+                done, future = pending.popleft()
+                try:
+                    articles = future.result()
+                except BrokenProcessPool:
+                    # Every batch in flight is lost with the pool, not only the dead worker's.
+                    lost = [done, *(b for b, _ in pending)]
+                    pending.clear()
+                    _stop(executor)
+                    yield from _retry(pool, [document for b in lost for document in b])
+                    executor = pool(jobs)
+                    continue
+                yield from articles
+    finally:
+        _stop(executor)
+
+
+def _retry(pool: Callable[[int], ProcessPoolExecutor], documents: list[Any]) -> Iterator[Article]:
+    """``documents`` one at a time in a fresh worker; one whose worker dies is rejected."""
+    executor = pool(1)
+    try:
+        for document in documents:
+            try:
+                [article] = executor.submit(_process_batch, [document]).result()
+            except BrokenProcessPool:
+                _stop(executor)
+                executor = pool(1)
+                detail = "the worker process cleaning it died twice (killed, or out of memory)"
+                article = attrs.evolve(_as_article(document), drop=Drop(stage="worker", reason=WORKER_DIED, detail=detail))
+            yield article
+    finally:
+        _stop(executor)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """Stop ``executor`` at once: its workers are ended, not waited for."""
+    # The executor has no public way to end busy workers; after an interruption they would
+    # otherwise finish their batches first.
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)

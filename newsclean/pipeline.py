@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from newsclean import options
 from newsclean.errors import ConfigError, StageError
 from newsclean.model import Article, Drop, RawDocument
 from newsclean.stages import Extract
@@ -35,7 +37,8 @@ class DocumentTimeout(BaseException):
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise DocumentTimeout in this thread after ``seconds``. Uses SIGALRM, so it is active
     only in a process's main thread on POSIX (the CLI and its worker processes); a long call
-    inside C code (a parser) is interrupted when it returns to Python."""
+    inside C code (a parser) is interrupted when it returns to Python. A timer the caller had
+    set is put back afterwards, less the time spent (due meanwhile, it fires at once)."""
     if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -44,12 +47,16 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise DocumentTimeout(f"over the time budget of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    pending, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if pending > 0:
+            left = pending - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
 
 
 def stage_name(stage: Any) -> str:
@@ -67,7 +74,9 @@ class Pipeline:
     ``run`` yields one Article per input, dropped ones included (``article.drop`` says why),
     so nothing leaves silently. A stage that raises on a document drops that document with
     reason ``error`` (``on_error="drop"``) or raises :class:`StageError` (``on_error="raise"``).
-    Pipelines are immutable: ``then``, ``without`` and ``replace`` return new ones.
+    Pipelines are immutable: ``then``, ``without`` and ``replace`` return new ones. A stage
+    with a ``prepare()`` method has it called before each document, outside the time budget
+    (for one-off loading; it must be cheap once done).
     """
 
     extract: Callable[[RawDocument], Article] = attrs.field(factory=Extract)
@@ -76,7 +85,7 @@ class Pipeline:
     # Seconds extraction and the document stages together may spend on one document; over
     # it, the document is dropped with reason ``timeout`` and the run goes on. None: no
     # limit. See ``time_limit`` for the caveats.
-    time_budget: float | None = 60.0
+    time_budget: float | None = attrs.field(default=60.0, converter=lambda value: options.budget(value, "time_budget"))
     # The stages ``process`` runs: a protocol isinstance check is slow to repeat per document.
     _document_stages: tuple[Any, ...] = attrs.field(init=False, eq=False, repr=False)
 
@@ -121,7 +130,10 @@ class Pipeline:
 
     def run(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
         """Lazily clean a stream. Yields every document, kept or dropped, in input order
-        (corpus stages such as dedup and site_repeat hold the stream back until its end)."""
+        (corpus stages such as dedup and site_repeat hold the stream back until its end).
+        Each item must be a RawDocument or an Article (TypeError otherwise)."""
+        if isinstance(documents, (str, bytes)):
+            raise TypeError("documents must be an iterable of RawDocument or Article, not a single str; use clean() for one text")
         if any(isinstance(s, CorpusStage) for s in self.stages):
             return self._run_with_corpus_stages(documents)
         return (self.process(d) for d in documents)
@@ -145,8 +157,15 @@ class Pipeline:
     def _clean(self, item: RawDocument | Article, stages: tuple[Any, ...]) -> Article:
         """Extract (when ``item`` is raw) and ``stages`` on one document, all under one
         ``time_budget``; a stage that raises or runs out of time drops the document."""
+        if not isinstance(item, (RawDocument, Article)):
+            raise TypeError(f"documents must be RawDocument or Article, not {type(item).__name__}; wrap text in RawDocument(id=..., content=...)")
         article: RawDocument | Article = item
         current: Any = self.extract
+        for stage in stages:
+            # A stage's one-off loading (language profiles) is not the document's time.
+            prepare = getattr(stage, "prepare", None)
+            if prepare is not None:
+                prepare()
         try:
             with time_limit(self.time_budget):
                 if isinstance(item, RawDocument):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import stat
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,7 +23,7 @@ import attrs
 from newsclean.errors import InputError
 from newsclean.extras import require
 from newsclean.model import RawDocument
-from newsclean.options import HINT_NAMES, STDIN_FORMATS, choice
+from newsclean.options import DEFAULT_MAX_BYTES, HINT_NAMES, STDIN_FORMATS, choice, integer
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -34,6 +35,13 @@ HINT_KEYS = HINT_NAMES
 GZIP_MAGIC = b"\x1f\x8b"
 # A skipped file is named in the report up to this many; past it, only counted.
 SKIPPED_NAMES_KEPT = 1000
+# Records nested deeper are rejected (``too_deep``): no news record needs it, and deeper ones
+# exhaust the stack of whatever walks them.
+MAX_JSON_DEPTH = 100
+# A JSONL line may be this many times ``max_bytes`` (JSON escapes can take 6 bytes for 1)
+# before it is rejected unread; its text is then held to ``max_bytes`` by the extract stage.
+JSONL_LINE_FACTOR = 6
+_READ_CHUNK = 1 << 20
 
 
 @attrs.define
@@ -73,10 +81,12 @@ def document_id(path: Path, root: Path | None = None) -> str:
 
 @attrs.frozen
 class InputFile:
-    """A file to read (``-`` for stdin) and the id its documents are named by."""
+    """A file to read (``-`` for stdin) and the id its documents are named by; ``error``
+    (``reason: detail``) for a path found in a folder that cannot be read as a file."""
 
     path: str
     id: str
+    error: str | None = None
 
 
 def kind_of(path: Path) -> str | None:
@@ -136,6 +146,7 @@ def read_inputs(
     stdin: IO[bytes] | None = None,
     exclude: Iterable[str] = (),
     stdin_format: str = "jsonl",
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[RawDocument]:
     """Documents from every path in order: files, folders (recursive, sorted), JSONL, ``-``.
 
@@ -144,18 +155,33 @@ def read_inputs(
     ``exclude`` (the run's own output, when it is written inside an input folder) are skipped.
     ``-`` is standard input (or ``stdin``), read as ``stdin_format``: ``jsonl`` records, or
     one ``html`` or ``text`` document with id ``stdin``.
+
+    No more than ``max_bytes + 1`` bytes of a document are read: a larger one is a
+    ``too_large`` reject (JSONL lines: see ``JSONL_LINE_FACTOR``). A path that is not a
+    regular readable file (a FIFO, a device, a broken link, a folder that cannot be listed)
+    is a reject too (``not_a_file``, ``unreadable``).
     """
     choice(stdin_format, "stdin_format", STDIN_FORMATS)
+    integer(max_bytes, "max_bytes", minimum=1)
     report = report if report is not None else ReadReport()
     for file in input_files(paths, report, exclude):
-        if file.path == STDIN:
+        if file.error is not None:
+            yield RawDocument(id=file.id, error=file.error)
+        elif file.path == STDIN:
             stream = stdin or sys.stdin.buffer
             if stdin_format == "jsonl":
-                yield from read_jsonl_stream(stream, source_name="stdin")
+                yield from read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes)
             else:
-                yield RawDocument(id="stdin", content=stream.read(), format=stdin_format)
+                yield _limited_document(stream, "stdin", stdin_format, max_bytes)
         else:
-            yield from read_file(Path(file.path), report, file.id)
+            yield from read_file(Path(file.path), report, file.id, max_bytes=max_bytes)
+
+
+def _limited_document(stream: IO[bytes], doc_id: str, fmt: str, max_bytes: int) -> RawDocument:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return RawDocument(id=doc_id, error=f"too_large: over the limit of {max_bytes} bytes")
+    return RawDocument(id=doc_id, content=data, format=fmt)
 
 
 def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str] = ()) -> Iterator[InputFile]:
@@ -169,43 +195,114 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             yield InputFile(name, "stdin")
             continue
         if not path.is_dir():
-            yield InputFile(name, document_id(path))
+            yield InputFile(name, _escaped(document_id(path)))
             continue
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+        for child, error in sorted(_walk(path)):
             if child.resolve() in excluded:
                 continue
-            if kind_of(child) is None:
+            if error is None and kind_of(child) is None:
                 report.skip_file(str(child))
                 continue
-            yield InputFile(str(child), document_id(child, path))
+            # A file name that is not UTF-8 holds surrogates in Python; its id spells them escaped.
+            yield InputFile(str(child), _escaped(document_id(child, path)), error)
 
 
-def read_file(path: Path, report: ReadReport | None = None, file_id: str | None = None) -> Iterator[RawDocument]:
+def _walk(root: Path) -> list[tuple[Path, str | None]]:
+    """Below ``root`` (without recursion, however deep): each regular file (error None), and
+    each path that is neither a regular file nor a folder, or a folder that cannot be
+    listed, with the reject it gives. Links to folders are not followed."""
+    found: list[tuple[Path, str | None]] = []
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            found.append((folder, f"unreadable: folder cannot be listed ({exc.strerror})"))
+            continue
+        for entry in entries:
+            child = folder / entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(child)
+                    continue
+                mode = os.stat(child).st_mode
+            except FileNotFoundError:
+                found.append((child, "unreadable: a broken symbolic link"))
+                continue
+            except OSError as exc:
+                found.append((child, f"unreadable: {exc.strerror}"))
+                continue
+            if stat.S_ISREG(mode):
+                found.append((child, None))
+            elif not stat.S_ISDIR(mode):
+                found.append((child, f"not_a_file: {entry.name} is {_file_type(mode)}"))
+    return found
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _open_regular(path: Path) -> IO[bytes] | str:
+    """``path`` opened for reading, or the error (``reason: detail``) when it is not a regular
+    readable file. Opened without blocking, so that a FIFO without a writer cannot hang the run."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}: {path.name}"
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        return f"not_a_file: {path.name} is {_file_type(mode)}"
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_file(
+    path: Path, report: ReadReport | None = None, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[RawDocument]:
     """The documents of one file: one for text/HTML, one per line for JSONL, one per HTML
     response for WARC, one per row for Parquet. ``file_id`` (default ``document_id(path)``)
     names the document, or prefixes the record numbers of a JSONL, WARC or Parquet file.
-    Skipped WARC records are counted in ``report``."""
+    Skipped WARC records are counted in ``report``. See ``read_inputs`` for ``max_bytes``."""
     kind = kind_of(path) or "text"
     file_id = file_id if file_id is not None else document_id(path)
-    if kind == "warc":
-        yield from read_warc(path, report, file_id)
+    opened = _open_regular(path)
+    if isinstance(opened, str):
+        yield RawDocument(id=file_id, error=opened)
         return
-    if kind == "parquet":
-        yield from read_parquet(path, file_id)
+    if kind in ("warc", "parquet"):
+        opened.close()  # their libraries open the file again
+        if kind == "warc":
+            yield from read_warc(path, report, file_id, max_bytes=max_bytes)
+        else:
+            yield from read_parquet(path, file_id)
         return
     if kind == "jsonl":
         try:
-            handle = _open_binary(path)
+            handle = _open_binary(opened, path)
         except OSError as exc:
+            opened.close()
             yield RawDocument(id=file_id, error=f"unreadable: {exc}")
             return
-        with handle:
-            yield from read_jsonl_stream(handle, source_name=file_id)
+        with opened, handle:
+            yield from read_jsonl_stream(handle, source_name=file_id, max_bytes=max_bytes)
         return
     try:
-        data = path.read_bytes()
+        with opened:
+            data = opened.read(max_bytes + 1)
     except OSError as exc:
         yield RawDocument(id=file_id, error=f"unreadable: {exc}")
+        return
+    if len(data) > max_bytes:
+        # Compressed or not: a gzip stream is at most about as long as what it unpacks to.
+        yield RawDocument(id=file_id, error=f"too_large: {path.name} is over the limit of {max_bytes} bytes")
         return
     # Gzip is known by its first bytes (the extract stage unpacks it); a name that says .gz
     # over other bytes is a damaged or misnamed file, not text.
@@ -215,20 +312,30 @@ def read_file(path: Path, report: ReadReport | None = None, file_id: str | None 
     yield RawDocument(id=file_id, content=data, format=kind)
 
 
-def read_jsonl_stream(handle: IO[bytes], *, source_name: str) -> Iterator[RawDocument]:
+def read_jsonl_stream(handle: IO[bytes], *, source_name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument]:
     """One document per JSONL line: ``text`` or ``html``, optional ``id``, ``url`` and hints.
-    A record without ``id`` is named ``<source>:<line number>``."""
+    A record without ``id`` is named ``<source>:<line number>``. A line over
+    ``JSONL_LINE_FACTOR * max_bytes`` bytes is skipped unread, a ``too_large`` reject."""
+    limit = JSONL_LINE_FACTOR * max_bytes
     line_no = 0
     while True:
         try:
-            raw = handle.readline()
+            raw = handle.readline(limit + 1)
+            over = len(raw) > limit and not raw.endswith(b"\n")
+            if over:
+                while True:  # the rest of the line, a chunk at a time
+                    rest = handle.readline(_READ_CHUNK)
+                    if not rest or rest.endswith(b"\n"):
+                        break
         except (OSError, EOFError) as exc:  # a truncated .gz ends the file here
             yield RawDocument(id=f"{source_name}:{line_no + 1}", error=f"unreadable: {exc}")
             return
         if not raw:
             return
         line_no += 1
-        if raw.strip():
+        if over:
+            yield RawDocument(id=f"{source_name}:{line_no}", error=f"too_large: JSONL line over {limit} bytes")
+        elif raw.strip():
             yield record_document(raw, f"{source_name}:{line_no}")
 
 
@@ -238,9 +345,23 @@ def record_document(raw: bytes, fallback_id: str) -> RawDocument:
         record = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return RawDocument(id=fallback_id, error=f"bad_json: {exc}")
+    except RecursionError:
+        return RawDocument(id=fallback_id, error=f"too_deep: JSON nested deeper than the parser goes")
+    if _depth_over(record, MAX_JSON_DEPTH):
+        return RawDocument(id=fallback_id, error=f"too_deep: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     if not isinstance(record, dict):
         return RawDocument(id=fallback_id, error=f"bad_record: expected an object, got {type(record).__name__}")
     return document_from_record(record, fallback_id)
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether lists and objects in ``value`` nest more than ``limit`` deep (no recursion)."""
+    level = [value]
+    for _ in range(limit + 1):
+        level = [child for item in level if isinstance(item, (list, dict)) for child in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return any(isinstance(item, (list, dict)) for item in level)
 
 
 CONTENT_FIELDS = (("html", "html"), ("text", "text"))
@@ -253,11 +374,11 @@ def document_from_record(
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
     ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``."""
     doc_id = record.get("id")
-    doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
-    url = record.get("url") if isinstance(record.get("url"), str) else None
+    doc_id = _escaped(str(doc_id)) if doc_id not in (None, "") else fallback_id
+    url = _escaped(record["url"]) if isinstance(record.get("url"), str) else None
     hints = _hints(record)
     read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)}
-    meta = {str(k): _json_ready(v) for k, v in record.items() if k not in read}
+    meta = {_escaped(str(k)): _json_ready(v) for k, v in record.items() if k not in read}
     for field, fmt in content_fields:
         value = record.get(field)
         if isinstance(value, (str, bytes)) and value.strip():
@@ -266,12 +387,24 @@ def document_from_record(
     return RawDocument(id=doc_id, url=url, meta=meta, error=f"no_content: record has no non-empty {names}")
 
 
+def _escaped(value: str) -> str:
+    """``value`` with lone surrogates (valid in JSON, not in UTF-8) spelled ``\\ud800``: every
+    file the run writes can then hold it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
 def _json_ready(value: Any) -> Any:
     """``value`` as JSON can hold it: containers kept, dates and other objects as strings."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if value is None or isinstance(value, (bool, int, float)):
         return value
+    if isinstance(value, str):
+        return _escaped(value)
     if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
+        return {_escaped(str(k)): _json_ready(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_json_ready(v) for v in value]
     if isinstance(value, bytes):
@@ -287,19 +420,20 @@ def _hints(record: dict[str, Any]) -> dict[str, Any]:
         if value in (None, "", []):
             continue
         if key == "authors":
-            hints[key] = [str(v) for v in value] if isinstance(value, list) else str(value)
+            hints[key] = [_escaped(str(v)) for v in value] if isinstance(value, list) else _escaped(str(value))
         else:
-            hints[key] = str(value)
+            hints[key] = _escaped(str(value))
     return hints
 
 
-def _open_binary(path: Path) -> IO[bytes]:
-    """The file's bytes, gunzipped when it starts as gzip does, whatever its name."""
-    with path.open("rb") as probe:
-        head = probe.read(2)
+def _open_binary(handle: IO[bytes], path: Path) -> IO[bytes]:
+    """The bytes of the open file ``handle`` (named ``path``), gunzipped when it starts as
+    gzip does, whatever its name."""
+    head = handle.read(2)
+    handle.seek(0)
     if head == GZIP_MAGIC or path.suffix.lower() == ".gz":  # a bad .gz fails on the first read
-        return gzip.open(path, "rb")
-    return path.open("rb")
+        return gzip.GzipFile(fileobj=handle, mode="rb")
+    return handle
 
 
 # --- WARC ---------------------------------------------------------------------------------
@@ -307,13 +441,16 @@ def _open_binary(path: Path) -> IO[bytes]:
 HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def read_warc(path: Path, report: ReadReport | None = None, file_id: str | None = None) -> Iterator[RawDocument]:
+def read_warc(
+    path: Path, report: ReadReport | None = None, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[RawDocument]:
     """One document per HTML ``response`` record of a WARC file (``.warc`` or ``.warc.gz``,
     the Common Crawl CC-NEWS layout): id from WARC-Record-ID, url from WARC-Target-URI, and
     the WARC-Date as the ``crawled`` hint. Other records are counted in ``report`` by reason:
     their WARC-Type (``request``, ``metadata``, ``warcinfo``, ...), ``not_html`` for responses
     of another Content-Type, ``http_3xx``/``http_4xx``/``http_5xx`` for responses that are not
-    a page. A truncated or broken file ends with one document whose ``error`` says where."""
+    a page. A truncated or broken file ends with one document whose ``error`` says where. A
+    page over ``max_bytes`` once unpacked is a ``too_large`` reject, read no further."""
     archive = _require_reader("warc").ArchiveIterator
     report = report if report is not None else ReadReport()
     source = file_id if file_id is not None else document_id(path)
@@ -332,7 +469,7 @@ def read_warc(path: Path, report: ReadReport | None = None, file_id: str | None 
                 record = next(records, None)
                 if record is None:
                     break
-                document, skipped = _warc_document(record, f"{source}:{number}")
+                document, skipped = _warc_document(record, f"{source}:{number}", max_bytes)
                 truncated = _truncated(record)
                 if not truncated:
                     end = records.get_record_offset() + records.get_record_length()
@@ -359,7 +496,7 @@ def read_warc(path: Path, report: ReadReport | None = None, file_id: str | None 
             yield RawDocument(id=f"{source}:{number}", error=f"unreadable: {detail}")
 
 
-def _warc_document(record: Any, fallback_id: str) -> tuple[RawDocument | None, str | None]:
+def _warc_document(record: Any, fallback_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawDocument | None, str | None]:
     """(document, None) for an HTML response, (None, reason) for a record to skip. Reads the
     record's payload (a payload that fails to decode gives a document with ``error``)."""
     if record.rec_type != "response":
@@ -378,9 +515,11 @@ def _warc_document(record: Any, fallback_id: str) -> tuple[RawDocument | None, s
     hints = {"crawled": crawled} if crawled else {}
     url = _target(record)
     try:
-        content = record.content_stream().read()  # de-chunked, Content-Encoding undone
+        content = record.content_stream().read(max_bytes + 1)  # de-chunked, Content-Encoding undone
     except Exception as exc:  # noqa: BLE001  (a bad gzip or brotli body is this page's problem)
         return RawDocument(id=record_id, url=url, hints=hints, error=f"undecodable: {type(exc).__name__}: {exc}"), None
+    if len(content) > max_bytes:
+        return RawDocument(id=record_id, url=url, hints=hints, error=f"too_large: page over the limit of {max_bytes} bytes"), None
     return RawDocument(id=record_id, content=content, format="html", url=url, hints=hints), None
 
 

@@ -3,14 +3,18 @@ Parquet for articles. ``open_writer`` picks one by the output's extension."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import gzip
 import io
 import json
 import os
+import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from newsclean.errors import ConfigError
 from newsclean.extras import require
@@ -26,6 +30,85 @@ PARTIAL_SUFFIX = ".partial"
 def partial_path(path: str) -> Path:
     """Where a file is written until it is complete: ``out/clean.jsonl.partial``."""
     return Path(path + PARTIAL_SUFFIX)
+
+
+def open_partial(path: str, resume_at: int | None = None) -> BinaryIO:
+    """``path``'s ``.partial`` file, opened for binary writing. A fresh one replaces whatever
+    had the name (a stale file, a planted symlink: removed, never followed) and is created
+    exclusively; with ``resume_at``, the existing one (a regular file, not a link) is cut
+    there and written after it."""
+    target = partial_path(path)
+    if resume_at is None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    else:
+        try:
+            fd = os.open(target, os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError as exc:
+            raise ConfigError(f"cannot resume: {target} cannot be opened as a file ({exc.strerror})") from None
+    handle = os.fdopen(fd, "r+b" if resume_at is not None else "wb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise ConfigError(f"{target} is not a regular file")
+    if resume_at is not None:
+        handle.truncate(resume_at)
+        handle.seek(resume_at)
+    return handle
+
+
+def sync(handle: IO[Any]) -> None:
+    """Flush ``handle`` and make its data durable (a checkpoint or a rename may follow)."""
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def finish(path: str) -> None:
+    """Give ``path``'s complete ``.partial`` file its own name, durably."""
+    os.replace(partial_path(path), path)
+    _sync_folder(Path(path).parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system lets a folder be opened
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def lock_path(path: str) -> Path:
+    return Path(path + ".lock")
+
+
+@contextlib.contextmanager
+def output_lock(path: str) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (a ``.lock`` file beside it, removed at the end) for
+    the block; ConfigError at once when another run holds it."""
+    target = lock_path(path)
+    while True:
+        fd = os.open(target, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(f"another run is writing {path} (it holds {target}); wait for it or pick another output") from None
+        # The holder before us may have removed the file after we opened it: then our lock is
+        # on a file nobody else sees, and we try again.
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(target, follow_symlinks=False))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+        os.close(fd)
 
 
 class JsonlWriter:
@@ -44,27 +127,28 @@ class JsonlWriter:
     def __enter__(self) -> JsonlWriter:
         if self.path == STDOUT:
             self._handle = sys.stdout
-        elif self.resume_at is not None:
-            target = partial_path(self.path)
-            with target.open("r+b") as raw:
-                raw.truncate(self.resume_at)
-            self._handle = target.open("a", encoding="utf-8")
+            return self
+        final = Path(self.path)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        self._raw = open_partial(self.path, self.resume_at)
+        if final.suffix == ".gz" and self.resume_at is None:
+            # mtime=0: the gzip header would otherwise hold the clock, and the same run
+            # would not give byte-identical files.
+            stream: BinaryIO = gzip.GzipFile(str(partial_path(self.path)), "wb", fileobj=self._raw, mtime=0)  # type: ignore[assignment]
         else:
-            final = Path(self.path)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            target = partial_path(self.path)
-            if final.suffix == ".gz":
-                # mtime=0: the gzip header would otherwise hold the clock, and the same run
-                # would not give byte-identical files.
-                raw = gzip.GzipFile(target, "wb", mtime=0)
-                self._handle = io.TextIOWrapper(raw, encoding="utf-8")
-            else:
-                self._handle = target.open("w", encoding="utf-8")
+            stream = self._raw
+        self._handle = io.TextIOWrapper(stream, encoding="utf-8", newline="\n", write_through=False)
         return self
 
     def write(self, record: dict[str, Any]) -> None:
         assert self._handle is not None, "use JsonlWriter as a context manager"
-        self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        if not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate (valid in JSON input): keep it escaped
+                line = json.dumps(record, ensure_ascii=True) + "\n"
+        self._handle.write(line)
 
     def flush(self) -> int:
         """Push everything written to the file; returns the file's size in bytes (0 for stdout
@@ -73,13 +157,21 @@ class JsonlWriter:
         self._handle.flush()
         if not resumable(self.path):
             return 0
-        return os.fstat(self._handle.fileno()).st_size
+        sync(self._raw)
+        return os.fstat(self._raw.fileno()).st_size
 
     def __exit__(self, exc_type: object, *exc_info: object) -> None:
         if self._handle is not None and self._handle is not sys.stdout:
-            self._handle.close()
+            try:
+                stream = self._handle.detach()
+                if stream is not self._raw:
+                    stream.close()  # the gzip trailer; the file stays open
+                if exc_type is None:
+                    sync(self._raw)
+            finally:
+                self._raw.close()
             if exc_type is None:
-                partial_path(self.path).replace(self.path)
+                finish(self.path)
         elif self._handle is sys.stdout:
             sys.stdout.flush()
         self._handle = None
@@ -116,9 +208,8 @@ class ParquetWriter:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # zstd: news text compresses about twice as well as with the default snappy, and reads
         # as fast. No statistics: they would only help range filters on text columns.
-        self._writer = self._pq.ParquetWriter(
-            partial_path(self.path), self._schema, compression="zstd", write_statistics=False
-        )
+        self._raw = open_partial(self.path)
+        self._writer = self._pq.ParquetWriter(self._raw, self._schema, compression="zstd", write_statistics=False)
         return self
 
     def write(self, record: dict[str, Any]) -> None:
@@ -148,10 +239,15 @@ class ParquetWriter:
             if exc_type is None:
                 self._flush()
         finally:
-            self._writer.close()
-            self._writer = None
+            try:
+                self._writer.close()
+                if exc_type is None:
+                    sync(self._raw)
+            finally:
+                self._raw.close()
+                self._writer = None
         if exc_type is None:
-            partial_path(self.path).replace(self.path)
+            finish(self.path)
 
 
 def parquet_schema() -> Any:

@@ -34,6 +34,35 @@ class DecodeError(ValueError):
     """Bytes that no charset decodes to text."""
 
 
+def _size(content: str | bytes, limit: int) -> int:
+    """The content's size in bytes (UTF-8 for text), counted exactly only near ``limit``."""
+    if isinstance(content, bytes) or len(content) * 4 <= limit or len(content) > limit:
+        return len(content)
+    return len(content.encode("utf-8", "surrogatepass"))
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """Gunzipped ``data`` (every member), at most ``limit + 1`` bytes of it: a small file that
+    unpacks to gigabytes stops there."""
+    out = bytearray()
+    while data and len(out) <= limit:
+        unpacker = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += unpacker.decompress(data, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise DecodeError(f"corrupt gzip data: {exc}") from None
+        if not unpacker.eof:
+            if unpacker.unconsumed_tail:
+                break  # over the limit
+            raise DecodeError("corrupt gzip data: Compressed file ended before the end-of-stream marker was reached")
+        data = unpacker.unused_data
+        if data[:2] != b"\x1f\x8b":
+            if data.strip(b"\0"):  # gzip.decompress allows zero padding after the last member
+                raise DecodeError("corrupt gzip data: Not a gzipped file")
+            break
+    return bytes(out)
+
+
 def decode_bytes(data: bytes) -> str:
     """Text from bytes: gunzip if gzipped, UTF-8 when valid, else the detected charset."""
     if data[:2] == b"\x1f\x8b":
@@ -41,6 +70,10 @@ def decode_bytes(data: bytes) -> str:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise DecodeError(f"corrupt gzip data: {exc}") from None
+    return _decode_text(data)
+
+
+def _decode_text(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -129,7 +162,8 @@ class Extract:
     # so the story is not extracted as table rows glued to the menu beside it (dom.py).
     unwrap_tables: bool = True
     # Larger documents are rejected (``too_large``) before any work: no news article is 10 MB,
-    # and parsing one costs seconds and hundreds of MB. Bytes for bytes, characters for text.
+    # and parsing one costs seconds and hundreds of MB. Bytes, UTF-8 for text; gzip is unpacked only
+    # up to the limit.
     max_bytes: int = 10_000_000
 
     def __call__(self, raw: RawDocument) -> Article:
@@ -143,12 +177,18 @@ class Extract:
             reason, _, detail = raw.error.partition(": ")
             return attrs.evolve(base, drop=Drop(stage=self.name, reason=reason, detail=detail))
         content = raw.content
-        if len(content) > self.max_bytes:
-            detail = f"{len(content)} {'bytes' if isinstance(content, bytes) else 'characters'}, over the limit of {self.max_bytes}"
+        size = _size(content, self.max_bytes)
+        if size > self.max_bytes:
+            detail = f"{size} bytes, over the limit of {self.max_bytes}"
             return attrs.evolve(base, drop=Drop(stage=self.name, reason="too_large", detail=detail))
         if isinstance(content, bytes):
             try:
-                content = decode_bytes(content)
+                if content[:2] == b"\x1f\x8b":
+                    content = _gunzip(content, self.max_bytes)
+                    if len(content) > self.max_bytes:
+                        detail = f"over the limit of {self.max_bytes} bytes once unpacked"
+                        return attrs.evolve(base, drop=Drop(stage=self.name, reason="too_large", detail=detail))
+                content = _decode_text(content)
             except DecodeError as exc:
                 return attrs.evolve(base, drop=Drop(stage=self.name, reason="undecodable", detail=str(exc)))
         fmt = raw.format or ("html" if looks_like_html(content) else "text")

@@ -203,6 +203,11 @@ class Language:
     prefix_chars: int = 1000
     seed: int = 0
 
+    def prepare(self) -> None:
+        """Load the language profiles (about a second, once per process), so that the first
+        document does not pay for it inside its time budget."""
+        _known_grams()
+
     def __call__(self, article: Article) -> Article:
         language = detect_language(article.text[: self.prefix_chars], seed=self.seed)
         article = attrs.evolve(article, language=language, trace=article.trace + (self.name,))
