@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	@mkdir -p out
-	$(BIN)/newsclean clean seeds -o out/clean.jsonl --rejects out/rejects.jsonl --report out/report.html --quiet
+	$(BIN)/newsclean clean seeds -o out/clean.jsonl --rejects out/rejects.jsonl --report out/report.html
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
