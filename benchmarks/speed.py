@@ -103,6 +103,29 @@ def html_path(pages, rounds: int) -> dict[str, float]:
     }
 
 
+def html_interleaved(pages, rounds: int) -> tuple[float, float]:
+    """CPU seconds of ``bare_extraction(with_metadata=True)`` and of newsclean, taken page by
+    page in turns over ``rounds`` passes: drift in the machine's speed hits both alike."""
+    import trafilatura
+
+    import newsclean
+
+    pipeline = newsclean.default_pipeline(dedup=False, site_repeat=False)
+    docs = html_documents(pages)
+    pipeline.process(docs[0])
+    trafilatura.bare_extraction(pages[0][1], with_metadata=True)
+    bare = ours = 0.0
+    for _ in range(rounds):
+        for (_name, raw), document in zip(pages, docs):
+            start = time.process_time()
+            trafilatura.bare_extraction(raw, with_metadata=True)
+            bare += time.process_time() - start
+            start = time.process_time()
+            pipeline.process(document)
+            ours += time.process_time() - start
+    return bare, ours
+
+
 def stage_shares(documents) -> dict[str, float]:
     """Seconds per stage over one pass of ``documents`` (RawDocuments)."""
     import attrs
@@ -351,7 +374,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-label", default=None, help="its name in the report")
     parser.add_argument("--cpu-time", action="store_true",
                         help="time the in-process passes by this process's CPU time, not wall time (for a busy machine)")
+    parser.add_argument("--html-interleaved", action="store_true",
+                        help="only the HTML path against bare_extraction, page by page in turns, by CPU time "
+                             "(run it again with another tree first on PYTHONPATH to compare trees)")
     args = parser.parse_args(argv)
+    if args.html_interleaved:
+        found = load_pages(args.devsets, args.limit)
+        if found is None:
+            print(f"skipping: no {TGZ_NAME} at {args.devsets}")
+            return 0
+        import newsclean
+
+        bare, ours = html_interleaved(found[0], args.rounds)
+        print(f"newsclean from {Path(newsclean.__file__).parent}: bare_extraction {bare:.2f} s, "
+              f"newsclean {ours:.2f} s (CPU, {args.rounds} passes of {len(found[0])} pages), ratio {bare / ours:.3f}x")
+        return 0
     if args.cpu_time:
         global CLOCK
         CLOCK = time.process_time
