@@ -395,6 +395,14 @@ class RuleAudit:
     pages: set = field(default_factory=set)
     convention: int = 0  # dragnet: words of header and caption removals, not counted either way
 
+    def add(self, other: RuleAudit) -> None:
+        """Count ``other``'s removals and words in this one."""
+        self.removals += other.removals
+        self.kept += other.kept
+        self.junk += other.junk
+        self.convention += other.convention
+        self.pages |= other.pages
+
     @property
     def junk_share(self) -> float:
         total = self.kept + self.junk
@@ -426,29 +434,24 @@ def audit(runs: list[PageRun], path: str = "html") -> dict[tuple[str, str], Rule
 
 def merge_audits(*audits: dict[tuple[str, str], RuleAudit]) -> dict[tuple[str, str], RuleAudit]:
     """Sum audits of several sets."""
-    total: dict[tuple[str, str], RuleAudit] = collections.defaultdict(RuleAudit)
-    for one in audits:
-        for key, entry in one.items():
-            t = total[key]
-            t.removals += entry.removals
-            t.kept += entry.kept
-            t.junk += entry.junk
-            t.convention += entry.convention
-            t.pages |= entry.pages
-    return dict(total)
+    return _summed(((key, entry) for one in audits for key, entry in one.items()))
 
 
 def stage_totals(table: dict[tuple[str, str], RuleAudit]) -> dict[str, RuleAudit]:
     """The audit summed per stage."""
-    out: dict[str, RuleAudit] = collections.defaultdict(RuleAudit)
-    for (stage, _rule), entry in table.items():
-        s = out[stage]
-        s.removals += entry.removals
-        s.kept += entry.kept
-        s.junk += entry.junk
-        s.convention += entry.convention
-        s.pages |= entry.pages
-    return dict(out)
+    return _summed((stage, entry) for (stage, _rule), entry in table.items())
+
+
+def rule_totals(table: dict[tuple[str, str], RuleAudit]) -> dict[str, RuleAudit]:
+    """The audit summed per rule id (what the gate pins)."""
+    return _summed((rule, entry) for (_stage, rule), entry in table.items())
+
+
+def _summed(items) -> dict:
+    total: dict = collections.defaultdict(RuleAudit)
+    for key, entry in items:
+        total[key].add(entry)
+    return dict(total)
 
 
 def audit_table(table: dict[tuple[str, str], RuleAudit], floor: float = JUNK_FLOOR) -> list[str]:

@@ -625,7 +625,7 @@ def pin_fulltext_floors(results: dict[str, tuple[str, list]], path: Path = FLOOR
     same_data = all(old.get("sets", {}).get(n, {}).get("digest") == d for n, (d, _r) in results.items())
     prior_rules = old.get("rules", {}) if same_data else {}
     rules = {}
-    for (stage, rule), entry in sorted(table.items()):
+    for rule, entry in sorted(fulltext.rule_totals(table).items()):
         if entry.kept + entry.junk == 0:
             continue
         measured = int(entry.junk_share * 1000) / 1000

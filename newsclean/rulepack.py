@@ -121,6 +121,11 @@ class RulePack:
         return cls(language=language, rules=rules, digest=digest, header=data.get("header", {}), vocab=dict(vocab))
 
 
+def packs_for(*languages: str) -> list[RulePack]:
+    """``_common`` and the packs of ``languages`` (English when none is named), in that order."""
+    return [RulePack.load(name) for name in (COMMON, *(languages or ("en",)))]
+
+
 def available_languages() -> list[str]:
     """Languages that have a packaged rule pack (``_common`` excluded)."""
     names = (p.name for p in resources.files(RULES_PACKAGE).iterdir())

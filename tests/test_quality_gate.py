@@ -121,13 +121,9 @@ def test_full_text_scores_and_rule_audit_stay_above_their_floors():
                 if value < floor[metric]:
                     failures.append(f"{name} {system}: {metric} {value:.4f} < floor {floor[metric]:.4f}")
     audit = fulltext.merge_audits(*(fulltext.audit(runs, "html") for runs in results.values()))
-    shares: dict[str, list[int]] = {}
-    for (_stage, rule), entry in audit.items():
-        kept_junk = shares.setdefault(rule, [0, 0])
-        kept_junk[0] += entry.kept
-        kept_junk[1] += entry.junk
-    for rule, (kept, junk) in sorted(shares.items()):
-        share = junk / (kept + junk) if kept + junk else 1.0
+    for rule, entry in sorted(fulltext.rule_totals(audit).items()):
+        share = entry.junk_share
+        kept = entry.kept
         floor = floors["rules"].get(rule, fulltext.JUNK_FLOOR)  # a new rule meets the 95 % bar
         if share < floor:
             failures.append(f"rule {rule}: junk share {share:.3f} < floor {floor:.3f} ({kept} words the gold keeps)")

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.rulepack import COMMON, RulePack
+from newsclean.rulepack import packs_for
 from newsclean.stages.boilerplate import HEADER_CATEGORIES, RulesByLength, first_hit
 from newsclean.text import comparison_key, ends_sentence, join_paragraphs, sentences, split_paragraphs, word_count
 
@@ -103,7 +103,7 @@ class Header:
 
     @classmethod
     def for_languages(cls, *languages: str, **settings) -> Header:
-        packs = [RulePack.load(name) for name in (COMMON, *(languages or ("en",)))]
+        packs = packs_for(*languages)
         prefixes: set[str] = set()
         for pack in packs:
             prefixes.update(p.casefold() for p in pack.header.get("byline_prefixes", ()))

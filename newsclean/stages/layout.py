@@ -17,7 +17,7 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.rulepack import COMMON, RulePack
+from newsclean.rulepack import packs_for
 from newsclean.text import ends_sentence, join_paragraphs, split_paragraphs, word_count
 
 
@@ -104,7 +104,7 @@ class MenuRow:
 
     @classmethod
     def for_languages(cls, *languages: str, **settings) -> MenuRow:
-        words = [p.vocab["menu"] for p in (RulePack.load(n) for n in (COMMON, *(languages or ("en",)))) if "menu" in p.vocab]
+        words = [p.vocab["menu"] for p in packs_for(*languages) if "menu" in p.vocab]
         pattern = "|".join(f"(?:{w})" for w in words) or "(?!)"
         return cls(menu=re.compile(rf"(?:{pattern})", re.IGNORECASE), **settings)
 
@@ -117,7 +117,8 @@ class MenuRow:
             Removal(stage=self.name, category=Category.NAVIGATION, rule="layout.menu-row", text=lines[i], line=i)
             for i in rows
         )
-        kept = [line for i, line in enumerate(lines) if i not in set(rows)]
+        taken = set(rows)
+        kept = [line for i, line in enumerate(lines) if i not in taken]
         return attrs.evolve(article, text=join_paragraphs(kept), removed=article.removed + removed, trace=article.trace + (self.name,))
 
     def _is_menu_row(self, line: str) -> bool:
