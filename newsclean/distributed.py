@@ -122,11 +122,17 @@ def clean_bag(documents: Any, pipeline: Pipeline | None = None) -> Any:
 
         pipeline = default_pipeline()
     timed = documents.map_partitions(_head, pipeline)
+    persisted = []
     for step in pipeline.plan().steps:
         # A step reads the bag twice (observe, apply): the cleaned articles stay in the
         # workers' memory, not cleaned again.
-        timed = _corpus_step(timed.persist(), step, pipeline)
-    return timed.map(lambda item: item[0])
+        persisted.append(timed.persist())
+        timed = _corpus_step(persisted[-1], step, pipeline)
+    articles = timed.map(lambda item: item[0])
+    # The graph built from a persisted bag's parts names its results without holding them:
+    # the bag must live as long as the result, or the cluster forgets them.
+    articles._newsclean_persisted = persisted
+    return articles
 
 
 def _corpus_step(timed: Any, step: CorpusStep, pipeline: Pipeline) -> Any:
