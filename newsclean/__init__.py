@@ -9,9 +9,11 @@ from newsclean.errors import ConfigError, InputError, NewscleanError, RulePackEr
 
 if TYPE_CHECKING:
     from newsclean.api import clean, default_pipeline
-    from newsclean.model import Article, Category, Drop, RawDocument, Removal
-    from newsclean.pipeline import CorpusStage, Pipeline
+    from newsclean.corpus import CorpusStage
+    from newsclean.model import Article, Category, Drop, RawDocument, Reject, RejectReason, Removal
+    from newsclean.pipeline import Pipeline
     from newsclean.rulepack import Rule, RulePack
+    from newsclean.runner import Runner, run
 
 __version__ = "0.1.0"
 
@@ -24,9 +26,13 @@ _LAZY = {
     "Category": "newsclean.model",
     "Drop": "newsclean.model",
     "RawDocument": "newsclean.model",
+    "Reject": "newsclean.model",
+    "RejectReason": "newsclean.model",
     "Removal": "newsclean.model",
-    "CorpusStage": "newsclean.pipeline",
+    "CorpusStage": "newsclean.corpus",
     "Pipeline": "newsclean.pipeline",
+    "Runner": "newsclean.runner",
+    "run": "newsclean.runner",
     "Rule": "newsclean.rulepack",
     "RulePack": "newsclean.rulepack",
 }
@@ -55,12 +61,16 @@ __all__ = [
     "NewscleanError",
     "Pipeline",
     "RawDocument",
+    "Reject",
+    "RejectReason",
     "Removal",
     "Rule",
     "RulePack",
     "RulePackError",
+    "Runner",
     "StageError",
     "__version__",
     "clean",
     "default_pipeline",
+    "run",
 ]

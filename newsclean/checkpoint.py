@@ -33,7 +33,7 @@ TAIL_BYTES = 65536
 
 EVERY = 500
 # Options that do not change what a run writes, so a resumed run may change them.
-FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler", "report", "max_reject_rate")
+FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler", "report", "max_reject_rate", "verbose")
 
 
 def checkpoint_path(output: str) -> Path:

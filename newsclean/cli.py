@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import platform
 import signal
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
                        help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
     clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress bar, no summary")
+    clean.add_argument("-v", "--verbose", action="count", default=0,
+                       help="log what the run does to stderr (-v: its passes and timings; -vv: debugging detail)")
     clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
@@ -79,6 +82,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    with logging_to_stderr(getattr(args, "verbose", 0)):
+        return _main(args)
+
+
+@contextlib.contextmanager
+def logging_to_stderr(verbosity: int) -> Iterator[None]:
+    """newsclean's log records on stderr for the command's life (-v: INFO, -vv: DEBUG)."""
+    if not verbosity:
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsclean: %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("newsclean")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "clean":
             return run_clean(args)
@@ -122,7 +149,7 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
 
     options = {k: v for k, v in sorted(vars(args).items()) if k != "command"}
     packs = {name: RulePack.load(name).digest for name in (COMMON, *available_languages())}
-    versions = {"newsclean": __version__, "python": platform.python_version()}
+    versions: dict[str, str | None] = {"newsclean": __version__, "python": platform.python_version()}
     for package in ("trafilatura", "lxml", "beautifulsoup4", "ftfy", "langdetect", "charset-normalizer"):
         try:
             versions[package] = version(package)
@@ -194,7 +221,7 @@ def check_stdin(args: argparse.Namespace) -> None:
     """Refuse, before any work, markup on stdin read as JSONL (the default)."""
     if "-" not in args.inputs or args.stdin_format != "jsonl":
         return
-    stream = getattr(sys.stdin, "buffer", None)
+    stream: Any = getattr(sys.stdin, "buffer", None)
     head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     if head.lstrip()[:1] == b"<":
         raise ConfigError("standard input looks like HTML, but - is read as JSONL; pass --stdin-format html (or text)")

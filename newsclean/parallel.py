@@ -9,6 +9,7 @@ stays bounded however long the input is. A worker that dies is replaced (``run_p
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import signal
 import threading
@@ -24,6 +25,8 @@ import attrs
 from newsclean.batching import batched
 from newsclean.model import Article, Drop, RawDocument
 from newsclean.pipeline import Pipeline, Timed, _as_article
+
+log = logging.getLogger(__name__)
 
 # The reject reason of a document whose worker died twice.
 WORKER_DIED = "worker_died"
@@ -105,6 +108,7 @@ def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Ite
                 except BrokenProcessPool:
                     # Every batch in flight is lost with the pool, not only the dead worker's.
                     lost = [done, *(b for b, _ in pending)]
+                    log.warning("a worker process died; its %d documents in flight run again one at a time", sum(map(len, lost)))
                     pending.clear()
                     _stop(executor)
                     yield from _retry(pool, [document for b in lost for document in b])

@@ -9,6 +9,7 @@ engine (``Pipeline.run``, the process pool, Dask, the Runner) runs that plan.
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +25,8 @@ from newsclean.model import Article, Drop, RawDocument
 from newsclean.stages import Extract
 
 ON_ERROR = ("drop", "raise")
+
+log = logging.getLogger(__name__)
 
 
 __all__ = ["CorpusStage", "CorpusStep", "DocumentTimeout", "Pipeline", "Plan", "Timed", "stage_name", "time_limit"]
@@ -162,7 +165,11 @@ class Pipeline:
         ``progress(pass, n)`` hears of every ``n`` articles a pass gets through."""
         stage = step.stage
         observed = (lambda n: progress(f"{stage.name}: observe", n)) if progress else None
-        model = stage.decide(observe_all(stage, (article for article, _ in replay()), observed))
+        started = time.monotonic()
+        state = observe_all(stage, (article for article, _ in replay()), observed)
+        decided = time.monotonic()
+        model = stage.decide(state)
+        log.info("%s: observed in %.1f s, decided in %.1f s", stage.name, decided - started, time.monotonic() - decided)
         applied = (lambda n: progress(f"{stage.name}: apply", n)) if progress else None
         yield from self.apply_step(step, model, replay(), progress=applied)
 
@@ -197,7 +204,7 @@ class Pipeline:
         if isinstance(item, RawDocument) and item.error is not None:
             # A reader's reject stands whatever extractor the pipeline has.
             return attrs.evolve(_as_article(item), drop=item.error.drop(stage_name(self.extract))), 0.0
-        article: RawDocument | Article = item
+        article = _as_article(item)
         current: Any = self.extract
         for stage in stages:
             # A stage's one-off loading (language profiles) is not the document's time.
@@ -218,8 +225,8 @@ class Pipeline:
         except DocumentTimeout:
             detail = f"over the time budget of {self.time_budget:g} s"
             drop = Drop(stage=stage_name(current), reason="timeout", detail=detail)
-            return attrs.evolve(_as_article(article), drop=drop), time.monotonic() - started
-        return _as_article(article), time.monotonic() - started
+            return attrs.evolve(article, drop=drop), time.monotonic() - started
+        return article, time.monotonic() - started
 
     def _call(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
         try:

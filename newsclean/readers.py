@@ -368,7 +368,7 @@ CONTENT_FIELDS = (("html", "html"), ("text", "text"))
 
 
 def document_from_record(
-    record: dict[str, Any], fallback_id: str, content_fields: Sequence[tuple[str, str]] = CONTENT_FIELDS
+    record: dict[str, Any], fallback_id: str, content_fields: Sequence[tuple[str, str | None]] = CONTENT_FIELDS
 ) -> RawDocument:
     """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
@@ -432,7 +432,7 @@ def _open_binary(handle: IO[bytes], path: Path) -> IO[bytes]:
     head = handle.read(2)
     handle.seek(0)
     if head == GZIP_MAGIC or path.suffix.lower() == ".gz":  # a bad .gz fails on the first read
-        return gzip.GzipFile(fileobj=handle, mode="rb")
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]  # a binary file object
     return handle
 
 

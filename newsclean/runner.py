@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
@@ -62,6 +64,8 @@ from newsclean.writers import (
 )
 
 __all__ = ["Runner", "default_rejects_path", "default_stats_path", "run", "spill_path"]
+
+log = logging.getLogger(__name__)
 
 
 def default_rejects_path(output: str) -> str:
@@ -215,6 +219,8 @@ class _Run:
             remove_checkpoint(self.output)
             spill_path(self.output).unlink(missing_ok=True)
         run_id = checkpoint.run_id if checkpoint else uuid.uuid4().hex
+        if checkpoint is not None:
+            log.info("resuming run %s after document %d (%s)", run_id, checkpoint.documents_done, checkpoint.phase)
         new_checkpoint = (lambda **kw: Checkpoint(run_id=run_id, inputs=manifest, options=options, **kw)) if checkpointing else None
         total = _count_documents(files) if files else None
         tqdm.monitor_interval = 0  # no monitor thread: with no other thread, workers can be forked (fast)
@@ -262,7 +268,7 @@ class _Run:
 
     def _direct(self, checkpoint: Checkpoint | None, new_checkpoint: Callable[..., Checkpoint] | None, total: int | None) -> None:
         """Each document written once cleaned (no corpus stages, or the Dask engine)."""
-        done, resume_at = 0, (None, None)
+        done, resume_at = 0, (None, None)  # type: tuple[int, tuple[int | None, int | None]]
         if checkpoint is not None:
             checkpoint.check_files(self.output, self.rejects)
             done, resume_at = checkpoint.documents_done, (checkpoint.output_bytes, checkpoint.rejects_bytes)
@@ -277,7 +283,7 @@ class _Run:
                 raise AssertionError("corpus stages run through the spill")
             else:
                 articles = (article for article, _ in self._head(done))
-            out = stack.enter_context(open_writer(self.output, resume_at[0]))
+            out: Any = stack.enter_context(open_writer(self.output, resume_at[0]))
             rejects = stack.enter_context(JsonlWriter(self.rejects, resume_at[1]))
             self._progress("documents", 0, total, initial=done)
             for article in articles:
@@ -309,6 +315,7 @@ class _Run:
             done = checkpoint.documents_done if checkpoint is not None else 0
             size = handle.tell()
             if checkpoint is None or checkpoint.phase == "documents":
+                started = time.monotonic()
                 self._progress("documents", 0, total, initial=done)
                 for item in self._head(done):
                     size += spill.write(*item)
@@ -318,6 +325,7 @@ class _Run:
                         new_checkpoint(phase="documents", **_spill_mark(handle, spill_file, done, size)).save(self.output)
                 if new_checkpoint is not None and spill_file is not None:
                     new_checkpoint(phase="corpus", **_spill_mark(handle, spill_file, done, size)).save(self.output)
+                log.info("document pass: %d documents in %.1f s, %d bytes spilled", done, time.monotonic() - started, size)
             steps = self.pipeline.plan().steps
             replay = lambda: spill.replay(size)  # noqa: E731 - the first step reads the spill file
             stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done))

@@ -274,3 +274,17 @@ def test_sigkill_at_any_point_of_a_default_run_then_resume_gives_the_same_bytes(
             assert start(script, corpus, out, log, "fresh").wait(300) == 0
         for name, data in expected.items():
             assert (out.parent / name).read_bytes() == data, (trial, when, name)
+
+
+def test_progress_shows_each_pass_with_a_total_and_v_logs_the_passes(tmp_path, capsys):
+    from newsclean.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(7):
+        (folder / f"p{i}.txt").write_text(f"The ferry to island number {i} left on time on Sunday, the operator said.")
+    assert main(["clean", str(folder), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1", "-v"]) == 0
+    err = capsys.readouterr().err
+    assert "documents: 100%" in err and "7/7" in err  # seven files: the total is known
+    assert "site_repeat: apply" in err and "dedup: observe" in err
+    assert "document pass: 7 documents" in err and "dedup: observed in" in err
