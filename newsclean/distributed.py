@@ -111,7 +111,7 @@ SPLIT_EVERY = 8
 
 
 def _head(documents: Iterable[RawDocument | Article], pipeline: Pipeline) -> list[Timed]:
-    return [pipeline.process_timed(document) for document in documents]
+    return [pipeline.process_head(document) for document in documents]
 
 
 def clean_bag(documents: Any, pipeline: Pipeline | None = None) -> Any:

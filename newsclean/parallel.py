@@ -14,7 +14,7 @@ import multiprocessing
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
@@ -57,9 +57,9 @@ def _context():
     return context
 
 
-def _process_batch(batch: list[Any]) -> list[Timed]:
+def _process_batch(batch: Sequence[Any]) -> list[Timed]:
     assert _WORKER_PIPELINE is not None
-    return [_WORKER_PIPELINE.process_timed(document) for document in batch]
+    return [_WORKER_PIPELINE.process_head(document) for document in batch]
 
 
 def run_parallel(
@@ -75,7 +75,7 @@ def run_parallel(
 def process_parallel(
     pipeline: Pipeline, documents: Iterable[RawDocument | Article], jobs: int, *, batch_size: int = 16
 ) -> Iterator[Timed]:
-    """``pipeline.process_timed`` of each document, in input order, in ``jobs`` processes.
+    """``pipeline.process_head`` of each document, in input order, in ``jobs`` processes.
 
     A worker that dies (the OOM killer, a crash in C code) does not stop the run: the
     documents it was given, and those of the batches lost with it, are run again one at a time
@@ -84,7 +84,7 @@ def process_parallel(
     # Starting processes costs more than a handful of documents: those run here.
     first = list(islice(iterator, batch_size * jobs))
     if jobs <= 1 or len(first) < batch_size * jobs:
-        yield from (pipeline.process_timed(d) for d in chain(first, iterator))
+        yield from (pipeline.process_head(d) for d in chain(first, iterator))
         return
     context = _context()
 
@@ -94,9 +94,9 @@ def process_parallel(
     yield from _ordered(pool, jobs, batched(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
 
 
-def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Iterator[list[Any]], max_in_flight: int) -> Iterator[Timed]:
+def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Iterator[Sequence[Any]], max_in_flight: int) -> Iterator[Timed]:
     executor = pool(jobs)
-    pending: deque[tuple[list[Any], Future[list[Timed]]]] = deque()
+    pending: deque[tuple[Sequence[Any], Future[list[Timed]]]] = deque()
     try:
         for batch in chain(batches, [None]):
             if batch is not None:

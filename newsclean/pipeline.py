@@ -124,12 +124,13 @@ class Pipeline:
         raise ConfigError(f"no stage named {name!r}; stages: {', '.join(self.names)}")
 
     def process(self, document: RawDocument | Article) -> Article:
-        """Extract and run the document stages on one input. Corpus stages need a corpus:
-        they do not run, and neither do the stages after the first of them."""
-        return self.process_timed(document)[0]
+        """Extract and run every document stage on one input; corpus stages need a corpus
+        and are skipped."""
+        return self.clean(document, self._plan.head + tuple(s for step in self._plan.steps for s in step.after))[0]
 
-    def process_timed(self, document: RawDocument | Article) -> Timed:
-        """``process``, and the seconds it took (what is spent of the time budget)."""
+    def process_head(self, document: RawDocument | Article) -> Timed:
+        """The plan's head on one input (what an engine runs per document before the corpus
+        steps), and the seconds it took of the time budget."""
         return self.clean(document, self._plan.head)
 
     def run(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
@@ -141,7 +142,7 @@ class Pipeline:
             raise TypeError("documents must be an iterable of RawDocument or Article, not a single str; use clean() for one text")
         if not self._plan.steps:
             return (self.process(d) for d in documents)
-        return self.run_steps(self.process_timed(d) for d in documents)
+        return self.run_steps(self.process_head(d) for d in documents)
 
     def run_steps(self, stream: Iterable[Timed]) -> Iterator[Article]:
         """The corpus steps over the head's output."""

@@ -67,7 +67,7 @@ class Slow:
 
     def __call__(self, article: Article) -> Article:
         if "SLOW" in article.text:
-            time.sleep(1.5)
+            time.sleep(3.0)
         return article
 
 
@@ -124,7 +124,7 @@ def test_a_toy_corpus_stage_runs_unchanged_on_every_runner(tmp_path):
 
 def test_same_bytes_on_every_engine_with_a_time_budget(tmp_path):
     corpus = write_corpus(tmp_path / "in")
-    pipeline = toy_pipeline(time_budget=0.4)
+    pipeline = toy_pipeline(time_budget=1.5)
     files = {name: run_with(name, corpus, tmp_path / name / "out.jsonl", pipeline) for name in RUNNERS}
     assert files["jobs-2"] == files["jobs-1"] == files["dask-2"]
     rejects = [json.loads(line) for line in files["dask-2"]["out.rejects.jsonl"].splitlines()]
