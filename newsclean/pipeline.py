@@ -150,13 +150,15 @@ class Pipeline:
             stream = self.spilled_step(step, stream)
         return (article for article, _ in stream)
 
-    def spilled_step(self, step: CorpusStep, stream: Iterable[Timed]) -> Iterator[Timed]:
+    def spilled_step(
+        self, step: CorpusStep, stream: Iterable[Timed], progress: Callable[[str, int], Any] | None = None
+    ) -> Iterator[Timed]:
         """``step`` over a stream, which waits in a temporary spill file."""
         with tempfile.TemporaryFile("w+b") as handle:
             spill = Spill(handle)
             for item in stream:
                 spill.write(*item)
-            yield from self.corpus_step(step, spill.replay)
+            yield from self.corpus_step(step, spill.replay, progress)
 
     def corpus_step(
         self, step: CorpusStep, replay: Callable[[], Iterator[Timed]], progress: Callable[[str, int], Any] | None = None

@@ -330,7 +330,7 @@ class _Run:
             replay = lambda: spill.replay(size)  # noqa: E731 - the first step reads the spill file
             stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done))
             for step in steps[1:]:
-                stream = self.pipeline.spilled_step(step, stream)
+                stream = self.pipeline.spilled_step(step, stream, self._pass_progress(done))
             with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
                 for article, _ in stream:
                     self._write(article, out, rejects)

@@ -286,5 +286,6 @@ def test_progress_shows_each_pass_with_a_total_and_v_logs_the_passes(tmp_path, c
     assert main(["clean", str(folder), "-o", str(tmp_path / "out.jsonl"), "--jobs", "1", "-v"]) == 0
     err = capsys.readouterr().err
     assert "documents: 100%" in err and "7/7" in err  # seven files: the total is known
-    assert "site_repeat: apply" in err and "dedup: observe" in err
+    for bar in ("site_repeat: observe", "site_repeat: apply", "dedup: observe", "dedup: apply"):
+        assert f"{bar}: 100%" in err and "7/7" in err
     assert "document pass: 7 documents" in err and "dedup: observed in" in err
