@@ -13,7 +13,7 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, Union
 
 import attrs
 
@@ -29,10 +29,14 @@ ON_ERROR = ("drop", "raise")
 log = logging.getLogger(__name__)
 
 
-__all__ = ["CorpusStage", "CorpusStep", "DocumentTimeout", "Pipeline", "Plan", "Timed", "stage_name", "time_limit"]
+__all__ = ["CorpusStage", "CorpusStep", "DocumentStep", "DocumentTimeout", "Pipeline", "Plan", "Stage", "Timed", "stage_name", "time_limit"]
 
 # An article and the seconds its document stages have taken so far (of the time budget).
 Timed = tuple[Article, float]
+# A document stage: a DocumentStage (newsclean.stages.base), or any callable with a ``name``.
+DocumentStep = Callable[[Article], Article]
+# What a pipeline's ``stages`` hold.
+Stage = Union[DocumentStep, CorpusStage[Any, Any]]
 
 
 @attrs.frozen
@@ -40,7 +44,7 @@ class CorpusStep:
     """A corpus stage and the document stages that follow it, up to the next corpus stage."""
 
     stage: CorpusStage[Any, Any]
-    after: tuple[Any, ...]
+    after: tuple[DocumentStep, ...]
 
 
 @attrs.frozen
@@ -48,7 +52,7 @@ class Plan:
     """How a pipeline runs: ``head`` (document stages run with the extractor, per document),
     then each corpus step in order."""
 
-    head: tuple[Any, ...]
+    head: tuple[DocumentStep, ...]
     steps: tuple[CorpusStep, ...]
 
 
@@ -77,7 +81,7 @@ class Pipeline:
     """
 
     extract: Callable[[RawDocument], Article] = attrs.field(factory=Extract)
-    stages: tuple[Any, ...] = attrs.field(default=(), converter=_to_tuple)
+    stages: tuple[Stage, ...] = attrs.field(default=(), converter=_to_tuple)
     on_error: str = attrs.field(default="drop")
     # Seconds extraction and the document stages together may spend on one document; over
     # it, the document is dropped with reason ``timeout`` and the run goes on. None: no
@@ -242,8 +246,8 @@ class Pipeline:
             return attrs.evolve(_as_article(item), drop=drop)
 
 
-def _plan_of(stages: Sequence[Any]) -> Plan:
-    head: list[Any] = []
+def _plan_of(stages: Sequence[Stage]) -> Plan:
+    head: list[DocumentStep] = []
     steps: list[CorpusStep] = []
     for stage in stages:
         if isinstance(stage, CorpusStage):
