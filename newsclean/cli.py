@@ -187,6 +187,7 @@ def run_clean(args: argparse.Namespace) -> int:
             stdin_format=args.stdin_format,
             options=run_options(vars(args)),
             context=lambda: run_context(args),
+            exclude=(args.report,) if args.report else (),
         )
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)

@@ -128,13 +128,15 @@ class Runner:
         stdin_format: str = "jsonl",
         options: dict[str, Any] | None = None,
         context: Callable[[], dict[str, Any]] | None = None,
+        exclude: Sequence[str] = (),
     ) -> RunStats:
         """Clean ``inputs`` (files, folders, ``-`` for stdin) into ``output`` (JSONL,
         ``.jsonl.gz``, Parquet, ``-``), the rejects into ``rejects`` (default: beside the
         output) and the stats into ``stats`` (default: beside the output; none for stdout
         unless named). ``resume`` continues an interrupted run of the same inputs and
         ``options`` (what must not change between the two: the CLI's options; default: the
-        pipeline's stage names). ``context()`` adds to the stats file (versions, options)."""
+        pipeline's stage names). ``context()`` adds to the stats file (versions, options);
+        ``exclude`` names other files of the run never to read as input (a report)."""
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [str(inputs)]
         inputs = [str(p) for p in inputs]
@@ -151,7 +153,7 @@ class Runner:
             if path is not None and path != STDOUT:
                 output_file(path, option)
         written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
-        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, stdin_format, progress)
+        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress)
         with contextlib.ExitStack() as locks:
             # One run at a time writes these files: a second one is refused before it touches them.
             for path in written:
@@ -181,6 +183,7 @@ class _Run:
     rejects: str
     stats_path: Path | None
     written: tuple[str, ...]
+    also_excluded: tuple[str, ...]
     stdin_format: str
     show_progress: bool
     report: ReadReport = attrs.field(factory=ReadReport)
@@ -195,6 +198,7 @@ class _Run:
             + tuple(str(partial_path(p)) for p in self.written)
             + tuple(str(lock_path(p)) for p in self.written)
             + ((str(spill_path(self.output)),) if self.output != STDOUT else ())
+            + self.also_excluded
         )
 
     @property
