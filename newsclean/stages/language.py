@@ -25,6 +25,7 @@ from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.ngram import NGram
 
 from newsclean.model import Article, Drop
+from newsclean.stages.base import DocumentStage
 
 
 @functools.cache
@@ -192,7 +193,7 @@ def detect_language(text: str, *, seed: int = 0, trials: int = TRIALS) -> str | 
 
 
 @attrs.frozen(kw_only=True)
-class Language:
+class Language(DocumentStage):
     """Sets ``language``. With ``keep``, other languages (and undetectable text) are dropped."""
 
     name: ClassVar[str] = "language"
@@ -208,9 +209,9 @@ class Language:
         document does not pay for it inside its time budget."""
         _known_grams()
 
-    def __call__(self, article: Article) -> Article:
+    def apply(self, article: Article) -> Article:
         language = detect_language(article.text[: self.prefix_chars], seed=self.seed)
-        article = attrs.evolve(article, language=language, trace=article.trace + (self.name,))
+        article = attrs.evolve(article, language=language)
         if self.keep and language not in self.keep:
             detail = f"detected {language or 'nothing'}; keeping {','.join(self.keep)}"
             return attrs.evolve(article, drop=Drop(stage=self.name, reason="language", detail=detail))

@@ -12,6 +12,7 @@ from ftfy import chardata, fixes
 from ftfy.badness import BADNESS_RE, is_bad
 
 from newsclean.model import Article
+from newsclean.stages.base import DocumentStage
 from newsclean.text import ends_sentence, join_paragraphs
 
 # Explicit ftfy settings, so an ftfy upgrade cannot silently change our output.
@@ -113,14 +114,14 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
 @attrs.frozen(kw_only=True)
-class Normalize:
+class Normalize(DocumentStage):
     """Text repair and layout. Every non-empty line becomes a paragraph, except that a hard
     wrap (a line that stops mid-sentence and a next line that starts in lower case) is joined.
-    The ftfy steps that changed the text are appended to the article's trace."""
+    The ftfy steps that changed the text are added to the article's trace."""
 
     name: ClassVar[str] = "normalize"
 
-    def __call__(self, article: Article) -> Article:
+    def apply(self, article: Article) -> Article:
         text, explanation = article.text, None
         if ftfy_would_change(text):
             text, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
@@ -138,7 +139,7 @@ class Normalize:
             title=_one_line(article.title),
             source=_one_line(article.source),
             authors=tuple(a for a in (_one_line(a) for a in article.authors) if a),
-            trace=article.trace + (self.name,) + fixes,
+            trace=article.trace + fixes,
         )
 
 
