@@ -287,17 +287,6 @@ def test_gzipped_output_is_byte_identical_across_runs(corpus, tmp_path, capsys, 
     assert outputs[0] == outputs[1]  # ...and same bytes
 
 
-def test_output_inside_the_input_folder_is_not_read_back(tmp_path, capsys):
-    folder = tmp_path / "in"
-    for i in range(60):
-        text = FERRY.replace("Eastmere", f"Town{i}").replace("300", str(100 + i))
-        write_corpus(folder, **{f"art{i:02d}": text})
-    out = folder / "zz_clean.jsonl"
-    assert main(["clean", str(folder), "-o", str(out), "--dedup", "exact"]) == 0
-    assert len(read_jsonl(out)) == 60
-    assert balance(capsys.readouterr().err) == (60, 60, 0)
-
-
 # --- errors and usage ------------------------------------------------------------------------
 
 

@@ -81,6 +81,40 @@ def test_case1_two_outputs_naming_one_file_are_refused(source, tmp_path, capsys)
     assert main(["clean", str(source), "-o", str(out), "--stats", str(tmp_path / "x.rejects.jsonl"), "--quiet"]) == 2
 
 
+@pytest.mark.parametrize("option", ["-o", "--rejects", "--stats", "--report"])
+@pytest.mark.parametrize("name", ["a.txt", "out.jsonl", "sub/new.jsonl"])
+def test_case1_an_output_inside_an_input_folder_is_refused(corpus, tmp_path, capsys, option, name):
+    """An existing input file (a.txt) or a new file (out.jsonl): the next run would read it."""
+    (corpus / "a.txt").write_text(STORY, encoding="utf-8")
+    (corpus / "sub").mkdir()
+    before = {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
+    args = ["clean", str(corpus), "-o", str(tmp_path / "out.jsonl"), "--quiet"]
+    if option == "-o":
+        args[3] = str(corpus / name)
+    else:
+        args += [option, str(corpus / name)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert option in err and "inside the input folder" in err and str(corpus) in err
+    assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
+
+
+def test_case1_an_input_folder_reached_by_a_link_still_holds_the_output(corpus, tmp_path, capsys):
+    link = tmp_path / "link"
+    link.symlink_to(corpus, target_is_directory=True)
+    assert main(["clean", str(link), "-o", str(corpus / "out.jsonl"), "--quiet"]) == 2
+    assert main(["clean", str(corpus), "-o", str(link / "out.jsonl"), "--quiet"]) == 2
+    assert main(["clean", str(corpus / ".." / "in"), "-o", str(corpus / "x" / ".." / "out.jsonl"), "--quiet"]) == 2
+    assert not any(p.name.startswith("out") for p in corpus.rglob("*"))
+
+
+def test_case1_an_output_beside_an_input_folder_or_file_is_accepted(corpus, source, tmp_path, capsys):
+    """Only folders hold outputs: a file beside an input file, or in a sibling folder, is fine."""
+    sibling = tmp_path / "in-clean"  # shares a prefix with the input folder "in"
+    assert main(["clean", str(corpus), str(source), "-o", str(sibling / "out.jsonl"), "--quiet"]) == 0
+    assert main(["clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--quiet"]) == 0
+
+
 # --- 2. a stale checkpoint --------------------------------------------------------------------
 
 
