@@ -167,6 +167,39 @@ def test_case2_a_partial_file_rewritten_since_its_checkpoint_is_not_resumed(corp
     assert "was rewritten since the checkpoint" in capsys.readouterr().err
 
 
+def big_parquet(path: Path) -> Path:
+    """Three rows; the second has a 5 MB text (over the 1 MB limit of these tests)."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = [STORY, "word " * (1 << 20), STORY.replace("Tuesday", "Friday")]
+    pq.write_table(pa.table({"id": ["before", "big", "after"], "url": [None, "https://news.example/big", None], "text": texts}), path)
+    return path
+
+
+def test_case7_a_parquet_row_over_max_bytes_is_too_large_and_the_others_are_cleaned(warm, tmp_path, capsys):
+    path = big_parquet(tmp_path / "feed.parquet")
+    articles: list = []
+    peak = peak_of(lambda: articles.extend(clean_all([path], max_bytes=1_000_000)))
+    assert sorted(articles) == [("after", None), ("before", None), ("big", "too_large")]
+    assert peak < 4 << 20, peak  # the 5 MB text is measured in Arrow, not copied into Python
+    stats = json.loads((tmp_path / "out.stats.json").read_text())
+    assert stats["documents_in"] == 3
+    reject = lines(tmp_path / "out.rejects.jsonl")[0]
+    assert reject["url"] == "https://news.example/big" and "over the limit of 1000000 bytes" in reject["detail"]
+
+
+def test_case7_a_parquet_row_over_max_bytes_is_not_decoded_to_python(tmp_path):
+    from newsclean.readers import read_parquet
+
+    path = big_parquet(tmp_path / "feed.parquet")
+    read_parquet(path)  # the generator is lazy: pyarrow is imported below, in the first next()
+    list(read_parquet(big_parquet(tmp_path / "warm.parquet"), max_bytes=1_000_000))
+    documents: list = []
+    peak = peak_of(lambda: documents.extend(read_parquet(path, max_bytes=1_000_000)))
+    assert [d.error.split(":")[0] if d.error else d.id for d in documents] == ["before", "too_large", "after"]
+    assert peak < 1 << 20, peak  # the 5 MB text never became a Python str
+
+
 def test_case8_resume_with_a_partial_file_shorter_than_its_checkpoint_is_refused(corpus, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 4)
     out = tmp_path / "out.jsonl"
