@@ -21,7 +21,9 @@ A pack may name shared vocabulary in a ``[vocab]`` table (``reporting = "said|sa
 The loader refuses patterns that match the empty string and the shapes that backtrack
 catastrophically: nested unbounded quantifiers, and any repeated part of varying length whose
 repetitions can split one stretch of text in more than one way (``(\\w+){2,}``, ``(a|aa)+``,
-``(a+){1,99}``): a part whose last character could also be its first (``_overlapping_repeat``).
+``(a+){1,99}``): a part whose last character could also be its first, or a part holding two
+runs side by side that can take the same characters (``(x\\s*[,|]?\\s*){2,}``: each run of
+spaces splits between them in many ways, and the repeat multiplies those) (``_overlapping_repeat``).
 """
 
 from __future__ import annotations
@@ -254,6 +256,9 @@ class _Shapes:
                 varying = self.varying(body.data)
                 if varying & self.first(body.data) & self.last(body.data) and not self.separated(body.data, varying):
                     return self.describe(body)
+                shared = self.ambiguous(body.data)
+                if shared:
+                    return f"a part with two runs side by side that can both take {''.join(sorted(shared)[:12])!r}"
             for child in self.children(op, value):
                 found = self.find(child)
                 if found:
@@ -273,6 +278,27 @@ class _Shapes:
         if op is getattr(p, "ATOMIC_GROUP", None):
             return [value]
         return []
+
+    def ambiguous(self, items: Any) -> frozenset[str]:
+        """The characters two parts of varying length in ``items`` (or a sequence nested in
+        it) can both take where they meet, with only optional parts between them
+        (``\\s*[,|]?\\s*``): a run of those splits between the two in many ways, and a
+        repeat of the whole multiplies the ways, run by run. Empty when there are none."""
+        items = list(items)
+        for i, item in enumerate(items):
+            ends = self.varying([item]) & self.last([item])
+            for after in items[i + 1 :] if ends else ():
+                shared = ends & self.varying([after]) & self.first([after])
+                if shared:
+                    return shared
+                if not self.nullable(*after):
+                    break
+        for op, value in items:
+            for child in self.children(op, value):
+                shared = self.ambiguous(child)
+                if shared:
+                    return shared
+        return frozenset()
 
     def describe(self, body: Any) -> str:
         sample = sorted(self.varying(body.data) & self.first(body.data) & self.last(body.data))

@@ -588,7 +588,8 @@ def test_case13_clean_leaves_the_callers_timer_and_handler_as_they_were():
 # --- 11. the rule-pack guard --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("pattern", [r"((a+))+$", r"(a|aa)+$", r"(\w+){2,}$", r"(a+){1,99}$", r"(?:\w{1,9}\s?){2,5}x"])
+@pytest.mark.parametrize("pattern", [r"((a+))+$", r"(a|aa)+$", r"(\w+){2,}$", r"(a+){1,99}$", r"(?:\w{1,9}\s?){2,5}x",
+                                     r"((facebook|twitter)\s*[,|]?\s*){2,12}$", r"(?:x\s*\s*){2,}$", r"(x(\s*)(\s{0,3})){2,}$"])
 def test_case11_the_rule_guard_refuses_repeats_that_split_text_many_ways(pattern):
     from newsclean.errors import RulePackError
     from newsclean.rulepack import RulePack
@@ -606,7 +607,8 @@ examples = []
         RulePack.from_toml(source, language="xx")
 
 
-@pytest.mark.parametrize("pattern", [r"(?:\w{1,20}\s){1,9}x", r"(?:ab|ac)+$", r"^(?:[A-Z][a-z]+ ){1,3}said$", r"\d+(?:,\d{3})*$", r"( ?[>/] ?\w[\w ]{0,29}){1,6}$"])
+@pytest.mark.parametrize("pattern", [r"(?:\w{1,20}\s){1,9}x", r"(?:ab|ac)+$", r"^(?:[A-Z][a-z]+ ){1,3}said$", r"\d+(?:,\d{3})*$", r"( ?[>/] ?\w[\w ]{0,29}){1,6}$",
+                                     r"((facebook|twitter)\s*(?:[,|]\s*)?){2,12}$", r"(?:x\s*,?y\s*){2,}$"])
 def test_case11_repeats_that_split_one_way_are_accepted(pattern):
     from newsclean.rulepack import RulePack
 
@@ -619,3 +621,25 @@ position = "any"
 pattern = '{pattern}'
 """
     assert RulePack.from_toml(source, language="xx").rules
+
+
+# --- 11. the social handle-list rule on whitespace runs ----------------------------------------
+
+
+def test_case11_the_handle_list_rule_does_not_backtrack_on_long_whitespace_runs():
+    """Names apart by long runs of spaces and tabs, then a line end that is not a name: the old
+    pattern (``\\s*[,|•·]?\\s*`` between names) tried every split of every run, N**k ways (over
+    a minute for two runs of 1,000). The timeout only guards against that hang."""
+    code = """if True:
+        import random
+        from newsclean.rulepack import RulePack
+        rule = next(r for r in RulePack.load("_common").rules if r.id == "common.social.handle-list")
+        random.seed(17)
+        run = lambda: "".join(random.choice(" \\t") for _ in range(5000))
+        for line in ("@a " + run() + "x", "Facebook" + run() + "Twitter" + run() + "Telegram" + run() + "x"):
+            assert rule.pattern.search(line) is None
+        assert rule.pattern.search("Facebook" + run() + "|" + run() + "Twitter" + run())
+        print("done")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=10)
+    assert done.returncode == 0 and done.stdout == "done\n", done.stderr
