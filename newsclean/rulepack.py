@@ -45,6 +45,9 @@ ACTIONS = ("line", "block")
 POSITIONS = ("any", "head", "tail")
 COMMON = "_common"
 RULES_PACKAGE = "newsclean.rules"
+# Packaged rule files that are not language packs: their own modules read them (dom.toml:
+# newsclean.dom). ``RulePack.load`` still opens them, for the digest a run records.
+DATA_FILES = ("dom",)
 
 # A group that is itself repeated without bound and contains an unbounded quantifier: (a+)+, (\w*\s)*
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*]")
@@ -97,14 +100,18 @@ class RulePack:
 
     @classmethod
     def load(cls, language: str) -> RulePack:
-        """Load the packaged pack for ``language`` (``"en"``, ``"_common"``, ...)."""
-        try:
-            data = resources.files(RULES_PACKAGE).joinpath(f"{language}.toml").read_bytes()
-        except FileNotFoundError:
-            raise RulePackError(
-                f"no rule pack for language {language!r}; available: {', '.join(available_languages())}"
-            ) from None
-        return cls.from_toml(data.decode("utf-8"), language=language)
+        """The packaged pack for ``language`` (``"en"``, ``"_common"``, ...), loaded once per
+        process: every pipeline built shares it (packs are frozen)."""
+        pack = _LOADED.get(language)
+        if pack is None:
+            try:
+                data = resources.files(RULES_PACKAGE).joinpath(f"{language}.toml").read_bytes()
+            except FileNotFoundError:
+                raise RulePackError(
+                    f"no rule pack for language {language!r}; available: {', '.join(available_languages())}"
+                ) from None
+            pack = _LOADED.setdefault(language, cls.from_toml(data.decode("utf-8"), language=language))
+        return pack
 
     @classmethod
     def from_toml(cls, source: str, *, language: str) -> RulePack:
@@ -123,15 +130,18 @@ class RulePack:
         return cls(language=language, rules=rules, digest=digest, header=data.get("header", {}), vocab=dict(vocab))
 
 
+_LOADED: dict[str, RulePack] = {}
+
+
 def packs_for(*languages: str) -> list[RulePack]:
     """``_common`` and the packs of ``languages`` (English when none is named), in that order."""
     return [RulePack.load(name) for name in (COMMON, *(languages or ("en",)))]
 
 
 def available_languages() -> list[str]:
-    """Languages that have a packaged rule pack (``_common`` excluded)."""
+    """Languages that have a packaged rule pack (``_common`` and ``DATA_FILES`` excluded)."""
     names = (p.name for p in resources.files(RULES_PACKAGE).iterdir())
-    return sorted(n[:-5] for n in names if n.endswith(".toml") and not n.startswith("_"))
+    return sorted(n[:-5] for n in names if n.endswith(".toml") and not n.startswith("_") and n[:-5] not in DATA_FILES)
 
 
 def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> Rule:
