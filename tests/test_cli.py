@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib.metadata
 import json
 import re
 import subprocess
@@ -335,7 +336,21 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as info:
         main(["--version"])
     assert info.value.code == 0
-    assert capsys.readouterr().out.strip() == "newsclean 0.1.0"
+    assert capsys.readouterr().out.strip() == f"newsclean {importlib.metadata.version('newsclean')}"
+
+
+def test_the_version_comes_from_package_metadata(monkeypatch):
+    import newsclean
+
+    assert newsclean.__version__ == importlib.metadata.version("newsclean")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.8.7")
+    assert newsclean._version() == "9.8.7"
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    assert newsclean._version() == newsclean.UNKNOWN_VERSION
 
 
 # --- explain --------------------------------------------------------------------------------
