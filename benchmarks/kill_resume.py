@@ -3,7 +3,10 @@ uninterrupted run, byte for byte (output, rejects, the stats' counts).
 
     python benchmarks/kill_resume.py [--documents 2500] [--kills 10] [--seed 0] [--dedup off|near|exact]
 
-``--dedup off`` also turns site-repeat off, so that no corpus stage holds the stream back.
+``--dedup off`` also turns site-repeat off: no corpus stage, so documents are written as they
+are cleaned. With ``--dedup near`` or ``exact`` (and site-repeat), the document pass goes to
+the checkpointed spill file and the corpus steps follow; a trial says in which phase it was
+killed.
 
 Each trial starts the run afresh and kills its whole process group (the CLI and its workers)
 after a random delay drawn from the uninterrupted run's duration; then ``--resume`` (when a
@@ -91,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)  # the CLI and its workers, as kill -9 of the job
                 process.wait()
-                done = json.loads(checkpoint.read_text())["documents_done"] if checkpoint.exists() else 0
-                killed = f"killed at {delay:.2f} s, checkpoint at {done} documents"
+                state = json.loads(checkpoint.read_text()) if checkpoint.exists() else {}
+                killed = f"killed at {delay:.2f} s, checkpoint at {state.get('documents_done', 0)} documents ({state.get('phase', 'none')})"
             resumed = ""
             if not out.exists():
                 resume = checkpoint.exists()
@@ -102,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                 out.with_name(name).read_bytes() == whole.with_name(name).read_bytes() for name in ("out.jsonl", "out.rejects.jsonl")
             )
             ok = ok and counts(out.with_name("out.stats.json")) == counts(whole.with_name("out.stats.json"))
-            leftovers = sorted(p.name for p in out.parent.iterdir() if p.name.endswith((".partial", ".checkpoint", ".lock")))
+            leftovers = sorted(p.name for p in out.parent.iterdir() if p.name.endswith((".partial", ".checkpoint", ".lock", ".spill")))
             ok = ok and not leftovers
             failures += not ok
             print(f"trial {trial + 1}: {killed}{resumed}: {'identical' if ok else 'DIFFERENT'}{f', left {leftovers}' if leftovers else ''}")

@@ -22,6 +22,8 @@ from typing import Any
 MODULES = (
     "newsclean",
     "newsclean.api",
+    "newsclean.runner",
+    "newsclean.corpus",
     "newsclean.options",
     "newsclean.model",
     "newsclean.rulepack",

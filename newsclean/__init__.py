@@ -9,9 +9,11 @@ from newsclean.errors import ConfigError, InputError, NewscleanError, RulePackEr
 
 if TYPE_CHECKING:
     from newsclean.api import clean, default_pipeline
-    from newsclean.model import Article, Category, Drop, RawDocument, Removal
-    from newsclean.pipeline import CorpusStage, Pipeline
+    from newsclean.corpus import CorpusStage
+    from newsclean.model import Article, Category, Drop, RawDocument, Reject, RejectReason, Removal
+    from newsclean.pipeline import Pipeline
     from newsclean.rulepack import Rule, RulePack
+    from newsclean.runner import Runner, run
 
 # The version of a source tree that is not installed (no package metadata to read).
 UNKNOWN_VERSION = "0+unknown"
@@ -35,9 +37,13 @@ _LAZY = {
     "Category": "newsclean.model",
     "Drop": "newsclean.model",
     "RawDocument": "newsclean.model",
+    "Reject": "newsclean.model",
+    "RejectReason": "newsclean.model",
     "Removal": "newsclean.model",
-    "CorpusStage": "newsclean.pipeline",
+    "CorpusStage": "newsclean.corpus",
     "Pipeline": "newsclean.pipeline",
+    "Runner": "newsclean.runner",
+    "run": "newsclean.runner",
     "Rule": "newsclean.rulepack",
     "RulePack": "newsclean.rulepack",
 }
@@ -69,12 +75,16 @@ __all__ = [
     "NewscleanError",
     "Pipeline",
     "RawDocument",
+    "Reject",
+    "RejectReason",
     "Removal",
     "Rule",
     "RulePack",
     "RulePackError",
+    "Runner",
     "StageError",
     "__version__",
     "clean",
     "default_pipeline",
+    "run",
 ]

@@ -126,5 +126,6 @@ def clean(
             _DEFAULT = default_pipeline(dedup=False)
         pipeline = _DEFAULT
     content = text if text is not None else html
+    assert content is not None  # one of the two, checked above
     raw = RawDocument(id=id, content=content, format=fmt, url=url, hints=hints)
     return pipeline.process(raw)

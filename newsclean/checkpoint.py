@@ -1,8 +1,9 @@
-"""Checkpoints of a CLI run, so that ``--resume`` continues an interrupted one.
+"""Checkpoints of a run, so that ``--resume`` continues an interrupted one.
 
-Every ``EVERY`` documents the run flushes its output and rejects files and records, in
-``OUT.partial.checkpoint``, how many input documents are done and how many bytes of each file
-hold them. Each input document gives exactly one line, in input order, in one of the two
+Every ``EVERY`` documents the run flushes its output and rejects files (``phase`` ``write``),
+or with corpus stages its spill file (``documents``; ``corpus`` once the document pass is
+complete), and records, in ``OUT.partial.checkpoint``, how many input documents are done and
+how many bytes of each file hold them. Each input document gives exactly one line, in input order, in one of the two
 files, so those byte counts cut both files at the same document. ``--resume`` truncates the
 files there and goes on from the next document; a line written after the last checkpoint is
 written again, never twice.
@@ -32,7 +33,7 @@ TAIL_BYTES = 65536
 
 EVERY = 500
 # Options that do not change what a run writes, so a resumed run may change them.
-FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler", "report", "max_reject_rate")
+FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler", "report", "max_reject_rate", "verbose")
 
 
 def checkpoint_path(output: str) -> Path:
@@ -49,6 +50,9 @@ class Checkpoint:
     rejects_tail: str
     inputs: dict[str, Any]
     options: dict[str, Any]
+    # What the files hold: ``write`` (output and rejects), ``documents`` (the spill file, the
+    # document pass under way), ``corpus`` (the spill file, the document pass complete).
+    phase: str = "write"
 
     def save(self, output: str) -> None:
         """Write the checkpoint durably (the files it describes must be synced first)."""
@@ -60,24 +64,31 @@ class Checkpoint:
             os.fsync(handle.fileno())
         temporary.replace(target)
 
+    def check_run(self, options: dict[str, Any], manifest: dict[str, Any]) -> None:
+        """ConfigError unless the run to resume has these options and inputs."""
+        if self.options != options:
+            changed = sorted(k for k in set(options) | set(self.options) if self.options.get(k) != options.get(k))
+            raise ConfigError(f"--resume with other options than the interrupted run: {', '.join(changed)}")
+        if self.inputs != manifest:
+            raise ConfigError(
+                f"cannot resume run {self.run_id}: the inputs changed since it was interrupted "
+                f"({self.inputs.get('files')} files then, {manifest.get('files')} now, or their sizes or times differ); "
+                "run again without --resume"
+            )
+
+    def check_spill(self, spill: Path) -> int:
+        """The spill file's size at the checkpoint; ConfigError unless it still holds it."""
+        if self.phase not in ("documents", "corpus"):
+            raise ConfigError(f"cannot resume run {self.run_id}: it was checkpointed without corpus stages; run again without --resume")
+        _check_file(self.run_id, spill, self.output_bytes, self.output_tail)
+        return self.output_bytes
+
     def check_files(self, output: str, rejects: str) -> None:
         """ConfigError unless both ``.partial`` files still hold what this checkpoint saw."""
+        if self.phase != "write":
+            raise ConfigError(f"cannot resume run {self.run_id}: it was checkpointed with corpus stages; run again without --resume")
         for path, size, tail in ((output, self.output_bytes, self.output_tail), (rejects, self.rejects_bytes, self.rejects_tail)):
-            target = partial_path(path)
-            problem = None
-            try:
-                info = os.stat(target, follow_symlinks=False)
-            except FileNotFoundError:
-                problem = "is missing"
-            else:
-                if not stat.S_ISREG(info.st_mode):
-                    problem = "is not a regular file"
-                elif info.st_size < size:
-                    problem = f"holds {info.st_size} bytes, fewer than the {size} the checkpoint counts"
-                elif tail_digest(target, size) != tail:
-                    problem = "was rewritten since the checkpoint (its content before the cut differs)"
-            if problem:
-                raise ConfigError(f"cannot resume run {self.run_id}: {target} {problem}; run again without --resume")
+            _check_file(self.run_id, partial_path(path), size, tail)
 
     @classmethod
     def load(cls, output: str) -> Checkpoint:
@@ -88,6 +99,23 @@ class Checkpoint:
             return cls(**json.loads(target.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"cannot resume: {target} is damaged ({exc})") from exc
+
+
+def _check_file(run_id: str, target: Path, size: int, tail: str) -> None:
+    problem = None
+    try:
+        info = os.stat(target, follow_symlinks=False)
+    except FileNotFoundError:
+        problem = "is missing"
+    else:
+        if not stat.S_ISREG(info.st_mode):
+            problem = "is not a regular file"
+        elif info.st_size < size:
+            problem = f"holds {info.st_size} bytes, fewer than the {size} the checkpoint counts"
+        elif tail_digest(target, size) != tail:
+            problem = "was rewritten since the checkpoint (its content before the cut differs)"
+    if problem:
+        raise ConfigError(f"cannot resume run {run_id}: {target} {problem}; run again without --resume")
 
 
 def remove_checkpoint(output: str) -> None:

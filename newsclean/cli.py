@@ -4,45 +4,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
+import logging
 import os
 import platform
 import signal
 import sys
 import threading
-import uuid
 from collections.abc import Iterator, Sequence
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from newsclean import __version__
 from newsclean.api import default_pipeline
-from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
-from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, run_options, tail_digest
+from newsclean.checkpoint import run_options
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
-from newsclean.model import Article
 from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs
-from newsclean.parallel import run_parallel
-from newsclean.pipeline import CorpusStage, Pipeline
-from newsclean.readers import ReadReport, check_paths, input_files, read_inputs, skip_reason
+from newsclean.readers import check_paths, read_inputs
+from newsclean.runner import Runner, default_rejects_path, default_stats_path
 from newsclean.stats import RunStats
-from newsclean.writers import (
-    STDOUT,
-    JsonlWriter,
-    article_record,
-    finish,
-    lock_path,
-    open_partial,
-    open_writer,
-    output_lock,
-    partial_path,
-    resumable,
-    sync,
-)
+from newsclean.writers import STDOUT
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
                        help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
     clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress bar, no summary")
+    clean.add_argument("-v", "--verbose", action="count", default=0,
+                       help="log what the run does to stderr (-v: its passes and timings; -vv: debugging detail)")
     clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
@@ -99,6 +82,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    with logging_to_stderr(getattr(args, "verbose", 0)):
+        return _main(args)
+
+
+@contextlib.contextmanager
+def logging_to_stderr(verbosity: int) -> Iterator[None]:
+    """newsclean's log records on stderr for the command's life (-v: INFO, -vv: DEBUG)."""
+    if not verbosity:
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsclean: %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("newsclean")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "clean":
             return run_clean(args)
@@ -134,26 +141,6 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def default_rejects_path(output: str) -> str:
-    return _beside(output, "rejects.jsonl")
-
-
-def default_stats_path(output: str) -> str:
-    return _beside(output, "stats.json")
-
-
-def _beside(output: str, suffix: str) -> str:
-    """``out/clean.jsonl`` -> ``out/clean.<suffix>``; ``newsclean.<suffix>`` for stdout."""
-    if output == STDOUT:
-        return f"newsclean.{suffix}"
-    path = Path(output)
-    name = path.name
-    for ending in (".gz", ".jsonl", ".parquet"):
-        if name.endswith(ending):
-            name = name[: -len(ending)]
-    return str(path.with_name(f"{name}.{suffix}"))
-
-
 def run_context(args: argparse.Namespace) -> dict[str, Any]:
     """Options, versions and rule-pack digests, recorded in the stats file."""
     from importlib.metadata import PackageNotFoundError, version
@@ -162,7 +149,7 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
 
     options = {k: v for k, v in sorted(vars(args).items()) if k != "command"}
     packs = {name: RulePack.load(name).digest for name in (COMMON, *available_languages(), *DATA_FILES)}
-    versions = {"newsclean": __version__, "python": platform.python_version()}
+    versions: dict[str, str | None] = {"newsclean": __version__, "python": platform.python_version()}
     for package in ("trafilatura", "lxml", "beautifulsoup4", "ftfy", "langdetect", "charset-normalizer"):
         try:
             versions[package] = version(package)
@@ -172,109 +159,45 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_clean(args: argparse.Namespace) -> int:
+    """``newsclean clean``: check the options, build the pipeline, and hand both to the Runner."""
     check_paths(args.inputs)
     rejects_path = args.rejects or default_rejects_path(args.output)
     # With the output on stdout, stats are written only where --stats says.
-    stats_path = Path(args.stats) if args.stats else None if args.output == STDOUT else Path(default_stats_path(args.output))
-    outputs = {"-o": args.output, "--rejects": rejects_path, "--stats": str(stats_path) if stats_path else None}
+    stats_path = args.stats if args.stats else None if args.output == STDOUT else default_stats_path(args.output)
+    outputs = {"-o": args.output, "--rejects": rejects_path, "--stats": stats_path}
     distinct_outputs(args.inputs, {**outputs, "--report": args.report})
     settings = clean_command(args, outputs)
     check_stdin(args)
     if args.report and args.output == STDOUT:
         raise ConfigError("--report reads the output back: name an output file, not stdout")
-    written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
-    with contextlib.ExitStack() as locks:
-        # One run at a time writes these files: a second one is refused before it touches them.
-        for path in written:
-            locks.enter_context(output_lock(path))
-        return _run_clean(args, settings, rejects_path, stats_path, written)
-
-
-def _run_clean(args: argparse.Namespace, settings: dict[str, Any], rejects_path: str, stats_path: Path | None, written: tuple[str, ...]) -> int:
     pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
-    report = ReadReport()
-    stats = RunStats()
-    excluded = (
-        written
-        + tuple(str(partial_path(p)) for p in written)
-        + tuple(str(lock_path(p)) for p in written)
-        + ((args.report,) if args.report else ())
-    )
-    stdin = "-" in args.inputs
-    checkpointing = resumable(args.output) and resumable(rejects_path) and not stdin
-    options = run_options(vars(args))
-    manifest = input_manifest(f.path for f in input_files(args.inputs, ReadReport(), excluded)) if checkpointing else {}
-    done, resume_at = 0, (None, None)
-    if args.resume:
-        if stdin:
-            raise ConfigError("--resume cannot read standard input again: run afresh without --resume")
-        if not checkpointing:
-            raise ConfigError("--resume needs plain JSONL output and rejects files (not stdout, .gz or .parquet)")
-        checkpoint = Checkpoint.load(args.output)
-        if checkpoint.options != options:
-            changed = sorted(k for k in options if checkpoint.options.get(k) != options[k])
-            raise ConfigError(f"--resume with other options than the interrupted run: {', '.join(changed)}")
-        if checkpoint.inputs != manifest:
-            raise ConfigError(
-                f"cannot resume run {checkpoint.run_id}: the inputs changed since it was interrupted "
-                f"({checkpoint.inputs.get('files')} files then, {manifest['files']} now, or their sizes or times differ); "
-                "run again without --resume"
-            )
-        checkpoint.check_files(args.output, rejects_path)
-        run_id = checkpoint.run_id
-        done, resume_at = checkpoint.documents_done, (checkpoint.output_bytes, checkpoint.rejects_bytes)
-        for record in read_lines(partial_path(args.output), checkpoint.output_bytes):
-            stats.add(Article.from_dict(record))
-        for record in read_lines(partial_path(rejects_path), checkpoint.rejects_bytes):
-            stats.add_reject(record)
+    if args.engine == "dask":
+        runner = Runner.dask(scheduler=args.scheduler, workers=args.workers)
     else:
-        # A fresh run: an older run's checkpoint must never be taken for this one's.
-        if args.output != STDOUT:
-            remove_checkpoint(args.output)
-        run_id = uuid.uuid4().hex
-    # No tqdm monitor thread: with no other thread running, workers can be forked (fast).
-    tqdm.monitor_interval = 0
-    with sigterm_as_interrupt(), engine(args, pipeline, report, excluded, skip=done, max_bytes=settings["max_bytes"]) as articles:
-        progress = tqdm(articles, desc="newsclean", unit="doc", file=sys.stderr, disable=args.quiet or None, initial=done)
-        with open_writer(args.output, resume_at[0]) as out, JsonlWriter(rejects_path, resume_at[1]) as rejects:
-            for article in progress:
-                stats.add(article)
-                if article.kept:
-                    out.write(article_record(article))
-                else:
-                    rejects.write(article.reject_record())
-                if checkpointing and stats.documents_in % CHECKPOINT_EVERY == 0:
-                    output_bytes, rejects_bytes = out.flush(), rejects.flush()  # synced
-                    Checkpoint(
-                        run_id=run_id,
-                        documents_done=stats.documents_in,
-                        output_bytes=output_bytes,
-                        rejects_bytes=rejects_bytes,
-                        output_tail=tail_digest(partial_path(args.output), output_bytes),
-                        rejects_tail=tail_digest(partial_path(rejects_path), rejects_bytes),
-                        inputs=manifest,
-                        options=options,
-                    ).save(args.output)
-        if args.output != STDOUT:
-            remove_checkpoint(args.output)
-        stats.skipped_files = report.skipped_files_total
-        stats.skipped_records = dict(report.skipped_records)
-        stats.skipped_file_names = [{"path": p, "reason": skip_reason(p)} for p in report.skipped_files]
-        if stats_path is not None:
-            text = json.dumps(stats.to_dict(**run_context(args)), indent=2, ensure_ascii=False) + "\n"
-            with open_partial(str(stats_path)) as handle:
-                handle.write(text.encode("utf-8", "backslashreplace"))
-                sync(handle)
-            finish(str(stats_path))
+        runner = Runner.local(jobs=args.jobs)
+    with sigterm_as_interrupt():
+        stats = runner.run(
+            args.inputs,
+            args.output,
+            pipeline=pipeline,
+            rejects=rejects_path,
+            stats=stats_path,
+            resume=args.resume,
+            progress=not args.quiet,
+            stdin_format=args.stdin_format,
+            options=run_options(vars(args)),
+            context=lambda: run_context(args),
+            exclude=(args.report,) if args.report else (),
+        )
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
     if args.report:
         from newsclean.report import build_report
 
-        build_report(args.output, args.report, rejects=rejects_path, stats=stats_path)
+        build_report(args.output, args.report, rejects=rejects_path, stats=Path(stats_path) if stats_path else None)
         if not args.quiet:
             print(f"newsclean: report written to {args.report}", file=sys.stderr)
-    return exit_status(stats, args.max_reject_rate, stdin=stdin and args.stdin_format == "jsonl")
+    return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
 
 
 def exit_status(stats: RunStats, max_reject_rate: float | None, stdin: bool = False) -> int:
@@ -299,37 +222,10 @@ def check_stdin(args: argparse.Namespace) -> None:
     """Refuse, before any work, markup on stdin read as JSONL (the default)."""
     if "-" not in args.inputs or args.stdin_format != "jsonl":
         return
-    stream = getattr(sys.stdin, "buffer", None)
+    stream: Any = getattr(sys.stdin, "buffer", None)
     head = stream.peek(64)[:64] if hasattr(stream, "peek") else b""
     if head.lstrip()[:1] == b"<":
         raise ConfigError("standard input looks like HTML, but - is read as JSONL; pass --stdin-format html (or text)")
-
-
-@contextlib.contextmanager
-def engine(
-    args: argparse.Namespace, pipeline: Pipeline, report: ReadReport, excluded: tuple[str, ...], skip: int, max_bytes: int | None = None
-) -> Iterator[Iterator[Article]]:
-    """The run's articles in input order, from local worker processes or a Dask cluster,
-    without the first ``skip`` (done before an interruption)."""
-    if args.engine == "local":
-        documents = read_inputs(args.inputs, report, exclude=excluded, stdin_format=args.stdin_format, max_bytes=max_bytes)
-        if not any(isinstance(stage, CorpusStage) for stage in pipeline.stages):
-            # Each document is cleaned on its own: the ones done need not be read again.
-            yield run_parallel(pipeline, islice(documents, skip, None), args.jobs)
-        else:
-            # Corpus stages decide from every document, so all are cleaned again.
-            yield islice(run_parallel(pipeline, documents, args.jobs), skip, None)
-        return
-    from newsclean.distributed import clean_bag, count_skipped_records, dask_client, files_bag, iterate, list_files
-
-    files = list_files(args.inputs, report, excluded)
-
-    def articles() -> Iterator[Article]:
-        yield from islice(iterate(clean_bag(files_bag(files), pipeline)), skip, None)
-        report.skipped_records.update(count_skipped_records(files))
-
-    with dask_client(args.scheduler, args.workers or os.cpu_count() or 1):
-        yield articles()
 
 
 def run_explain(args: argparse.Namespace) -> int:

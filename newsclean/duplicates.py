@@ -280,6 +280,26 @@ class DuplicateFinder:
             self._signatures.append(signatures)
             self._sketches.extend(sketches)
 
+    @classmethod
+    def from_observed(
+        cls,
+        params: MinHashParams | None,
+        near: bool,
+        positions: Sequence[int],
+        entries: Sequence[Entry],
+        signatures: Sequence[np.ndarray],
+        sketches: Sequence[bytes],
+    ) -> DuplicateFinder:
+        """A finder holding entries, signatures (one array per batch) and sketches made
+        elsewhere (the Dedup stage's merged state)."""
+        finder = cls(params, near=near)
+        finder._positions = list(positions)
+        finder._entries = list(entries)
+        if near:
+            finder._signatures = list(signatures)
+            finder._sketches = list(sketches)
+        return finder
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -121,6 +121,44 @@ class Related:
         return {"id": self.id, "similarity": self.similarity}
 
 
+class RejectReason(str, enum.Enum):
+    """Why a reader could not give a document's content."""
+
+    TOO_LARGE = "too_large"
+    UNREADABLE = "unreadable"
+    NOT_A_FILE = "not_a_file"
+    UNDECODABLE = "undecodable"
+    BAD_JSON = "bad_json"
+    TOO_DEEP = "too_deep"
+    BAD_RECORD = "bad_record"
+    BAD_SCHEMA = "bad_schema"
+    NO_CONTENT = "no_content"
+
+
+@attrs.frozen
+class Reject:
+    """A reader's verdict on an input it could not use: the reason, and what exactly."""
+
+    reason: RejectReason = attrs.field(converter=RejectReason)
+    detail: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Reject:
+        """``"reason: detail"`` (the form older readers wrote) as a Reject."""
+        reason, _, detail = text.partition(": ")
+        return cls(reason, detail)
+
+    def drop(self, stage: str) -> Drop:
+        return Drop(stage=stage, reason=self.reason.value, detail=self.detail)
+
+    def __str__(self) -> str:
+        return f"{self.reason.value}: {self.detail}" if self.detail else self.reason.value
+
+
+def _to_reject(value: Reject | str | None) -> Reject | None:
+    return Reject.parse(value) if isinstance(value, str) else value
+
+
 @attrs.frozen(kw_only=True)
 class RawDocument:
     """One input as read: text, HTML or undecoded bytes, plus what the source said about it.
@@ -128,7 +166,9 @@ class RawDocument:
     ``format`` is ``"html"``, ``"text"`` or ``None`` (sniff). ``hints`` carries optional
     metadata from the input record (``title``, ``source``, ``authors``, ``published``, and
     ``crawled``: when a crawler fetched the page, as an ISO 8601 timestamp).
-    ``error`` is set by a reader that could not produce content; the document becomes a reject.
+    ``error`` (a :class:`Reject`; a ``"reason: detail"`` string is parsed into one) is set by
+    a reader that could not produce content; the document becomes a reject, whatever the
+    pipeline's extractor.
     ``meta`` holds the input record's other fields, passed through to the article as they are.
     """
 
@@ -137,7 +177,7 @@ class RawDocument:
     format: str | None = None
     url: str | None = None
     hints: dict[str, Any] = attrs.field(factory=dict, hash=False)
-    error: str | None = None
+    error: Reject | None = attrs.field(default=None, converter=_to_reject)
     meta: dict[str, Any] = attrs.field(factory=dict, hash=False)
 
 

@@ -1,19 +1,20 @@
 """Run a pipeline's document stages in worker processes; same output, same order as one process.
 
-The extractor and the document stages up to the first corpus stage (the costly part: HTML
-extraction, language detection, rules) run in ``jobs`` processes on batches of documents; the
-corpus stages (site-learned junk, dedup) and any stage after them run in this process, in input
-order, exactly as ``Pipeline.run`` would. At most ``2 * jobs`` batches are in flight, so memory
+The plan's head (``Pipeline.plan()``: the extractor and the document stages up to the first
+corpus stage, the costly part: HTML extraction, language detection, rules) runs in ``jobs``
+processes on batches of documents; the corpus steps run in this process, in input order,
+exactly as ``Pipeline.run`` runs them. At most ``2 * jobs`` batches are in flight, so memory
 stays bounded however long the input is. A worker that dies is replaced (``run_parallel``).
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain, islice
@@ -23,20 +24,14 @@ import attrs
 
 from newsclean.batching import batched
 from newsclean.model import Article, Drop, RawDocument
-from newsclean.pipeline import CorpusStage, Pipeline, _as_article
+from newsclean.pipeline import Pipeline, Timed, _as_article
+
+log = logging.getLogger(__name__)
 
 # The reject reason of a document whose worker died twice.
 WORKER_DIED = "worker_died"
 
 _WORKER_PIPELINE: Pipeline | None = None
-
-
-def split_pipeline(pipeline: Pipeline) -> tuple[Pipeline, Pipeline]:
-    """(head, tail): the extractor and document stages before the first corpus stage, and the
-    rest (run on the head's articles; its extractor is never called)."""
-    stages = pipeline.stages
-    cut = next((i for i, stage in enumerate(stages) if isinstance(stage, CorpusStage)), len(stages))
-    return attrs.evolve(pipeline, stages=stages[:cut]), attrs.evolve(pipeline, stages=stages[cut:])
 
 
 def _init_worker(pipeline: Pipeline) -> None:
@@ -62,15 +57,25 @@ def _context():
     return context
 
 
-def _process_batch(batch: list[Any]) -> list[Article]:
+def _process_batch(batch: Sequence[Any]) -> list[Timed]:
     assert _WORKER_PIPELINE is not None
-    return [_WORKER_PIPELINE.process(document) for document in batch]
+    return [_WORKER_PIPELINE.process_head(document) for document in batch]
 
 
 def run_parallel(
     pipeline: Pipeline, documents: Iterable[RawDocument | Article], jobs: int, *, batch_size: int = 16
 ) -> Iterator[Article]:
-    """What ``pipeline.run(documents)`` yields, with the document stages in ``jobs`` processes.
+    """What ``pipeline.run(documents)`` yields, with the plan's head in ``jobs`` processes."""
+    processed = process_parallel(pipeline, documents, jobs, batch_size=batch_size)
+    if pipeline.plan().steps:
+        return pipeline.run_steps(processed)
+    return (article for article, _ in processed)
+
+
+def process_parallel(
+    pipeline: Pipeline, documents: Iterable[RawDocument | Article], jobs: int, *, batch_size: int = 16
+) -> Iterator[Timed]:
+    """``pipeline.process_head`` of each document, in input order, in ``jobs`` processes.
 
     A worker that dies (the OOM killer, a crash in C code) does not stop the run: the
     documents it was given, and those of the batches lost with it, are run again one at a time
@@ -79,21 +84,19 @@ def run_parallel(
     # Starting processes costs more than a handful of documents: those run here.
     first = list(islice(iterator, batch_size * jobs))
     if jobs <= 1 or len(first) < batch_size * jobs:
-        yield from pipeline.run(chain(first, iterator))
+        yield from (pipeline.process_head(d) for d in chain(first, iterator))
         return
-    head, tail = split_pipeline(pipeline)
     context = _context()
 
     def pool(workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(head,))
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(pipeline,))
 
-    processed = _ordered(pool, jobs, batched(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
-    yield from tail.run(processed) if tail.stages else processed
+    yield from _ordered(pool, jobs, batched(chain(first, iterator), batch_size), max_in_flight=2 * jobs)
 
 
-def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Iterator[list[Any]], max_in_flight: int) -> Iterator[Article]:
+def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Iterator[Sequence[Any]], max_in_flight: int) -> Iterator[Timed]:
     executor = pool(jobs)
-    pending: deque[tuple[list[Any], Future[list[Article]]]] = deque()
+    pending: deque[tuple[Sequence[Any], Future[list[Timed]]]] = deque()
     try:
         for batch in chain(batches, [None]):
             if batch is not None:
@@ -105,6 +108,7 @@ def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Ite
                 except BrokenProcessPool:
                     # Every batch in flight is lost with the pool, not only the dead worker's.
                     lost = [done, *(b for b, _ in pending)]
+                    log.warning("a worker process died; its %d documents in flight run again one at a time", sum(map(len, lost)))
                     pending.clear()
                     _stop(executor)
                     yield from _retry(pool, [document for b in lost for document in b])
@@ -115,19 +119,19 @@ def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Ite
         _stop(executor)
 
 
-def _retry(pool: Callable[[int], ProcessPoolExecutor], documents: list[Any]) -> Iterator[Article]:
+def _retry(pool: Callable[[int], ProcessPoolExecutor], documents: list[Any]) -> Iterator[Timed]:
     """``documents`` one at a time in a fresh worker; one whose worker dies is rejected."""
     executor = pool(1)
     try:
         for document in documents:
             try:
-                [article] = executor.submit(_process_batch, [document]).result()
+                [timed] = executor.submit(_process_batch, [document]).result()
             except BrokenProcessPool:
                 _stop(executor)
                 executor = pool(1)
                 detail = "the worker process cleaning it died twice (killed, or out of memory)"
-                article = attrs.evolve(_as_article(document), drop=Drop(stage="worker", reason=WORKER_DIED, detail=detail))
-            yield article
+                timed = (attrs.evolve(_as_article(document), drop=Drop(stage="worker", reason=WORKER_DIED, detail=detail)), 0.0)
+            yield timed
     finally:
         _stop(executor)
 

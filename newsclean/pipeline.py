@@ -1,62 +1,59 @@
-"""Pipeline: an extractor, document stages and corpus stages, run lazily over a stream."""
+"""Pipeline: an extractor, document stages and corpus stages, run lazily over a stream.
+
+``Pipeline.plan()`` is the one place where a pipeline is cut into what runs per document (the
+extractor and the document stages before the first corpus stage, under one time budget) and
+the corpus steps after it (a corpus stage, then the document stages up to the next one). Every
+engine (``Pipeline.run``, the process pool, Dask, the Runner) runs that plan.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import threading
+import json
+import logging
+import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, Union
 
 import attrs
 
 from newsclean import options
+from newsclean.budget import DocumentTimeout, time_limit
+from newsclean.corpus import CorpusStage, apply_one, observe_all
 from newsclean.errors import ConfigError, StageError
 from newsclean.model import Article, Drop, RawDocument
 from newsclean.stages import Extract
 
 ON_ERROR = ("drop", "raise")
 
-
-@runtime_checkable
-class CorpusStage(Protocol):
-    """A stage that needs the stream (dedup): ``run(articles) -> articles``."""
-
-    name: str
-
-    def run(self, articles: Iterable[Article]) -> Iterator[Article]: ...
+log = logging.getLogger(__name__)
 
 
-class DocumentTimeout(BaseException):
-    """A document ran over its time budget. A BaseException, so that a library's broad
-    ``except Exception`` inside the stage cannot swallow it."""
+__all__ = ["CorpusStage", "CorpusStep", "DocumentStep", "DocumentTimeout", "Pipeline", "Plan", "Stage", "Timed", "stage_name", "time_limit"]
+
+# An article and the seconds its document stages have taken so far (of the time budget).
+Timed = tuple[Article, float]
+# A document stage: a DocumentStage (newsclean.stages.base), or any callable with a ``name``.
+DocumentStep = Callable[[Article], Article]
+# What a pipeline's ``stages`` hold.
+Stage = Union[DocumentStep, CorpusStage[Any, Any]]
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise DocumentTimeout in this thread after ``seconds``. Uses SIGALRM, so it is active
-    only in a process's main thread on POSIX (the CLI and its worker processes); a long call
-    inside C code (a parser) is interrupted when it returns to Python. A timer the caller had
-    set is put back afterwards, less the time spent (due meanwhile, it fires at once)."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+@attrs.frozen
+class CorpusStep:
+    """A corpus stage and the document stages that follow it, up to the next corpus stage."""
 
-    def _expire(_signum: int, _frame: Any) -> None:
-        raise DocumentTimeout(f"over the time budget of {seconds:g} s")
+    stage: CorpusStage[Any, Any]
+    after: tuple[DocumentStep, ...]
 
-    previous = signal.signal(signal.SIGALRM, _expire)
-    started = time.monotonic()
-    pending, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if pending > 0:
-            left = pending - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
+
+@attrs.frozen
+class Plan:
+    """How a pipeline runs: ``head`` (document stages run with the extractor, per document),
+    then each corpus step in order."""
+
+    head: tuple[DocumentStep, ...]
+    steps: tuple[CorpusStep, ...]
 
 
 def stage_name(stage: Any) -> str:
@@ -67,31 +64,33 @@ def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
 
+
+
 @attrs.frozen(kw_only=True)
 class Pipeline:
-    """Extract, then document stages (``Article -> Article``) in order, then corpus stages.
+    """Extract, then document stages (``Article -> Article``) in order, with corpus stages
+    (:class:`newsclean.corpus.CorpusStage`) among them.
 
     ``run`` yields one Article per input, dropped ones included (``article.drop`` says why),
     so nothing leaves silently. A stage that raises on a document drops that document with
     reason ``error`` (``on_error="drop"``) or raises :class:`StageError` (``on_error="raise"``).
-    Pipelines are immutable: ``then``, ``without`` and ``replace`` return new ones. A stage
-    with a ``prepare()`` method has it called before each document, outside the time budget
-    (for one-off loading; it must be cheap once done).
+    A document that a reader could not read (``RawDocument.error``) is rejected before any
+    extractor sees it. Pipelines are immutable: ``then``, ``without`` and ``replace`` return
+    new ones. A stage with a ``prepare()`` method has it called before each document, outside
+    the time budget (for one-off loading; it must be cheap once done).
     """
 
     extract: Callable[[RawDocument], Article] = attrs.field(factory=Extract)
-    stages: tuple[Any, ...] = attrs.field(default=(), converter=_to_tuple)
+    stages: tuple[Stage, ...] = attrs.field(default=(), converter=_to_tuple)
     on_error: str = attrs.field(default="drop")
     # Seconds extraction and the document stages together may spend on one document; over
     # it, the document is dropped with reason ``timeout`` and the run goes on. None: no
-    # limit. See ``time_limit`` for the caveats.
+    # limit. See ``newsclean.budget`` for the caveats.
     time_budget: float | None = attrs.field(default=60.0, converter=lambda value: options.budget(value, "time_budget"))
-    # The stages ``process`` runs: a protocol isinstance check is slow to repeat per document.
-    _document_stages: tuple[Any, ...] = attrs.field(init=False, eq=False, repr=False)
+    _plan: Plan = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        document_stages = tuple(s for s in self.stages if not isinstance(s, CorpusStage))
-        object.__setattr__(self, "_document_stages", document_stages)
+        object.__setattr__(self, "_plan", _plan_of(self.stages))
 
     @on_error.validator
     def _check_on_error(self, _attribute: Any, value: str) -> None:
@@ -101,6 +100,10 @@ class Pipeline:
     @property
     def names(self) -> tuple[str, ...]:
         return (stage_name(self.extract),) + tuple(stage_name(s) for s in self.stages)
+
+    def plan(self) -> Plan:
+        """The per-document head and the corpus steps (see the module docstring)."""
+        return self._plan
 
     def then(self, stage: Any) -> Pipeline:
         """A new pipeline with ``stage`` appended."""
@@ -125,49 +128,100 @@ class Pipeline:
         raise ConfigError(f"no stage named {name!r}; stages: {', '.join(self.names)}")
 
     def process(self, document: RawDocument | Article) -> Article:
-        """Extract and run the document stages on one input (no corpus stages)."""
-        return self._clean(document, self._document_stages)
+        """Extract and run every document stage on one input; corpus stages need a corpus
+        and are skipped."""
+        return self.clean(document, self._plan.head + tuple(s for step in self._plan.steps for s in step.after))[0]
+
+    def process_head(self, document: RawDocument | Article) -> Timed:
+        """The plan's head on one input (what an engine runs per document before the corpus
+        steps), and the seconds it took of the time budget."""
+        return self.clean(document, self._plan.head)
 
     def run(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
         """Lazily clean a stream. Yields every document, kept or dropped, in input order
-        (corpus stages such as dedup and site_repeat hold the stream back until its end).
-        Each item must be a RawDocument or an Article (TypeError otherwise)."""
+        (corpus stages such as dedup and site_repeat hold the stream back until its end, in
+        temporary spill files). Each item must be a RawDocument or an Article (TypeError
+        otherwise)."""
         if isinstance(documents, (str, bytes)):
             raise TypeError("documents must be an iterable of RawDocument or Article, not a single str; use clean() for one text")
-        if any(isinstance(s, CorpusStage) for s in self.stages):
-            return self._run_with_corpus_stages(documents)
-        return (self.process(d) for d in documents)
+        if not self._plan.steps:
+            return (self.process(d) for d in documents)
+        return self.run_steps(self.process_head(d) for d in documents)
 
-    def _run_with_corpus_stages(self, documents: Iterable[RawDocument | Article]) -> Iterator[Article]:
-        # Document stages between corpus stages run in segments, so order is respected.
-        stream: Iterable[Article] = (self._clean(d, ()) for d in documents)
-        segment: list[Any] = []
-        for stage in self.stages:
-            if isinstance(stage, CorpusStage):
-                stream = stage.run(self._segment(stream, tuple(segment)))
-                segment = []
-            else:
-                segment.append(stage)
-        return iter(self._segment(stream, tuple(segment)))
+    def run_steps(self, stream: Iterable[Timed]) -> Iterator[Article]:
+        """The corpus steps over the head's output."""
+        for step in self._plan.steps:
+            stream = self.spilled_step(step, stream)
+        return (article for article, _ in stream)
 
-    def _segment(self, stream: Iterable[Article], stages: tuple[Any, ...]) -> Iterator[Article]:
-        for article in stream:
-            yield self._clean(article, stages)
+    def spilled_step(
+        self, step: CorpusStep, stream: Iterable[Timed], progress: Callable[[str, int], Any] | None = None
+    ) -> Iterator[Timed]:
+        """``step`` over a stream, which waits in a temporary spill file."""
+        with tempfile.TemporaryFile("w+b") as handle:
+            spill = Spill(handle)
+            for item in stream:
+                spill.write(*item)
+            yield from self.corpus_step(step, spill.replay, progress)
 
-    def _clean(self, item: RawDocument | Article, stages: tuple[Any, ...]) -> Article:
-        """Extract (when ``item`` is raw) and ``stages`` on one document, all under one
-        ``time_budget``; a stage that raises or runs out of time drops the document."""
+    def corpus_step(
+        self, step: CorpusStep, replay: Callable[[], Iterator[Timed]], progress: Callable[[str, int], Any] | None = None
+    ) -> Iterator[Timed]:
+        """One corpus step over a stream that ``replay()`` gives again for each pass: observe
+        it whole, decide, then apply and run the document stages after the stage.
+        ``progress(pass, n)`` hears of every ``n`` articles a pass gets through."""
+        stage = step.stage
+        observed = (lambda n: progress(f"{stage.name}: observe", n)) if progress else None
+        started = time.monotonic()
+        state = observe_all(stage, (article for article, _ in replay()), observed)
+        decided = time.monotonic()
+        model = stage.decide(state)
+        log.info("%s: observed in %.1f s, decided in %.1f s", stage.name, decided - started, time.monotonic() - decided)
+        applied = (lambda n: progress(f"{stage.name}: apply", n)) if progress else None
+        yield from self.apply_step(step, model, replay(), progress=applied)
+
+    def apply_step(
+        self, step: CorpusStep, model: Any, stream: Iterable[Timed], start: int = 0, progress: Callable[[int], Any] | None = None
+    ) -> Iterator[Timed]:
+        """A corpus step's second half: its stage's ``apply`` with ``model`` on a stream whose
+        first article has key ``start``, then the document stages after the stage."""
+        for key, (article, spent) in enumerate(stream, start):
+            article = self._apply(step.stage, key, article, model)
+            if step.after and article.kept:
+                article, more = self.clean(article, step.after, spent)
+                spent += more
+            if progress:
+                progress(1)
+            yield article, spent
+
+    def _apply(self, stage: CorpusStage[Any, Any], key: int, article: Article, model: Any) -> Article:
+        try:
+            return apply_one(stage, key, article, model)
+        except Exception as exc:
+            if self.on_error == "raise":
+                raise StageError(stage.name, article.id, exc) from exc
+            return attrs.evolve(article, drop=Drop(stage=stage.name, reason="error", detail=f"{type(exc).__name__}: {exc}"))
+
+    def clean(self, item: RawDocument | Article, stages: Sequence[Any], spent: float = 0.0) -> Timed:
+        """Extract (when ``item`` is raw) and ``stages`` on one document, under what is left
+        of the ``time_budget`` after ``spent`` seconds; a stage that raises or runs out of
+        time drops the document. Returns the article and the seconds taken."""
         if not isinstance(item, (RawDocument, Article)):
             raise TypeError(f"documents must be RawDocument or Article, not {type(item).__name__}; wrap text in RawDocument(id=..., content=...)")
-        article: RawDocument | Article = item
+        if isinstance(item, RawDocument) and item.error is not None:
+            # A reader's reject stands whatever extractor the pipeline has.
+            return attrs.evolve(_as_article(item), drop=item.error.drop(stage_name(self.extract))), 0.0
+        article = _as_article(item)
         current: Any = self.extract
         for stage in stages:
             # A stage's one-off loading (language profiles) is not the document's time.
             prepare = getattr(stage, "prepare", None)
             if prepare is not None:
                 prepare()
+        budget = None if self.time_budget is None else max(self.time_budget - spent, 1e-3)
+        started = time.monotonic()
         try:
-            with time_limit(self.time_budget):
+            with time_limit(budget):
                 if isinstance(item, RawDocument):
                     article = self._call(self.extract, item)
                 for stage in stages:
@@ -175,10 +229,11 @@ class Pipeline:
                         break
                     current = stage
                     article = self._call(stage, article)
-        except DocumentTimeout as exc:
-            drop = Drop(stage=stage_name(current), reason="timeout", detail=str(exc))
-            return attrs.evolve(_as_article(article), drop=drop)
-        return article
+        except DocumentTimeout:
+            detail = f"over the time budget of {self.time_budget:g} s"
+            drop = Drop(stage=stage_name(current), reason="timeout", detail=detail)
+            return attrs.evolve(article, drop=drop), time.monotonic() - started
+        return article, time.monotonic() - started
 
     def _call(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
         try:
@@ -191,5 +246,45 @@ class Pipeline:
             return attrs.evolve(_as_article(item), drop=drop)
 
 
+def _plan_of(stages: Sequence[Stage]) -> Plan:
+    head: list[DocumentStep] = []
+    steps: list[CorpusStep] = []
+    for stage in stages:
+        if isinstance(stage, CorpusStage):
+            steps.append(CorpusStep(stage, ()))
+        elif steps:
+            steps[-1] = CorpusStep(steps[-1].stage, steps[-1].after + (stage,))
+        else:
+            head.append(stage)
+    return Plan(tuple(head), tuple(steps))
+
+
 def _as_article(item: RawDocument | Article) -> Article:
     return item if isinstance(item, Article) else Article(id=item.id, url=item.url)
+
+
+class Spill:
+    """Articles (with the seconds spent on them) waiting in a binary file, one JSON line
+    each, for the passes of a corpus step."""
+
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+
+    def write(self, article: Article, spent: float) -> int:
+        """Append one; returns the bytes written."""
+        line = json.dumps({"spent": round(spent, 6), "article": article.to_dict()}, ensure_ascii=False)
+        data = line.encode("utf-8", "surrogatepass") + b"\n"
+        self.handle.write(data)
+        return len(data)
+
+    def replay(self, size: int | None = None) -> Iterator[Timed]:
+        """The articles written (those in the first ``size`` bytes), from the start."""
+        self.handle.flush()
+        self.handle.seek(0)
+        read = 0
+        for line in self.handle:
+            read += len(line)
+            if size is not None and read > size:
+                break
+            record = json.loads(line.decode("utf-8", "surrogatepass"))
+            yield Article.from_dict(record["article"]), record["spent"]

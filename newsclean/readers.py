@@ -22,7 +22,7 @@ import attrs
 
 from newsclean.errors import InputError
 from newsclean.extras import require
-from newsclean.model import RawDocument
+from newsclean.model import RawDocument, Reject
 from newsclean.options import DEFAULT_MAX_BYTES, HINT_NAMES, STDIN_FORMATS, choice, integer
 
 TEXT_SUFFIXES = (".txt",)
@@ -82,11 +82,11 @@ def document_id(path: Path, root: Path | None = None) -> str:
 @attrs.frozen
 class InputFile:
     """A file to read (``-`` for stdin) and the id its documents are named by; ``error``
-    (``reason: detail``) for a path found in a folder that cannot be read as a file."""
+    for a path found in a folder that cannot be read as a file."""
 
     path: str
     id: str
-    error: str | None = None
+    error: Reject | None = None
 
 
 def kind_of(path: Path) -> str | None:
@@ -180,7 +180,7 @@ def read_inputs(
 def _limited_document(stream: IO[bytes], doc_id: str, fmt: str, max_bytes: int) -> RawDocument:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return RawDocument(id=doc_id, error=f"too_large: over the limit of {max_bytes} bytes")
+        return RawDocument(id=doc_id, error=Reject("too_large", f"over the limit of {max_bytes} bytes"))
     return RawDocument(id=doc_id, content=data, format=fmt)
 
 
@@ -207,11 +207,11 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             yield InputFile(str(child), _escaped(document_id(child, path)), error)
 
 
-def _walk(root: Path) -> list[tuple[Path, str | None]]:
+def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
     """Below ``root`` (without recursion, however deep): each regular file (error None), and
     each path that is neither a regular file nor a folder, or a folder that cannot be
     listed, with the reject it gives. Links to folders are not followed."""
-    found: list[tuple[Path, str | None]] = []
+    found: list[tuple[Path, Reject | None]] = []
     folders = [root]
     while folders:
         folder = folders.pop()
@@ -219,7 +219,7 @@ def _walk(root: Path) -> list[tuple[Path, str | None]]:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
-            found.append((folder, f"unreadable: folder cannot be listed ({exc.strerror})"))
+            found.append((folder, Reject("unreadable", f"folder cannot be listed ({exc.strerror})")))
             continue
         for entry in entries:
             child = folder / entry.name
@@ -229,15 +229,15 @@ def _walk(root: Path) -> list[tuple[Path, str | None]]:
                     continue
                 mode = os.stat(child).st_mode
             except FileNotFoundError:
-                found.append((child, "unreadable: a broken symbolic link"))
+                found.append((child, Reject("unreadable", "a broken symbolic link")))
                 continue
             except OSError as exc:
-                found.append((child, f"unreadable: {exc.strerror}"))
+                found.append((child, Reject("unreadable", str(exc.strerror))))
                 continue
             if stat.S_ISREG(mode):
                 found.append((child, None))
             elif not stat.S_ISDIR(mode):
-                found.append((child, f"not_a_file: {entry.name} is {_file_type(mode)}"))
+                found.append((child, Reject("not_a_file", f"{entry.name} is {_file_type(mode)}")))
     return found
 
 
@@ -249,17 +249,17 @@ def _file_type(mode: int) -> str:
     return "not a regular file"
 
 
-def _open_regular(path: Path) -> IO[bytes] | str:
-    """``path`` opened for reading, or the error (``reason: detail``) when it is not a regular
+def _open_regular(path: Path) -> IO[bytes] | Reject:
+    """``path`` opened for reading, or the Reject when it is not a regular
     readable file. Opened without blocking, so that a FIFO without a writer cannot hang the run."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
-        return f"unreadable: {exc.strerror}: {path.name}"
+        return Reject("unreadable", f"{exc.strerror}: {path.name}")
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        return f"not_a_file: {path.name} is {_file_type(mode)}"
+        return Reject("not_a_file", f"{path.name} is {_file_type(mode)}")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
@@ -274,7 +274,7 @@ def read_file(
     kind = kind_of(path) or "text"
     file_id = file_id if file_id is not None else document_id(path)
     opened = _open_regular(path)
-    if isinstance(opened, str):
+    if isinstance(opened, Reject):
         yield RawDocument(id=file_id, error=opened)
         return
     if kind in ("warc", "parquet"):
@@ -289,7 +289,7 @@ def read_file(
             handle = _open_binary(opened, path)
         except OSError as exc:
             opened.close()
-            yield RawDocument(id=file_id, error=f"unreadable: {exc}")
+            yield RawDocument(id=file_id, error=Reject("unreadable", str(exc)))
             return
         with opened, handle:
             yield from read_jsonl_stream(handle, source_name=file_id, max_bytes=max_bytes)
@@ -298,16 +298,16 @@ def read_file(
         with opened:
             data = opened.read(max_bytes + 1)
     except OSError as exc:
-        yield RawDocument(id=file_id, error=f"unreadable: {exc}")
+        yield RawDocument(id=file_id, error=Reject("unreadable", str(exc)))
         return
     if len(data) > max_bytes:
         # Compressed or not: a gzip stream is at most about as long as what it unpacks to.
-        yield RawDocument(id=file_id, error=f"too_large: {path.name} is over the limit of {max_bytes} bytes")
+        yield RawDocument(id=file_id, error=Reject("too_large", f"{path.name} is over the limit of {max_bytes} bytes"))
         return
     # Gzip is known by its first bytes (the extract stage unpacks it); a name that says .gz
     # over other bytes is a damaged or misnamed file, not text.
     if path.suffix.lower() == ".gz" and not data.startswith(GZIP_MAGIC):
-        yield RawDocument(id=file_id, error=f"undecodable: {path.name} is named .gz but is not gzip data")
+        yield RawDocument(id=file_id, error=Reject("undecodable", f"{path.name} is named .gz but is not gzip data"))
         return
     yield RawDocument(id=file_id, content=data, format=kind)
 
@@ -328,13 +328,13 @@ def read_jsonl_stream(handle: IO[bytes], *, source_name: str, max_bytes: int = D
                     if not rest or rest.endswith(b"\n"):
                         break
         except (OSError, EOFError) as exc:  # a truncated .gz ends the file here
-            yield RawDocument(id=f"{source_name}:{line_no + 1}", error=f"unreadable: {exc}")
+            yield RawDocument(id=f"{source_name}:{line_no + 1}", error=Reject("unreadable", str(exc)))
             return
         if not raw:
             return
         line_no += 1
         if over:
-            yield RawDocument(id=f"{source_name}:{line_no}", error=f"too_large: JSONL line over {limit} bytes")
+            yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
         elif raw.strip():
             yield record_document(raw, f"{source_name}:{line_no}")
 
@@ -344,13 +344,13 @@ def record_document(raw: bytes, fallback_id: str) -> RawDocument:
     try:
         record = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return RawDocument(id=fallback_id, error=f"bad_json: {exc}")
+        return RawDocument(id=fallback_id, error=Reject("bad_json", str(exc)))
     except RecursionError:
-        return RawDocument(id=fallback_id, error=f"too_deep: JSON nested deeper than the parser goes")
+        return RawDocument(id=fallback_id, error=Reject("too_deep", "JSON nested deeper than the parser goes"))
     if _depth_over(record, MAX_JSON_DEPTH):
-        return RawDocument(id=fallback_id, error=f"too_deep: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        return RawDocument(id=fallback_id, error=Reject("too_deep", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"))
     if not isinstance(record, dict):
-        return RawDocument(id=fallback_id, error=f"bad_record: expected an object, got {type(record).__name__}")
+        return RawDocument(id=fallback_id, error=Reject("bad_record", f"expected an object, got {type(record).__name__}"))
     return document_from_record(record, fallback_id)
 
 
@@ -368,7 +368,7 @@ CONTENT_FIELDS = (("html", "html"), ("text", "text"))
 
 
 def document_from_record(
-    record: dict[str, Any], fallback_id: str, content_fields: Sequence[tuple[str, str]] = CONTENT_FIELDS
+    record: dict[str, Any], fallback_id: str, content_fields: Sequence[tuple[str, str | None]] = CONTENT_FIELDS
 ) -> RawDocument:
     """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
@@ -384,7 +384,7 @@ def document_from_record(
         if isinstance(value, (str, bytes)) and value.strip():
             return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints, meta=meta)
     names = " or ".join(repr(field) for field, _ in content_fields)
-    return RawDocument(id=doc_id, url=url, meta=meta, error=f"no_content: record has no non-empty {names}")
+    return RawDocument(id=doc_id, url=url, meta=meta, error=Reject("no_content", f"record has no non-empty {names}"))
 
 
 def _escaped(value: str) -> str:
@@ -432,7 +432,7 @@ def _open_binary(handle: IO[bytes], path: Path) -> IO[bytes]:
     head = handle.read(2)
     handle.seek(0)
     if head == GZIP_MAGIC or path.suffix.lower() == ".gz":  # a bad .gz fails on the first read
-        return gzip.GzipFile(fileobj=handle, mode="rb")
+        return gzip.GzipFile(fileobj=handle, mode="rb")  # type: ignore[return-value]  # a binary file object
     return handle
 
 
@@ -457,7 +457,7 @@ def read_warc(
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield RawDocument(id=source, error=f"unreadable: {exc}")
+        yield RawDocument(id=source, error=Reject("unreadable", str(exc)))
         return
     with handle:
         records = archive(handle)
@@ -477,12 +477,12 @@ def read_warc(
             # zlib.error, even AttributeError on a cut header): any of them ends this file only.
             except Exception as exc:  # noqa: BLE001
                 detail = f"broken WARC at record {number} in {path.name}: {type(exc).__name__}: {exc}"
-                yield RawDocument(id=f"{source}:{number}", error=f"unreadable: {detail}")
+                yield RawDocument(id=f"{source}:{number}", error=Reject("unreadable", str(detail)))
                 return
             if truncated:
                 doc_id = document.id if document is not None else f"{source}:{number}"
                 detail = f"truncated or damaged WARC record {number} in {path.name}"
-                yield RawDocument(id=doc_id, url=_target(record), error=f"unreadable: {detail}")
+                yield RawDocument(id=doc_id, url=_target(record), error=Reject("unreadable", str(detail)))
                 return
             if skipped:
                 report.skipped_records[skipped] += 1
@@ -493,7 +493,7 @@ def read_warc(
         handle.seek(end)
         if handle.read(4096).strip():
             detail = f"truncated WARC: bytes after the last complete record (offset {end}) in {path.name}"
-            yield RawDocument(id=f"{source}:{number}", error=f"unreadable: {detail}")
+            yield RawDocument(id=f"{source}:{number}", error=Reject("unreadable", str(detail)))
 
 
 def _warc_document(record: Any, fallback_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawDocument | None, str | None]:
@@ -517,9 +517,9 @@ def _warc_document(record: Any, fallback_id: str, max_bytes: int = DEFAULT_MAX_B
     try:
         content = record.content_stream().read(max_bytes + 1)  # de-chunked, Content-Encoding undone
     except Exception as exc:  # noqa: BLE001  (a bad gzip or brotli body is this page's problem)
-        return RawDocument(id=record_id, url=url, hints=hints, error=f"undecodable: {type(exc).__name__}: {exc}"), None
+        return RawDocument(id=record_id, url=url, hints=hints, error=Reject("undecodable", f"{type(exc).__name__}: {exc}")), None
     if len(content) > max_bytes:
-        return RawDocument(id=record_id, url=url, hints=hints, error=f"too_large: page over the limit of {max_bytes} bytes"), None
+        return RawDocument(id=record_id, url=url, hints=hints, error=Reject("too_large", f"page over the limit of {max_bytes} bytes")), None
     return RawDocument(id=record_id, content=content, format="html", url=url, hints=hints), None
 
 
@@ -558,7 +558,7 @@ def read_parquet(path: Path, file_id: str | None = None, max_bytes: int = DEFAUL
         with parquet.ParquetFile(path) as table:
             names = set(table.schema_arrow.names)
             if not names & {"html", "text"}:
-                yield RawDocument(id=source, error=f"bad_schema: {path.name} has no 'html' or 'text' column")
+                yield RawDocument(id=source, error=Reject("bad_schema", f"{path.name} has no 'html' or 'text' column"))
                 return
             for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
                 batch, over = _without_large_content(batch, max_bytes)
@@ -566,10 +566,10 @@ def read_parquet(path: Path, file_id: str | None = None, max_bytes: int = DEFAUL
                     row += 1
                     document = document_from_record(record, f"{source}:{row}")
                     if too_large:
-                        document = attrs.evolve(document, error=f"too_large: row {row} of {path.name} is over the limit of {max_bytes} bytes")
+                        document = attrs.evolve(document, error=Reject("too_large", f"row {row} of {path.name} is over the limit of {max_bytes} bytes"))
                     yield document
     except Exception as exc:  # noqa: BLE001  (pyarrow's errors for a damaged file have no common base)
-        yield RawDocument(id=f"{source}:{row + 1}", error=f"unreadable: {path.name} after row {row}: {type(exc).__name__}: {exc}")
+        yield RawDocument(id=f"{source}:{row + 1}", error=Reject("unreadable", f"{path.name} after row {row}: {type(exc).__name__}: {exc}"))
 
 
 def _without_large_content(batch: Any, max_bytes: int) -> tuple[Any, list[bool]]:

@@ -122,7 +122,7 @@ class JsonlWriter:
         self.path = path
         # --resume: keep the first ``resume_at`` bytes of OUT.partial and append after them.
         self.resume_at = resume_at
-        self._handle: IO[str] | None = None
+        self._handle: Any = None  # a TextIOWrapper, or sys.stdout
 
     def __enter__(self) -> JsonlWriter:
         if self.path == STDOUT:
@@ -173,7 +173,7 @@ class JsonlWriter:
             if exc_type is None:
                 finish(self.path)
         elif self._handle is sys.stdout:
-            sys.stdout.flush()
+            self._handle.flush()
         self._handle = None
 
 

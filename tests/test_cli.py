@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 import gzip
 import importlib.metadata
 import json
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from newsclean.cli import default_rejects_path, main
+import newsclean.checkpoint
+import newsclean.runner as runner
 
 FERRY = """Harbour Town Opens New Ferry Terminal
 
@@ -514,7 +517,7 @@ def test_interrupted_run_leaves_only_partial_files(tmp_path, monkeypatch, capsys
     import newsclean.cli as cli
 
     corpus = write_corpus(tmp_path / "in", **{f"s{n}": f"The harbour board met for the {n}th time on Monday, its chair said." for n in range(5)})
-    real = cli.run_parallel
+    real = runner.process_parallel
 
     def interrupted(pipeline, documents, jobs):
         for i, article in enumerate(real(pipeline, documents, jobs)):
@@ -522,7 +525,7 @@ def test_interrupted_run_leaves_only_partial_files(tmp_path, monkeypatch, capsys
                 raise KeyboardInterrupt
             yield article
 
-    monkeypatch.setattr(cli, "run_parallel", interrupted)
+    monkeypatch.setattr(runner, "process_parallel", interrupted)
     out = tmp_path / "out.jsonl"
     assert main(["clean", str(corpus), "-o", str(out), "--dedup", "off", "--no-site-repeat", "--quiet"]) == 130
     assert not out.exists()

@@ -21,6 +21,8 @@ from newsclean import default_pipeline
 from newsclean.cli import main
 
 from test_resume import STORIES, interrupt_after
+import newsclean.checkpoint
+import newsclean.runner as runner
 
 STORY = "The harbour board approved the repair budget on Tuesday after a long debate, its chair said."
 
@@ -119,7 +121,7 @@ def test_case1_an_output_beside_an_input_folder_or_file_is_accepted(corpus, sour
 
 
 def test_case2_a_fresh_run_voids_an_older_checkpoint(corpus, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 4)
     out = tmp_path / "out.jsonl"
     args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off"]
     with monkeypatch.context() as patch:
@@ -143,7 +145,7 @@ def test_case2_files_are_synced_before_each_checkpoint_and_before_their_rename(c
     monkeypatch.setattr(newsclean.writers.os, "fsync", lambda fd: events.append(f"sync {os.readlink(f'/proc/self/fd/{fd}').rsplit('/', 1)[-1]}") or real_fsync(fd))
     monkeypatch.setattr(newsclean.checkpoint.Checkpoint, "save", lambda self, output: events.append("checkpoint") or real_save(self, output))
     monkeypatch.setattr(newsclean.writers.os, "replace", lambda a, b: events.append(f"rename {Path(a).name}") or real_replace(a, b))
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 10)
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 10)
     out = tmp_path / "out.jsonl"
     assert main(["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off", "--no-site-repeat"]) == 0
     first = events.index("checkpoint")
@@ -153,13 +155,13 @@ def test_case2_files_are_synced_before_each_checkpoint_and_before_their_rename(c
 
 
 def test_case2_a_partial_file_rewritten_since_its_checkpoint_is_not_resumed(corpus, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 4)
     out = tmp_path / "out.jsonl"
     args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off"]
     with monkeypatch.context() as patch:
         interrupt_after(patch, 9)
         assert main(args) == 130
-    partial = tmp_path / "out.jsonl.partial"
+    partial = tmp_path / "out.jsonl.partial.spill"  # site_repeat is on: cleaned articles wait there
     data = partial.read_bytes()
     partial.write_bytes(b"\0" * 40 + data[40:])  # as another run's torn write would leave it
     capsys.readouterr()
@@ -201,13 +203,13 @@ def test_case7_a_parquet_row_over_max_bytes_is_not_decoded_to_python(tmp_path):
 
 
 def test_case8_resume_with_a_partial_file_shorter_than_its_checkpoint_is_refused(corpus, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 4)
     out = tmp_path / "out.jsonl"
     args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off"]
     with monkeypatch.context() as patch:
         interrupt_after(patch, 9)
         assert main(args) == 130
-    partial = tmp_path / "out.jsonl.partial"
+    partial = tmp_path / "out.jsonl.partial.spill"
     partial.write_bytes(partial.read_bytes()[:10])
     capsys.readouterr()
     assert main(args + ["--resume"]) == 2
@@ -219,7 +221,7 @@ def test_case8_resume_with_a_partial_file_shorter_than_its_checkpoint_is_refused
 
 
 def test_case3_resume_refuses_inputs_changed_since_the_interruption(corpus, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 4)
     out = tmp_path / "out.jsonl"
     args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off"]
     with monkeypatch.context() as patch:

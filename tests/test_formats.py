@@ -12,6 +12,7 @@ import pytest
 
 from newsclean import Article, Category, ConfigError, InputError, RawDocument, Removal, default_pipeline
 from newsclean.cli import main
+from newsclean.model import Reject, RejectReason
 from newsclean.readers import ReadReport, check_paths, kind_of, read_inputs
 from newsclean.stats import RunStats
 from newsclean.writers import JsonlWriter, ParquetWriter, article_record, open_writer, partial_path
@@ -122,8 +123,8 @@ def test_truncated_gzip_warc_ends_in_a_reject_not_a_crash(tmp_path):
     assert [d.error is None for d in docs] == [True, False]
     assert docs[0].content == PAGE.encode("utf-8")
     assert docs[1].id == "cut:4"  # the fourth record, where the file ends
-    assert docs[1].error.startswith("unreadable: ")
-    assert "cut.warc.gz" in docs[1].error
+    assert docs[1].error.reason == RejectReason.UNREADABLE
+    assert "cut.warc.gz" in docs[1].error.detail
     assert dict(report.skipped_records) == {"warcinfo": 1, "request": 1}
     articles = list(default_pipeline(dedup=False, site_repeat=False).run(docs))
     assert [a.drop.reason if a.drop else None for a in articles] == [None, "unreadable"]
@@ -151,8 +152,8 @@ def test_file_that_is_not_a_warc_is_one_reject(tmp_path):
     path = tmp_path / "junk.warc"
     path.write_bytes(b"this is not a web archive\n" * 10)
     [doc] = records_of(path)
-    assert doc.error.startswith("unreadable: ")
-    assert "WARC record 1 in junk.warc" in doc.error
+    assert doc.error.reason == RejectReason.UNREADABLE
+    assert "WARC record 1 in junk.warc" in doc.error.detail
 
 
 def test_warc_in_a_folder_is_read_and_its_skips_reach_the_cli_summary(tmp_path, capsys):
@@ -251,7 +252,7 @@ def test_parquet_rows_become_documents_with_the_jsonl_conventions(tmp_path):
     assert docs[0].hints == {"title": "Ferry terminal opens", "authors": ["Mara Lindqvist", "Oren Falk"], "published": "2024-05-01"}
     assert docs[1].content == STORY
     assert [d.meta for d in docs] == [{"clicks": 10}, {"clicks": 20}, {"clicks": 30}, {"clicks": 40}]
-    assert docs[2].error == docs[3].error == "no_content: record has no non-empty 'html' or 'text'"
+    assert docs[2].error == docs[3].error == Reject("no_content", "record has no non-empty 'html' or 'text'")
 
 
 def test_parquet_is_read_in_batches_not_whole(tmp_path, monkeypatch):
@@ -274,7 +275,7 @@ def test_parquet_without_a_content_column_is_one_reject(tmp_path):
     path = tmp_path / "meta.parquet"
     write_parquet(path, {"id": ["a", "b"], "title": ["One", "Two"]})
     [doc] = records_of(path)
-    assert doc.error == "bad_schema: meta.parquet has no 'html' or 'text' column"
+    assert doc.error == Reject("bad_schema", "meta.parquet has no 'html' or 'text' column")
 
 
 def test_damaged_parquet_is_one_reject(tmp_path):
@@ -283,7 +284,7 @@ def test_damaged_parquet_is_one_reject(tmp_path):
     path.write_bytes(b"PAR1 this is not really parquet PAR1")
     [doc] = records_of(path)
     assert doc.id == "bad:1"
-    assert doc.error.startswith("unreadable: bad.parquet after row 0: ")
+    assert str(doc.error).startswith("unreadable: bad.parquet after row 0: ")
 
 
 def test_missing_pyarrow_names_the_extra_for_input(tmp_path, monkeypatch):

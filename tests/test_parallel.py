@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from newsclean import RawDocument, default_pipeline
-from newsclean.parallel import run_parallel, split_pipeline
-from newsclean.pipeline import CorpusStage
+from newsclean.corpus import CorpusStage
+from newsclean.parallel import run_parallel
 
 APPEAL = "Support the Harbour Gazette: become a member today!"
 
@@ -27,11 +27,13 @@ def documents(n: int) -> list[RawDocument]:
     return docs
 
 
-def test_split_puts_every_corpus_stage_in_the_tail():
-    head, tail = split_pipeline(default_pipeline())
-    assert not any(isinstance(s, CorpusStage) for s in head.stages)
-    assert isinstance(tail.stages[0], CorpusStage)
-    assert head.names[1:] + tail.names[1:] == default_pipeline().names[1:]
+def test_the_plan_puts_every_corpus_stage_in_a_step_and_keeps_the_order():
+    pipeline = default_pipeline()
+    plan = pipeline.plan()
+    assert not any(isinstance(s, CorpusStage) for s in plan.head)
+    assert [step.stage.name for step in plan.steps] == ["site_repeat", "dedup"]
+    order = list(plan.head) + [s for step in plan.steps for s in (step.stage, *step.after)]
+    assert tuple(order) == pipeline.stages
 
 
 def test_parallel_run_equals_the_plain_run():

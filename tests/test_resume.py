@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 import json
 
 import pytest
@@ -11,6 +12,7 @@ import newsclean.cli as cli
 from newsclean.cli import main
 
 from test_dedup import FERRY, ORCHARD, syndicated
+import newsclean.runner as runner
 
 STORIES = {
     f"s{n:02d}": f"The harbour board of town number {n} met on Monday and approved {n * 3} repairs to berth {n}, its chair said."
@@ -29,7 +31,7 @@ def corpus(tmp_path):
 
 
 def interrupt_after(monkeypatch, count: int, processed: list[str] | None = None):
-    real = cli.run_parallel
+    real = runner.process_parallel
 
     def interrupted(pipeline, documents, jobs):
         def counted():
@@ -43,13 +45,13 @@ def interrupt_after(monkeypatch, count: int, processed: list[str] | None = None)
                 raise KeyboardInterrupt
             yield article
 
-    monkeypatch.setattr(cli, "run_parallel", interrupted)
+    monkeypatch.setattr(runner, "process_parallel", interrupted)
 
 
 @pytest.mark.parametrize("options", [[], ["--dedup", "off", "--no-site-repeat"]])
 def test_resumed_run_equals_an_uninterrupted_one(corpus, tmp_path, monkeypatch, capsys, options):
     monkeypatch.setattr(newsclean.checkpoint, "EVERY", 4)
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 4)
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 4)
     whole = tmp_path / "whole.jsonl"
     assert main(["clean", str(corpus), "-o", str(whole), "--jobs", "1", "--quiet", *options]) == 0
 
@@ -58,8 +60,8 @@ def test_resumed_run_equals_an_uninterrupted_one(corpus, tmp_path, monkeypatch, 
     with monkeypatch.context() as patch:
         interrupt_after(patch, 10)
         assert main(args) == 130
-    assert not out.exists() and cli.checkpoint_path(str(out)).exists()
-    checkpoint = json.loads(cli.checkpoint_path(str(out)).read_text())
+    assert not out.exists() and newsclean.checkpoint.checkpoint_path(str(out)).exists()
+    checkpoint = json.loads(newsclean.checkpoint.checkpoint_path(str(out)).read_text())
     assert checkpoint["documents_done"] == 8
     processed: list[str] = []
     with monkeypatch.context() as patch:
@@ -67,24 +69,23 @@ def test_resumed_run_equals_an_uninterrupted_one(corpus, tmp_path, monkeypatch, 
         assert main(args + ["--resume"]) == 0
     assert out.read_bytes() == whole.read_bytes()
     assert (tmp_path / "out.rejects.jsonl").read_bytes() == (tmp_path / "whole.rejects.jsonl").read_bytes()
-    assert not cli.checkpoint_path(str(out)).exists()
+    assert not newsclean.checkpoint.checkpoint_path(str(out)).exists()
     stats = json.loads((tmp_path / "out.stats.json").read_text())
     assert stats["documents_in"] == len(STORIES) and stats["balanced"]
-    if options:  # no corpus stage: the 8 documents done are not cleaned again
-        assert len(processed) == len(STORIES) - 8
-    else:  # dedup decides from every document, so all are cleaned again and 8 not rewritten
-        assert len(processed) == len(STORIES)
+    # The 8 documents done are not cleaned again: with corpus stages, they wait in the spill file.
+    assert len(processed) == len(STORIES) - 8
     assert capsys.readouterr().err.strip().endswith(f"{len(STORIES)} in = {stats['documents_out']} out + {stats['rejected']} rejected")
 
 
-def test_lines_written_after_the_last_checkpoint_are_not_duplicated(corpus, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 5)
+@pytest.mark.parametrize(("options", "written"), [(["--no-site-repeat"], "out.jsonl.partial"), ([], "out.jsonl.partial.spill")])
+def test_lines_written_after_the_last_checkpoint_are_not_duplicated(corpus, tmp_path, monkeypatch, capsys, options, written):
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 5)
     out = tmp_path / "out.jsonl"
-    args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off"]
+    args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet", "--dedup", "off", *options]
     with monkeypatch.context() as patch:
         interrupt_after(patch, 13)
         assert main(args) == 130
-    partial = tmp_path / "out.jsonl.partial"
+    partial = tmp_path / written
     # A crash can leave half a line behind the checkpoint, too.
     partial.write_bytes(partial.read_bytes() + b'{"id": "half a li')
     assert main(args + ["--resume"]) == 0
@@ -94,7 +95,7 @@ def test_lines_written_after_the_last_checkpoint_are_not_duplicated(corpus, tmp_
 
 
 def test_resume_refuses_other_options_missing_checkpoints_and_stdout(corpus, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "CHECKPOINT_EVERY", 2)
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 2)
     out = tmp_path / "out.jsonl"
     with monkeypatch.context() as patch:
         interrupt_after(patch, 5)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from newsclean import ConfigError
 from newsclean.model import Article, Category, Drop
 from newsclean.stages import SiteRepeat
-from newsclean.stages.siterepeat import LossyCounter, source_key
+from newsclean.stages.siterepeat import source_key
 
 APPEAL = "Support the Harbour Gazette: become a member today!"
 QUOTE = "“We will rebuild the pier before the winter,” the mayor said."
@@ -111,15 +111,24 @@ def test_bad_settings_are_refused(settings):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sets(st.integers(0, 30), max_size=8), min_size=1, max_size=200), st.sampled_from([0.05, 0.1, 0.25]))
-def test_lossy_counting_keeps_every_line_above_its_error(article_keys, epsilon):
-    counter = LossyCounter(epsilon)
-    for keys in article_keys:
-        counter.add_article(keys)
-    truth: dict[int, int] = {}
-    for keys in article_keys:
-        for key in keys:
-            truth[key] = truth.get(key, 0) + 1
-    for key, count in truth.items():
-        if count > epsilon * len(article_keys):
-            assert key in counter.counts
+@given(
+    st.lists(st.tuples(st.sampled_from(["a.example", "b.example"]), st.sets(st.integers(0, 12), max_size=6)), min_size=1, max_size=60),
+    st.integers(1, 7),
+    st.randoms(use_true_random=False),
+)
+def test_counts_are_exact_however_the_corpus_is_split_and_merged(articles, parts, rng):
+    stage = SiteRepeat(min_articles=3, min_share=0.1)
+    pool = [f"Line number {i} of the boilerplate pool." for i in range(13)]
+    corpus = [Article(id=f"a{n}", source=source, text="\n\n".join(pool[i] for i in sorted(lines)) or "x") for n, (source, lines) in enumerate(articles)]
+    keyed = list(enumerate(corpus))
+    whole = stage.decide(stage.observe(keyed))
+    cuts = sorted(rng.sample(range(1, len(keyed)), min(parts, len(keyed)) - 1)) if len(keyed) > 1 else []
+    pieces = [keyed[a:b] for a, b in zip([0, *cuts], [*cuts, len(keyed)])]
+    states = [stage.observe(piece) for piece in pieces]
+    rng.shuffle(states)
+    halves = [stage.merge(states[: len(states) // 2]), stage.merge(states[len(states) // 2 :])] if len(states) > 1 else states
+    assert stage.decide(stage.merge(halves)) == whole
+    for source, (total, lines) in whole.items():
+        for line, count in lines.items():
+            truth = sum(1 for a in corpus if a.source == source and line in stage.candidate_lines(a))
+            assert count == truth and count >= max(3, 0.1 * total)

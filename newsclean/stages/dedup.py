@@ -3,78 +3,114 @@
 Which copies are duplicates and which one stays is decided by ``newsclean.duplicates``: a
 similar article goes only when the one kept holds nearly all of its text, and the keeper
 policy (earliest published, then the one that covers the others, then fewer removed lines,
-then smallest id) does not depend on input order. That needs the whole stream first: articles
-wait in a temporary spill file, and memory holds only fingerprints, signatures and coverage
-sketches (about 1.4 KB per article with the default parameters).
+then smallest id) does not depend on input order. As a corpus stage (``newsclean.corpus``)
+the state is, per kept article, its ranking fields, fingerprint, signature and coverage sketch
+(about 1.4 KB with the default parameters); the model holds only the decisions.
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 import attrs
+import numpy as np
 
-from newsclean.duplicates import EXACT, DuplicateFinder, record_json, text_fingerprint
-from newsclean.batching import batched
-from newsclean.minhash import MinHashParams
+from newsclean.corpus import CorpusStage, Keyed
+from newsclean.duplicates import EXACT, DuplicateFinder, Entry, text_fingerprint
+from newsclean.minhash import MinHasher, MinHashParams
 from newsclean.model import Article, Drop, Related
 
-__all__ = ["Dedup", "duplicate_drop", "related_of", "text_fingerprint"]
+__all__ = ["Dedup", "DedupModel", "Signatures", "duplicate_drop", "related_of", "text_fingerprint"]
+
+
+@attrs.frozen
+class Signatures:
+    """Dedup's state: the kept articles' positions, ranking entries, and (near dedup) their
+    signatures, one array per observed batch, and coverage sketches."""
+
+    positions: list[int]
+    entries: list[Entry]
+    signatures: list[np.ndarray]
+    sketches: list[bytes]
+
+
+@attrs.frozen
+class DedupModel:
+    """Dedup's decisions: the drop of each copy, and the ``related`` of each kept article, by
+    position."""
+
+    drops: dict[int, Drop]
+    related: dict[int, tuple[Related, ...]]
 
 
 @attrs.frozen(kw_only=True)
-class Dedup:
+class Dedup(CorpusStage[Signatures, DedupModel]):
     """Drops copies with reason ``dedup:exact`` (same words, case folded) or ``dedup:near``
     (estimated Jaccard similarity of word shingles at least ``params.threshold``, and nearly
     all of the copy's paragraphs in the kept article); each drop names the kept article in
     ``duplicate_of``, with the estimated ``similarity`` and the keeper rule that ``decided_by``.
     A similar kept article that is not a copy lists the other under ``related``.
-    ``near=False`` finds exact copies only. Yields every article in input order."""
+    ``near=False`` finds exact copies only."""
 
     name: ClassVar[str] = "dedup"
 
     near: bool = True
     params: MinHashParams = attrs.field(factory=MinHashParams)
-    batch_size: int = 256
 
-    def run(self, articles: Iterable[Article]) -> Iterator[Article]:
-        finder = DuplicateFinder(self.params, near=self.near)
-        ids: list[str] = []
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
-            position = 0
-            for batch in batched(articles, self.batch_size):
-                kept_positions, kept_articles, kept_records = [], [], []
-                for article in batch:
-                    record = record_json(article)  # spilled, and hashed for the keeper policy
-                    spill.write(record + "\n")
-                    ids.append(article.id)
-                    if article.kept:
-                        kept_positions.append(position)
-                        kept_articles.append(article)
-                        kept_records.append(record)
-                    position += 1
-                finder.add(kept_positions, kept_articles, kept_records)
-            outcome = finder.decide()
-            decisions = {d.position: d for d in outcome.decisions}
-            spill.seek(0)
-            for position, line in enumerate(spill):
-                article = Article.from_dict(json.loads(line))
-                if not article.kept:
-                    yield article
-                    continue
-                trace = article.trace + (self.name,)
-                decision = decisions.get(position)
-                if decision is None:
-                    others = outcome.related.get(position, ())
-                    yield attrs.evolve(article, trace=trace, related=related_of((ids[p], sim) for p, sim in others))
-                    continue
-                drop = duplicate_drop(
-                    self.name, decision.reason, ids[decision.duplicate_of], decision.similarity, decision.decided_by
-                )
-                yield attrs.evolve(article, drop=drop, trace=trace)
+    def observe(self, batch: Sequence[Keyed]) -> Signatures:
+        entries = [Entry.of(article) for _, article in batch]
+        signatures: list[np.ndarray] = []
+        sketches: list[bytes] = []
+        if self.near and batch:
+            array, sketches = MinHasher(self.params).signatures_and_sketches([a.text for _, a in batch])
+            signatures = [array]
+        return Signatures([key for key, _ in batch], entries, signatures, sketches)
+
+    def merge(self, states: Sequence[Signatures]) -> Signatures:
+        return Signatures(
+            [p for s in states for p in s.positions],
+            [e for s in states for e in s.entries],
+            [a for s in states for a in s.signatures],
+            [b for s in states for b in s.sketches],
+        )
+
+    def decide(self, state: Signatures) -> DedupModel:
+        state = _in_stream_order(state)
+        finder = DuplicateFinder.from_observed(
+            self.params, self.near, state.positions, state.entries, state.signatures, state.sketches
+        )
+        outcome = finder.decide()
+        ids = dict(zip(state.positions, (e.id for e in state.entries)))
+        drops = {
+            d.position: duplicate_drop(self.name, d.reason, ids[d.duplicate_of], d.similarity, d.decided_by)
+            for d in outcome.decisions
+        }
+        related = {p: related_of((ids[q], sim) for q, sim in others) for p, others in outcome.related.items()}
+        return DedupModel(drops, related)
+
+    def apply(self, key: int, article: Article, model: DedupModel) -> Article:
+        drop = model.drops.get(key)
+        if drop is not None:
+            return attrs.evolve(article, drop=drop)
+        related = model.related.get(key)
+        return attrs.evolve(article, related=related) if related else article
+
+
+def _in_stream_order(state: Signatures) -> Signatures:
+    """``state`` sorted by position: an engine may merge batches in any order, and the
+    finder's candidate pairs follow the order it is given."""
+    positions = state.positions
+    if all(a < b for a, b in zip(positions, positions[1:])):
+        return state
+    order = sorted(range(len(positions)), key=positions.__getitem__)
+    signatures = [np.concatenate(state.signatures)[order]] if state.signatures else []
+    return Signatures(
+        [positions[i] for i in order],
+        [state.entries[i] for i in order],
+        signatures,
+        [state.sketches[i] for i in order] if state.sketches else [],
+    )
 
 
 def duplicate_drop(stage: str, reason: str, kept_id: str, similarity: float, decided_by: str | None = None) -> Drop:

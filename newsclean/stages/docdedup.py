@@ -7,11 +7,12 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, join_paragraphs, split_paragraphs
+from newsclean.stages.base import LineFilter
+from newsclean.text import comparison_key
 
 
 @attrs.frozen(kw_only=True)
-class DocDedup:
+class DocDedup(LineFilter):
     """Removes, keeping the first occurrence:
 
     - ``doc.repeat.headline``: a paragraph equal to the title (words compared, case folded);
@@ -32,8 +33,7 @@ class DocDedup:
     block_words: int = 15
     block_run: int = 2
 
-    def __call__(self, article: Article) -> Article:
-        lines = split_paragraphs(article.text)
+    def removals(self, lines: list[str], article: Article) -> list[Removal]:
         title_key = comparison_key(article.title or "")
         keys = [comparison_key(line) for line in lines]
         sizes = [len(key.split()) if key else 0 for key in keys]
@@ -48,18 +48,10 @@ class DocDedup:
                 rules[i] = "doc.repeat.headline"
             elif repeats[i] and (sizes[i] >= self.long_words or self._in_block(i, repeats, sizes)):
                 rules[i] = "doc.repeat.exact"
-        if not rules:
-            return attrs.evolve(article, trace=article.trace + (self.name,))
-        removed = tuple(
+        return [
             Removal(stage=self.name, category=Category.DUPLICATE, rule=rule, text=lines[i], line=i)
             for i, rule in sorted(rules.items())
-        )
-        return attrs.evolve(
-            article,
-            text=join_paragraphs([line for i, line in enumerate(lines) if i not in rules]),
-            removed=article.removed + removed,
-            trace=article.trace + (self.name,),
-        )
+        ]
 
     def _in_block(self, i: int, repeats: list[bool], sizes: list[int]) -> bool:
         """Is paragraph ``i`` inside a run of ``block_run`` repeats of ``block_words`` or more?"""

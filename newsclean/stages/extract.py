@@ -174,8 +174,7 @@ class Extract:
     def _extract(self, raw: RawDocument) -> Article:
         base = _article_from_hints(raw)
         if raw.error is not None:
-            reason, _, detail = raw.error.partition(": ")
-            return attrs.evolve(base, drop=Drop(stage=self.name, reason=reason, detail=detail))
+            return attrs.evolve(base, drop=raw.error.drop(self.name))
         content = raw.content
         size = _size(content, self.max_bytes)
         if size > self.max_bytes:

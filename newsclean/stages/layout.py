@@ -18,7 +18,8 @@ import attrs
 
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
-from newsclean.text import ends_sentence, join_paragraphs, split_paragraphs, word_count
+from newsclean.stages.base import LineFilter
+from newsclean.text import ends_sentence, word_count
 
 
 def _looks_like_menu_item(line: str, max_words: int) -> bool:
@@ -53,7 +54,7 @@ def _is_article_paragraph(line: str) -> bool:
 
 
 @attrs.frozen(kw_only=True)
-class NavigationHead:
+class NavigationHead(LineFilter):
     """Removes a menu left at the top of extracted text: ``min_run`` or more lines in a row of
     at most ``max_words`` words with no closing punctuation, with an article paragraph after."""
 
@@ -62,23 +63,16 @@ class NavigationHead:
     min_run: int = 4
     max_words: int = 3
 
-    def __call__(self, article: Article) -> Article:
-        lines = split_paragraphs(article.text)
+    def removals(self, lines: list[str], article: Article) -> list[Removal]:
         run = 0
         while run < len(lines) and _looks_like_menu_item(lines[run], self.max_words):
             run += 1
         if run < self.min_run or not any(_is_article_paragraph(line) for line in lines[run:]):
-            return attrs.evolve(article, trace=article.trace + (self.name,))
-        removed = tuple(
+            return []
+        return [
             Removal(stage=self.name, category=Category.NAVIGATION, rule="layout.navigation-head", text=line, line=i)
             for i, line in enumerate(lines[:run])
-        )
-        return attrs.evolve(
-            article,
-            text=join_paragraphs(lines[run:]),
-            removed=article.removed + removed,
-            trace=article.trace + (self.name,),
-        )
+        ]
 
 
 # Cells of a row: split at bars (trafilatura writes a table's cells between "|", and a literal
@@ -87,7 +81,7 @@ _CELLS = re.compile(r"\s*(?:\\?\|)+\s*|\s+[·•]\s+")
 
 
 @attrs.frozen(kw_only=True)
-class MenuRow:
+class MenuRow(LineFilter):
     """Removes a line that is a row of site sections and controls, anywhere in the text: at
     least ``min_cells`` cells split by bars or bullets, none longer than ``max_cell_words``
     words or holding a digit, and at least ``min_menu_share`` of them words of a menu (the
@@ -108,18 +102,12 @@ class MenuRow:
         pattern = "|".join(f"(?:{w})" for w in words) or "(?!)"
         return cls(menu=re.compile(rf"(?:{pattern})", re.IGNORECASE), **settings)
 
-    def __call__(self, article: Article) -> Article:
-        lines = split_paragraphs(article.text)
-        rows = [i for i, line in enumerate(lines) if self._is_menu_row(line)]
-        if not rows:
-            return attrs.evolve(article, trace=article.trace + (self.name,))
-        removed = tuple(
-            Removal(stage=self.name, category=Category.NAVIGATION, rule="layout.menu-row", text=lines[i], line=i)
-            for i in rows
-        )
-        taken = set(rows)
-        kept = [line for i, line in enumerate(lines) if i not in taken]
-        return attrs.evolve(article, text=join_paragraphs(kept), removed=article.removed + removed, trace=article.trace + (self.name,))
+    def removals(self, lines: list[str], article: Article) -> list[Removal]:
+        return [
+            Removal(stage=self.name, category=Category.NAVIGATION, rule="layout.menu-row", text=line, line=i)
+            for i, line in enumerate(lines)
+            if self._is_menu_row(line)
+        ]
 
     def _is_menu_row(self, line: str) -> bool:
         if "|" not in line and "·" not in line and "•" not in line:
@@ -135,7 +123,7 @@ class MenuRow:
 
 
 @attrs.frozen(kw_only=True)
-class TeaserTail:
+class TeaserTail(LineFilter):
     """Removes a teaser list left at the bottom of extracted text: ``min_run`` or more lines in a
     row that read as headlines of other stories (``min_words`` to ``max_words`` words,
     capitalised, no closing punctuation, no colon, at most one number and none in front) after
@@ -151,20 +139,13 @@ class TeaserTail:
     min_words: int = 4
     max_words: int = 14
 
-    def __call__(self, article: Article) -> Article:
-        lines = split_paragraphs(article.text)
+    def removals(self, lines: list[str], article: Article) -> list[Removal]:
         start = len(lines)
         while start > 0 and _looks_like_other_headline(lines[start - 1], self.min_words, self.max_words):
             start -= 1
         if len(lines) - start < self.min_run or not any(_is_article_paragraph(line) for line in lines[:start]):
-            return attrs.evolve(article, trace=article.trace + (self.name,))
-        removed = tuple(
+            return []
+        return [
             Removal(stage=self.name, category=Category.RELATED, rule="layout.teaser-tail", text=lines[i], line=i)
             for i in range(start, len(lines))
-        )
-        return attrs.evolve(
-            article,
-            text=join_paragraphs(lines[:start]),
-            removed=article.removed + removed,
-            trace=article.trace + (self.name,),
-        )
+        ]

@@ -7,11 +7,12 @@ from typing import ClassVar
 import attrs
 
 from newsclean.model import Article, Drop
+from newsclean.stages.base import DocumentStage
 from newsclean.text import word_count_upto
 
 
 @attrs.frozen(kw_only=True)
-class MinLength:
+class MinLength(DocumentStage):
     """Drops articles with fewer than ``min_words`` words (reason ``empty`` when none at all,
     ``too_short`` otherwise)."""
 
@@ -19,7 +20,7 @@ class MinLength:
 
     min_words: int = 1
 
-    def __call__(self, article: Article) -> Article:
+    def apply(self, article: Article) -> Article:
         n = word_count_upto(article.text, self.min_words)  # the exact count only when short
         if n == 0:
             return attrs.evolve(article, drop=Drop(stage=self.name, reason="empty", detail="no text left after cleaning"))

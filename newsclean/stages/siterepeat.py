@@ -10,26 +10,24 @@ and in at least ``min_share`` of them, and is at most ``max_words`` long. Two ar
 quote the same sentence stay untouched (below ``min_articles``); a background paragraph a
 desk repeats in a running story is long and rarely in a fifth of everything the site prints.
 
-Memory is bounded whatever the corpus size: articles wait in a temporary spill file, not in
-memory; the first pass keeps, per source, a lossy count of its lines (Manku and Motwani's
-lossy counting with error ``min_share / 2``: every line in more than that share of a source's
-articles is guaranteed to survive, and the summary stays small); the second pass counts those
-candidates exactly; the third removes. The result does not depend on the order of the input.
+It is a corpus stage (``newsclean.corpus``): the state is, per source, its article count and
+the exact count of each short line's hash (12 bytes a distinct line and source, in numpy
+arrays, about 300 bytes an article), so the result does not depend on input order or on how
+an engine splits the corpus; the model sent back holds only the lines over the thresholds.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import IO, ClassVar
+from collections.abc import Sequence
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import attrs
+import numpy as np
 import xxhash
 
+from newsclean.corpus import CorpusStage, Keyed
 from newsclean.errors import ConfigError
 from newsclean.model import Article, Category, Removal
 from newsclean.text import comparison_key, join_paragraphs, split_paragraphs, word_count
@@ -51,31 +49,24 @@ def line_hash(line: str) -> int:
     return xxhash.xxh3_64_intdigest(comparison_key(line).encode("utf-8"))
 
 
-@attrs.define
-class LossyCounter:
-    """Lossy counting of how many articles hold each line hash: a line found in more than
-    ``epsilon`` of the articles added is always kept; rarer lines are pruned as it goes."""
+@attrs.frozen
+class LineCounts:
+    """A corpus stage state: kept articles per source, and in how many articles of its source
+    each short line was found (``source`` indexes ``sources``)."""
 
-    epsilon: float
-    articles: int = 0
-    counts: dict[int, list[int]] = attrs.field(factory=dict)  # key -> [count, max undercount]
+    sizes: dict[str, int]
+    sources: tuple[str, ...]
+    source: np.ndarray  # uint32
+    line: np.ndarray  # uint64
+    count: np.ndarray  # uint32
 
-    def add_article(self, keys: Iterable[int]) -> None:
-        width = math.ceil(1 / self.epsilon)
-        self.articles += 1
-        bucket = math.ceil(self.articles / width)
-        for key in keys:
-            entry = self.counts.get(key)
-            if entry is None:
-                self.counts[key] = [1, bucket - 1]
-            else:
-                entry[0] += 1
-        if self.articles % width == 0:
-            self.counts = {k: e for k, e in self.counts.items() if e[0] + e[1] > bucket}
+
+# source -> (its kept articles, {line hash: articles holding it}), lines over the thresholds only
+Repeated = dict[str, tuple[int, dict[int, int]]]
 
 
 @attrs.frozen(kw_only=True)
-class SiteRepeat:
+class SiteRepeat(CorpusStage[LineCounts, Repeated]):
     """Removes lines that recur across a source's articles (see the module docstring)."""
 
     name: ClassVar[str] = "site_repeat"
@@ -93,54 +84,60 @@ class SiteRepeat:
     def candidate_lines(self, article: Article) -> set[int]:
         return {line_hash(p) for p in split_paragraphs(article.text) if 0 < word_count(p) <= self.max_words}
 
-    def run(self, articles: Iterable[Article]) -> Iterator[Article]:
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
-            sizes, summaries = self._first_pass(articles, spill)
-            repeated = self._count_candidates(spill, sizes, summaries)
-            spill.seek(0)
-            for line in spill:
-                yield self._clean(Article.from_dict(json.loads(line)), repeated)
-
-    def _first_pass(self, articles: Iterable[Article], spill: IO[str]) -> tuple[Counter[str], dict[str, LossyCounter]]:
+    def observe(self, batch: Sequence[Keyed]) -> LineCounts:
         sizes: Counter[str] = Counter()
-        summaries: dict[str, LossyCounter] = {}
-        for article in articles:
-            spill.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
-            source = source_key(article) if article.kept else None
+        index: dict[str, int] = {}
+        source_of: list[int] = []
+        lines: list[int] = []
+        for _, article in batch:
+            source = source_key(article)
             if source is None:
                 continue
             sizes[source] += 1
-            summaries.setdefault(source, LossyCounter(self.min_share / 2)).add_article(self.candidate_lines(article))
-        return sizes, summaries
+            found = self.candidate_lines(article)
+            source_of += [index.setdefault(source, len(index))] * len(found)
+            lines += found
+        one_each = LineCounts(
+            dict(sizes),
+            tuple(index),
+            np.array(source_of, dtype=np.uint32),
+            np.array(lines, dtype=np.uint64),
+            np.ones(len(lines), dtype=np.uint32),
+        )
+        return self.merge([one_each])  # one row per line and source
 
-    def _count_candidates(
-        self, spill: IO[str], sizes: Counter[str], summaries: dict[str, LossyCounter]
-    ) -> dict[str, tuple[int, dict[int, int]]]:
-        """Exact article counts of the candidate lines; only those over both thresholds."""
-        thresholds = {s: max(self.min_articles, self.min_share * n) for s, n in sizes.items()}
-        candidates = {
-            s: set(summary.counts) for s, summary in summaries.items() if sizes[s] >= thresholds[s]
-        }
-        exact: dict[str, Counter[int]] = {s: Counter() for s in candidates if candidates[s]}
-        if not exact:
-            return {}
-        spill.seek(0)
-        for line in spill:
-            article = Article.from_dict(json.loads(line))
-            source = source_key(article) if article.kept else None
-            if source not in exact:
-                continue
-            exact[source].update(self.candidate_lines(article) & candidates[source])
-        return {
-            s: (sizes[s], {key: n for key, n in counts.items() if n >= thresholds[s]})
-            for s, counts in exact.items()
-        }
+    def merge(self, states: Sequence[LineCounts]) -> LineCounts:
+        sizes: Counter[str] = Counter()
+        for state in states:
+            sizes.update(state.sizes)
+        sources = tuple(sorted(sizes))
+        number = {source: i for i, source in enumerate(sources)}
+        source = np.concatenate([
+            np.array([number[s] for s in state.sources], dtype=np.uint32)[state.source] for state in states
+        ] or [np.empty(0, np.uint32)])
+        line = np.concatenate([state.line for state in states] or [np.empty(0, np.uint64)])
+        count = np.concatenate([state.count for state in states] or [np.empty(0, np.uint32)])
+        # one row per (source, line), counts summed
+        order = np.lexsort((line, source))
+        source, line, count = source[order], line[order], count[order]
+        starts = np.flatnonzero(np.r_[True, (source[1:] != source[:-1]) | (line[1:] != line[:-1])]) if len(line) else order[:0]
+        return LineCounts(dict(sizes), sources, source[starts], line[starts], np.add.reduceat(count, starts) if len(starts) else count)
 
-    def _clean(self, article: Article, repeated: dict[str, tuple[int, dict[int, int]]]) -> Article:
-        source = source_key(article) if article.kept else None
-        total, found = repeated.get(source or "", (0, {}))
+    def decide(self, state: LineCounts) -> Repeated:
+        """Per source, the lines over both thresholds and their counts."""
+        thresholds = np.array([max(self.min_articles, self.min_share * state.sizes[s]) for s in state.sources])
+        over = state.count >= thresholds[state.source] if len(state.count) else np.zeros(0, dtype=bool)
+        repeated: Repeated = {}
+        for source, line, count in zip(state.source[over].tolist(), state.line[over].tolist(), state.count[over].tolist()):
+            name = state.sources[source]
+            repeated.setdefault(name, (state.sizes[name], {}))[1][line] = count
+        return repeated
+
+    def apply(self, key: int, article: Article, model: Repeated) -> Article:
+        source = source_key(article)
+        total, found = model.get(source or "", (0, {}))
         if not found:
-            return attrs.evolve(article, trace=article.trace + (self.name,)) if article.kept else article
+            return article
         kept: list[str] = []
         removed: list[Removal] = []
         for i, paragraph in enumerate(split_paragraphs(article.text)):
@@ -150,9 +147,4 @@ class SiteRepeat:
                 continue
             evidence = f"in {count} of {total} articles from {source}"
             removed.append(Removal(stage=self.name, category=Category.SITE_REPEAT, rule=RULE, text=paragraph, line=i, evidence=evidence))
-        return attrs.evolve(
-            article,
-            text=join_paragraphs(kept),
-            removed=article.removed + tuple(removed),
-            trace=article.trace + (self.name,),
-        )
+        return attrs.evolve(article, text=join_paragraphs(kept), removed=article.removed + tuple(removed))
