@@ -15,7 +15,18 @@ if TYPE_CHECKING:
     from newsclean.rulepack import Rule, RulePack
     from newsclean.runner import Runner, run
 
-__version__ = "0.1.0"
+# The version of a source tree that is not installed (no package metadata to read).
+UNKNOWN_VERSION = "0+unknown"
+
+
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml is its one source)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsclean")
+    except PackageNotFoundError:
+        return UNKNOWN_VERSION
 
 # Imported on first use: importing newsclean (as pytest does for the plugin, in every project
 # that has newsclean installed) must not load trafilatura and the rule packs.
@@ -39,6 +50,9 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read from package metadata on first use, like the names below
+        globals()[name] = value = _version()
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'newsclean' has no attribute {name!r}")
@@ -48,7 +62,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})
 
 
 __all__ = [

@@ -145,10 +145,10 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
     """Options, versions and rule-pack digests, recorded in the stats file."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from newsclean.rulepack import COMMON, RulePack, available_languages
+    from newsclean.rulepack import COMMON, DATA_FILES, RulePack, available_languages
 
     options = {k: v for k, v in sorted(vars(args).items()) if k != "command"}
-    packs = {name: RulePack.load(name).digest for name in (COMMON, *available_languages())}
+    packs = {name: RulePack.load(name).digest for name in (COMMON, *available_languages(), *DATA_FILES)}
     versions: dict[str, str | None] = {"newsclean": __version__, "python": platform.python_version()}
     for package in ("trafilatura", "lxml", "beautifulsoup4", "ftfy", "langdetect", "charset-normalizer"):
         try:

@@ -208,10 +208,12 @@ def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
 
 def distinct_outputs(inputs: Iterable[str], outputs: dict[str, str | None]) -> None:
     """ConfigError when a file a run writes (``outputs``: option -> path, ``-`` and None
-    left out) is one of the ``inputs`` named, or another output: by resolved path or inode,
-    so links and ``..`` do not hide it."""
+    left out) is one of the ``inputs`` named, lies inside an input folder (whether or not it
+    exists yet: the next run would read it), or is another output: by resolved path or
+    inode, so links and ``..`` do not hide it."""
     named = {option: _identity(path) for option, path in outputs.items() if path not in (None, "-")}
     read = [(name, _identity(name)) for name in inputs if name != "-"]
+    folders = [(name, identity) for name, identity in read if os.path.isdir(name)]
 
     def same(a: tuple[str, Any], b: tuple[str, Any]) -> bool:
         return a[0] == b[0] or (a[1] is not None and a[1] == b[1])
@@ -221,9 +223,32 @@ def distinct_outputs(inputs: Iterable[str], outputs: dict[str, str | None]) -> N
         for name, identity in read:
             if same(named[option], identity):
                 raise ConfigError(f"{option} {outputs[option]!r} is the input {name!r}: a run never writes over its input")
+        for name, identity in folders:
+            if _inside(named[option][0], identity):
+                raise ConfigError(
+                    f"{option} {outputs[option]!r} is inside the input folder {name!r}: the next run would read it; "
+                    "write it outside the folders a run reads"
+                )
         for other in options[i + 1 :]:
             if same(named[option], named[other]):
                 raise ConfigError(f"{option} and {other} both name {outputs[option]!r}; give each its own file")
+
+
+def _inside(resolved: str, folder: tuple[str, tuple[int, int] | None]) -> bool:
+    """Whether the resolved path ``resolved`` lies below ``folder`` (its ``_identity``): by
+    path, or by the inode of one of its existing parent folders (a bind mount, a
+    case-insensitive file system)."""
+    path = Path(resolved)
+    if path.is_relative_to(folder[0]) and resolved != folder[0]:
+        return True
+    for parent in path.parents:
+        try:
+            info = os.stat(parent)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == folder[1]:
+            return True
+    return False
 
 
 def requires(given: dict[str, bool], needed: str, holds: bool) -> None:

@@ -282,7 +282,7 @@ def read_file(
         if kind == "warc":
             yield from read_warc(path, report, file_id, max_bytes=max_bytes)
         else:
-            yield from read_parquet(path, file_id)
+            yield from read_parquet(path, file_id, max_bytes=max_bytes)
         return
     if kind == "jsonl":
         try:
@@ -543,12 +543,14 @@ def _truncated(record: Any) -> bool:
 PARQUET_BATCH_ROWS = 64  # HTML rows can be large: a batch of 64 pages stays a few MB
 
 
-def read_parquet(path: Path, file_id: str | None = None) -> Iterator[RawDocument]:
+def read_parquet(path: Path, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument]:
     """One document per row of a Parquet file, read a batch at a time, with the JSONL
     conventions: content from ``html`` or ``text`` (strings or bytes), optional ``id``,
     ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled``; other columns go
-    into the article's ``meta``. A row without ``id`` is named ``<file>:<row number>``. A file with neither content column gives
-    one document with error ``bad_schema``."""
+    into the article's ``meta``. A row without ``id`` is named ``<file>:<row number>``. A row
+    whose ``html`` or ``text`` is over ``max_bytes`` is a ``too_large`` reject, its content
+    measured in Arrow and never turned into a Python string. A file with neither content
+    column gives one document with error ``bad_schema``."""
     parquet = _require_reader("parquet")
     source = file_id if file_id is not None else document_id(path)
     row = 0
@@ -559,8 +561,40 @@ def read_parquet(path: Path, file_id: str | None = None) -> Iterator[RawDocument
                 yield RawDocument(id=source, error=Reject("bad_schema", f"{path.name} has no 'html' or 'text' column"))
                 return
             for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                for record in batch.to_pylist():
+                batch, over = _without_large_content(batch, max_bytes)
+                for record, too_large in zip(batch.to_pylist(), over):
                     row += 1
-                    yield document_from_record(record, f"{source}:{row}")
+                    document = document_from_record(record, f"{source}:{row}")
+                    if too_large:
+                        document = attrs.evolve(document, error=Reject("too_large", f"row {row} of {path.name} is over the limit of {max_bytes} bytes"))
+                    yield document
     except Exception as exc:  # noqa: BLE001  (pyarrow's errors for a damaged file have no common base)
         yield RawDocument(id=f"{source}:{row + 1}", error=Reject("unreadable", f"{path.name} after row {row}: {type(exc).__name__}: {exc}"))
+
+
+def _without_large_content(batch: Any, max_bytes: int) -> tuple[Any, list[bool]]:
+    """``batch`` with the content columns of rows over ``max_bytes`` set to null, and which
+    rows those are. Byte lengths come from Arrow's offsets: nothing is decoded."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    over = None
+    for field in ("html", "text"):
+        index = batch.schema.get_field_index(field)
+        if index < 0 or not _is_binary_like(batch.schema.field(index).type):
+            continue  # other types are not content: document_from_record says no_content
+        large = pc.fill_null(pc.greater(pc.binary_length(batch.column(index)), max_bytes), False)
+        over = large if over is None else pc.or_(over, large)
+    if over is None or not pc.any(over).as_py():
+        return batch, [False] * batch.num_rows
+    columns = [
+        pc.if_else(over, pa.scalar(None, column.type), column) if name in ("html", "text") and _is_binary_like(column.type) else column
+        for name, column in zip(batch.schema.names, batch.columns)
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema), over.to_pylist()
+
+
+def _is_binary_like(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return any(test(kind) for test in (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary, pa.types.is_large_binary))

@@ -21,7 +21,9 @@ A pack may name shared vocabulary in a ``[vocab]`` table (``reporting = "said|sa
 The loader refuses patterns that match the empty string and the shapes that backtrack
 catastrophically: nested unbounded quantifiers, and any repeated part of varying length whose
 repetitions can split one stretch of text in more than one way (``(\\w+){2,}``, ``(a|aa)+``,
-``(a+){1,99}``): a part whose last character could also be its first (``_overlapping_repeat``).
+``(a+){1,99}``): a part whose last character could also be its first, or a part holding two
+runs side by side that can take the same characters (``(x\\s*[,|]?\\s*){2,}``: each run of
+spaces splits between them in many ways, and the repeat multiplies those) (``_overlapping_repeat``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ ACTIONS = ("line", "block")
 POSITIONS = ("any", "head", "tail")
 COMMON = "_common"
 RULES_PACKAGE = "newsclean.rules"
+# Packaged rule files that are not language packs: their own modules read them (dom.toml:
+# newsclean.dom). ``RulePack.load`` still opens them, for the digest a run records.
+DATA_FILES = ("dom",)
 
 # A group that is itself repeated without bound and contains an unbounded quantifier: (a+)+, (\w*\s)*
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*]")
@@ -95,14 +100,18 @@ class RulePack:
 
     @classmethod
     def load(cls, language: str) -> RulePack:
-        """Load the packaged pack for ``language`` (``"en"``, ``"_common"``, ...)."""
-        try:
-            data = resources.files(RULES_PACKAGE).joinpath(f"{language}.toml").read_bytes()
-        except FileNotFoundError:
-            raise RulePackError(
-                f"no rule pack for language {language!r}; available: {', '.join(available_languages())}"
-            ) from None
-        return cls.from_toml(data.decode("utf-8"), language=language)
+        """The packaged pack for ``language`` (``"en"``, ``"_common"``, ...), loaded once per
+        process: every pipeline built shares it (packs are frozen)."""
+        pack = _LOADED.get(language)
+        if pack is None:
+            try:
+                data = resources.files(RULES_PACKAGE).joinpath(f"{language}.toml").read_bytes()
+            except FileNotFoundError:
+                raise RulePackError(
+                    f"no rule pack for language {language!r}; available: {', '.join(available_languages())}"
+                ) from None
+            pack = _LOADED.setdefault(language, cls.from_toml(data.decode("utf-8"), language=language))
+        return pack
 
     @classmethod
     def from_toml(cls, source: str, *, language: str) -> RulePack:
@@ -121,15 +130,18 @@ class RulePack:
         return cls(language=language, rules=rules, digest=digest, header=data.get("header", {}), vocab=dict(vocab))
 
 
+_LOADED: dict[str, RulePack] = {}
+
+
 def packs_for(*languages: str) -> list[RulePack]:
     """``_common`` and the packs of ``languages`` (English when none is named), in that order."""
     return [RulePack.load(name) for name in (COMMON, *(languages or ("en",)))]
 
 
 def available_languages() -> list[str]:
-    """Languages that have a packaged rule pack (``_common`` excluded)."""
+    """Languages that have a packaged rule pack (``_common`` and ``DATA_FILES`` excluded)."""
     names = (p.name for p in resources.files(RULES_PACKAGE).iterdir())
-    return sorted(n[:-5] for n in names if n.endswith(".toml") and not n.startswith("_"))
+    return sorted(n[:-5] for n in names if n.endswith(".toml") and not n.startswith("_") and n[:-5] not in DATA_FILES)
 
 
 def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> Rule:
@@ -254,6 +266,9 @@ class _Shapes:
                 varying = self.varying(body.data)
                 if varying & self.first(body.data) & self.last(body.data) and not self.separated(body.data, varying):
                     return self.describe(body)
+                shared = self.ambiguous(body.data)
+                if shared:
+                    return f"a part with two runs side by side that can both take {''.join(sorted(shared)[:12])!r}"
             for child in self.children(op, value):
                 found = self.find(child)
                 if found:
@@ -273,6 +288,27 @@ class _Shapes:
         if op is getattr(p, "ATOMIC_GROUP", None):
             return [value]
         return []
+
+    def ambiguous(self, items: Any) -> frozenset[str]:
+        """The characters two parts of varying length in ``items`` (or a sequence nested in
+        it) can both take where they meet, with only optional parts between them
+        (``\\s*[,|]?\\s*``): a run of those splits between the two in many ways, and a
+        repeat of the whole multiplies the ways, run by run. Empty when there are none."""
+        items = list(items)
+        for i, item in enumerate(items):
+            ends = self.varying([item]) & self.last([item])
+            for after in items[i + 1 :] if ends else ():
+                shared = ends & self.varying([after]) & self.first([after])
+                if shared:
+                    return shared
+                if not self.nullable(*after):
+                    break
+        for op, value in items:
+            for child in self.children(op, value):
+                shared = self.ambiguous(child)
+                if shared:
+                    return shared
+        return frozenset()
 
     def describe(self, body: Any) -> str:
         sample = sorted(self.varying(body.data) & self.first(body.data) & self.last(body.data))

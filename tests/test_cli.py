@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 import gzip
+import importlib.metadata
 import json
 import re
 import subprocess
@@ -290,17 +291,6 @@ def test_gzipped_output_is_byte_identical_across_runs(corpus, tmp_path, capsys, 
     assert outputs[0] == outputs[1]  # ...and same bytes
 
 
-def test_output_inside_the_input_folder_is_not_read_back(tmp_path, capsys):
-    folder = tmp_path / "in"
-    for i in range(60):
-        text = FERRY.replace("Eastmere", f"Town{i}").replace("300", str(100 + i))
-        write_corpus(folder, **{f"art{i:02d}": text})
-    out = folder / "zz_clean.jsonl"
-    assert main(["clean", str(folder), "-o", str(out), "--dedup", "exact"]) == 0
-    assert len(read_jsonl(out)) == 60
-    assert balance(capsys.readouterr().err) == (60, 60, 0)
-
-
 # --- errors and usage ------------------------------------------------------------------------
 
 
@@ -349,7 +339,21 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as info:
         main(["--version"])
     assert info.value.code == 0
-    assert capsys.readouterr().out.strip() == "newsclean 0.1.0"
+    assert capsys.readouterr().out.strip() == f"newsclean {importlib.metadata.version('newsclean')}"
+
+
+def test_the_version_comes_from_package_metadata(monkeypatch):
+    import newsclean
+
+    assert newsclean.__version__ == importlib.metadata.version("newsclean")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.8.7")
+    assert newsclean._version() == "9.8.7"
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    assert newsclean._version() == newsclean.UNKNOWN_VERSION
 
 
 # --- explain --------------------------------------------------------------------------------

@@ -83,6 +83,40 @@ def test_case1_two_outputs_naming_one_file_are_refused(source, tmp_path, capsys)
     assert main(["clean", str(source), "-o", str(out), "--stats", str(tmp_path / "x.rejects.jsonl"), "--quiet"]) == 2
 
 
+@pytest.mark.parametrize("option", ["-o", "--rejects", "--stats", "--report"])
+@pytest.mark.parametrize("name", ["a.txt", "out.jsonl", "sub/new.jsonl"])
+def test_case1_an_output_inside_an_input_folder_is_refused(corpus, tmp_path, capsys, option, name):
+    """An existing input file (a.txt) or a new file (out.jsonl): the next run would read it."""
+    (corpus / "a.txt").write_text(STORY, encoding="utf-8")
+    (corpus / "sub").mkdir()
+    before = {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
+    args = ["clean", str(corpus), "-o", str(tmp_path / "out.jsonl"), "--quiet"]
+    if option == "-o":
+        args[3] = str(corpus / name)
+    else:
+        args += [option, str(corpus / name)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert option in err and "inside the input folder" in err and str(corpus) in err
+    assert {p: p.read_bytes() for p in corpus.rglob("*") if p.is_file()} == before
+
+
+def test_case1_an_input_folder_reached_by_a_link_still_holds_the_output(corpus, tmp_path, capsys):
+    link = tmp_path / "link"
+    link.symlink_to(corpus, target_is_directory=True)
+    assert main(["clean", str(link), "-o", str(corpus / "out.jsonl"), "--quiet"]) == 2
+    assert main(["clean", str(corpus), "-o", str(link / "out.jsonl"), "--quiet"]) == 2
+    assert main(["clean", str(corpus / ".." / "in"), "-o", str(corpus / "x" / ".." / "out.jsonl"), "--quiet"]) == 2
+    assert not any(p.name.startswith("out") for p in corpus.rglob("*"))
+
+
+def test_case1_an_output_beside_an_input_folder_or_file_is_accepted(corpus, source, tmp_path, capsys):
+    """Only folders hold outputs: a file beside an input file, or in a sibling folder, is fine."""
+    sibling = tmp_path / "in-clean"  # shares a prefix with the input folder "in"
+    assert main(["clean", str(corpus), str(source), "-o", str(sibling / "out.jsonl"), "--quiet"]) == 0
+    assert main(["clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--quiet"]) == 0
+
+
 # --- 2. a stale checkpoint --------------------------------------------------------------------
 
 
@@ -133,6 +167,39 @@ def test_case2_a_partial_file_rewritten_since_its_checkpoint_is_not_resumed(corp
     capsys.readouterr()
     assert main(args + ["--resume"]) == 2
     assert "was rewritten since the checkpoint" in capsys.readouterr().err
+
+
+def big_parquet(path: Path) -> Path:
+    """Three rows; the second has a 5 MB text (over the 1 MB limit of these tests)."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = [STORY, "word " * (1 << 20), STORY.replace("Tuesday", "Friday")]
+    pq.write_table(pa.table({"id": ["before", "big", "after"], "url": [None, "https://news.example/big", None], "text": texts}), path)
+    return path
+
+
+def test_case7_a_parquet_row_over_max_bytes_is_too_large_and_the_others_are_cleaned(warm, tmp_path, capsys):
+    path = big_parquet(tmp_path / "feed.parquet")
+    articles: list = []
+    peak = peak_of(lambda: articles.extend(clean_all([path], max_bytes=1_000_000)))
+    assert sorted(articles) == [("after", None), ("before", None), ("big", "too_large")]
+    assert peak < 4 << 20, peak  # the 5 MB text is measured in Arrow, not copied into Python
+    stats = json.loads((tmp_path / "out.stats.json").read_text())
+    assert stats["documents_in"] == 3
+    reject = lines(tmp_path / "out.rejects.jsonl")[0]
+    assert reject["url"] == "https://news.example/big" and "over the limit of 1000000 bytes" in reject["detail"]
+
+
+def test_case7_a_parquet_row_over_max_bytes_is_not_decoded_to_python(tmp_path):
+    from newsclean.readers import read_parquet
+
+    path = big_parquet(tmp_path / "feed.parquet")
+    read_parquet(path)  # the generator is lazy: pyarrow is imported below, in the first next()
+    list(read_parquet(big_parquet(tmp_path / "warm.parquet"), max_bytes=1_000_000))
+    documents: list = []
+    peak = peak_of(lambda: documents.extend(read_parquet(path, max_bytes=1_000_000)))
+    assert [str(d.error).split(":")[0] if d.error else d.id for d in documents] == ["before", "too_large", "after"]
+    assert peak < 1 << 20, peak  # the 5 MB text never became a Python str
 
 
 def test_case8_resume_with_a_partial_file_shorter_than_its_checkpoint_is_refused(corpus, tmp_path, monkeypatch, capsys):
@@ -523,7 +590,8 @@ def test_case13_clean_leaves_the_callers_timer_and_handler_as_they_were():
 # --- 11. the rule-pack guard --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("pattern", [r"((a+))+$", r"(a|aa)+$", r"(\w+){2,}$", r"(a+){1,99}$", r"(?:\w{1,9}\s?){2,5}x"])
+@pytest.mark.parametrize("pattern", [r"((a+))+$", r"(a|aa)+$", r"(\w+){2,}$", r"(a+){1,99}$", r"(?:\w{1,9}\s?){2,5}x",
+                                     r"((facebook|twitter)\s*[,|]?\s*){2,12}$", r"(?:x\s*\s*){2,}$", r"(x(\s*)(\s{0,3})){2,}$"])
 def test_case11_the_rule_guard_refuses_repeats_that_split_text_many_ways(pattern):
     from newsclean.errors import RulePackError
     from newsclean.rulepack import RulePack
@@ -541,7 +609,8 @@ examples = []
         RulePack.from_toml(source, language="xx")
 
 
-@pytest.mark.parametrize("pattern", [r"(?:\w{1,20}\s){1,9}x", r"(?:ab|ac)+$", r"^(?:[A-Z][a-z]+ ){1,3}said$", r"\d+(?:,\d{3})*$", r"( ?[>/] ?\w[\w ]{0,29}){1,6}$"])
+@pytest.mark.parametrize("pattern", [r"(?:\w{1,20}\s){1,9}x", r"(?:ab|ac)+$", r"^(?:[A-Z][a-z]+ ){1,3}said$", r"\d+(?:,\d{3})*$", r"( ?[>/] ?\w[\w ]{0,29}){1,6}$",
+                                     r"((facebook|twitter)\s*(?:[,|]\s*)?){2,12}$", r"(?:x\s*,?y\s*){2,}$"])
 def test_case11_repeats_that_split_one_way_are_accepted(pattern):
     from newsclean.rulepack import RulePack
 
@@ -554,3 +623,25 @@ position = "any"
 pattern = '{pattern}'
 """
     assert RulePack.from_toml(source, language="xx").rules
+
+
+# --- 11. the social handle-list rule on whitespace runs ----------------------------------------
+
+
+def test_case11_the_handle_list_rule_does_not_backtrack_on_long_whitespace_runs():
+    """Names apart by long runs of spaces and tabs, then a line end that is not a name: the old
+    pattern (``\\s*[,|•·]?\\s*`` between names) tried every split of every run, N**k ways (over
+    a minute for two runs of 1,000). The timeout only guards against that hang."""
+    code = """if True:
+        import random
+        from newsclean.rulepack import RulePack
+        rule = next(r for r in RulePack.load("_common").rules if r.id == "common.social.handle-list")
+        random.seed(17)
+        run = lambda: "".join(random.choice(" \\t") for _ in range(5000))
+        for line in ("@a " + run() + "x", "Facebook" + run() + "Twitter" + run() + "Telegram" + run() + "x"):
+            assert rule.pattern.search(line) is None
+        assert rule.pattern.search("Facebook" + run() + "|" + run() + "Twitter" + run())
+        print("done")
+    """
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=10)
+    assert done.returncode == 0 and done.stdout == "done\n", done.stderr

@@ -471,13 +471,3 @@ def test_cli_refuses_what_it_cannot_read_back(tmp_path, capsys):
     assert "line 2" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
 
-
-def test_a_report_inside_an_input_folder_is_not_read_as_input(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEEDS / "000_3525afd7136b390d.txt", corpus)
-    arguments = ["clean", str(corpus), "-o", str(corpus / "clean.jsonl"), "--jobs", "1", "--quiet", "--report", str(corpus / "report.html")]
-    assert main(arguments) == 0
-    assert main(arguments) == 0  # again, with report.html now in the folder
-    stats = json.loads((corpus / "clean.stats.json").read_text())
-    assert stats["documents_in"] == 1

@@ -83,3 +83,32 @@ def test_digest_changes_with_content():
     a = RulePack.from_toml(_pack(GOOD + "pattern = 'x'\n"), language="xx")
     b = RulePack.from_toml(_pack(GOOD + "pattern = 'y'\n"), language="xx")
     assert a.digest != b.digest
+
+
+def test_a_pack_is_loaded_once_per_process():
+    assert RulePack.load("en") is RulePack.load("en")
+    assert RulePack.load(COMMON) is RulePack.load(COMMON)
+
+
+def test_dom_rules_are_a_data_file_not_a_language():
+    from newsclean.rulepack import DATA_FILES
+
+    assert "dom" in DATA_FILES and "dom" not in available_languages()
+    assert not any(name.startswith("_") for name in available_languages())
+    assert RulePack.load("dom").digest  # still loadable, for the digest a run records
+    with pytest.raises(RulePackError) as refused:
+        RulePack.load("tlh")
+    assert "dom" not in str(refused.value)
+
+
+def test_a_run_records_the_digest_of_every_packaged_rule_file(tmp_path):
+    import json
+
+    from newsclean.cli import main
+    from newsclean.rulepack import DATA_FILES
+
+    source = tmp_path / "in.txt"
+    source.write_text("The harbour board approved the repair budget on Tuesday after a long debate.", encoding="utf-8")
+    assert main(["clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--quiet", "--jobs", "1"]) in (0, 1)
+    recorded = json.loads((tmp_path / "out.stats.json").read_text())["rule_packs"]
+    assert set(recorded) == {COMMON, *available_languages(), *DATA_FILES}
