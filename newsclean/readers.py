@@ -152,7 +152,8 @@ def read_inputs(
 
     A file named explicitly is read even with an unknown extension (as text); inside folders
     only known extensions are read and the others are listed in ``report``. Files in
-    ``exclude`` (the run's own output, when it is written inside an input folder) are skipped.
+    ``exclude`` (the run's own files; an output inside an input folder is refused before
+    this, so this is a safety net) are skipped.
     ``-`` is standard input (or ``stdin``), read as ``stdin_format``: ``jsonl`` records, or
     one ``html`` or ``text`` document with id ``stdin``.
 

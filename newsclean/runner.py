@@ -259,7 +259,7 @@ class _Run:
         files = list_files(self.inputs, self.report, self.excluded)
 
         def articles() -> Iterator[Article]:
-            yield from islice(iterate(clean_bag(files_bag(files), self.pipeline)), skip, None)
+            yield from islice(iterate(clean_bag(files_bag(files, max_bytes=self.max_bytes), self.pipeline)), skip, None)
             self.report.skipped_records.update(count_skipped_records(files))
 
         if self.runner.client is not None:

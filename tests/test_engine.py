@@ -289,3 +289,16 @@ def test_progress_shows_each_pass_with_a_total_and_v_logs_the_passes(tmp_path, c
     for bar in ("site_repeat: observe", "site_repeat: apply", "dedup: observe", "dedup: apply"):
         assert f"{bar}: 100%" in err and "7/7" in err
     assert "document pass: 7 documents" in err and "dedup: observed in" in err
+
+
+def test_the_dask_runner_reads_with_the_pipelines_size_limit(tmp_path):
+    pytest.importorskip("distributed")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "big.txt").write_text("The harbour board met again on Monday, its chair said. " * 100)
+    (folder / "small.txt").write_text("The harbour board met on Monday, its chair said.")
+    pipeline = default_pipeline(max_bytes=1000)
+    files = {name: run_with(name, folder, tmp_path / name / "out.jsonl", pipeline) for name in ("jobs-1", "dask-2")}
+    assert files["jobs-1"] == files["dask-2"]
+    [reject] = [json.loads(line) for line in files["dask-2"]["out.rejects.jsonl"].splitlines()]
+    assert (reject["id"], reject["reason"]) == ("big", "too_large")
