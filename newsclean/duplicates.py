@@ -77,6 +77,13 @@ TEMPLATE_FACTS = 1
 TEMPLATE_SHARE = 0.25
 # Pair directions checked for coverage at once: a few numpy calls for all, tens of MB at most.
 COVER_BATCH = 4096
+# LSH buckets up to this size give all their pairs; a larger one (a cluster of template pages:
+# thousands of "page not found" notices that differ in a reference number) pairs each member
+# with its HEADS best-ranked members only, the likely keepers (``near_candidates``).
+SMALL_BUCKET = 32
+HEADS = 8
+# A kept article lists at most this many related articles, the most similar.
+RELATED_MAX = 50
 
 
 def text_fingerprint(text: str) -> bytes:
@@ -301,10 +308,9 @@ class DuplicateFinder:
             signatures = np.concatenate(self._signatures)[heads]
             step = 8192  # band keys in slices: the whole corpus at once needs 16 bytes a value
             keys = np.concatenate([self.hasher.band_keys(signatures[i : i + step]) for i in range(0, len(heads), step)])
-            pairs = candidate_pairs(keys)
-            verdict = choose_keepers(
-                [entries[i] for i in heads], signatures, [self._sketches[i] for i in heads], pairs, self.hasher.params.threshold
-            )
+            head_entries = [entries[i] for i in heads]
+            pairs = near_candidates(head_entries, keys)
+            verdict = choose_keepers(head_entries, signatures, [self._sketches[i] for i in heads], pairs, self.hasher.params.threshold)
             for local, (kept_local, sim, rule) in verdict.removed.items():
                 i, kept = heads[local], heads[kept_local]
                 decisions[i] = Decision(self._positions[i], NEAR, self._positions[kept], sim, rule)
@@ -318,6 +324,16 @@ class DuplicateFinder:
                         near = decisions[head]
                         decisions[i] = Decision(decision.position, NEAR, near.duplicate_of, near.similarity, near.decided_by)
         return Outcome(sorted(decisions.values(), key=lambda d: d.position), related)
+
+
+def near_candidates(entries: Sequence[Entry], band_keys: np.ndarray) -> np.ndarray:
+    """Candidate pairs for ``choose_keepers``: ``candidate_pairs`` with buckets over
+    SMALL_BUCKET bounded to their HEADS first members, members taken in keeper rank order
+    (``Entry.rank_key``), so the pairs do not depend on the order of ``entries``."""
+    order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
+    rank = np.empty(len(entries), dtype=np.int64)
+    rank[order] = np.arange(len(entries))
+    return candidate_pairs(band_keys, SMALL_BUCKET, rank=rank, heads=HEADS)
 
 
 @attrs.frozen
