@@ -214,10 +214,13 @@ class Decision:
 @attrs.frozen
 class Outcome:
     """What ``DuplicateFinder.decide`` found: the articles that go (by position, ascending),
-    and for each kept article with similar kept ones, their ``(position, similarity)``."""
+    and for each kept article with similar kept ones, their ``(position, similarity)``; and the
+    work done: candidate ``pairs`` and coverage ``checks``."""
 
     decisions: list[Decision]
     related: dict[int, tuple[tuple[int, float], ...]]
+    pairs: int = 0
+    checks: int = 0
 
 
 @attrs.frozen(kw_only=True)
@@ -296,6 +299,7 @@ class DuplicateFinder:
         order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
         decisions: dict[int, Decision] = {}
         related: dict[int, tuple[tuple[int, float], ...]] = {}
+        pairs, checks = np.empty((0, 2)), 0
         # Exact copies: the best-ranked article of each fingerprint stays.
         representative: dict[bytes, int] = {}
         for i in order:
@@ -311,6 +315,7 @@ class DuplicateFinder:
             head_entries = [entries[i] for i in heads]
             pairs = near_candidates(head_entries, keys)
             verdict = choose_keepers(head_entries, signatures, [self._sketches[i] for i in heads], pairs, self.hasher.params.threshold)
+            checks = verdict.checks
             for local, (kept_local, sim, rule) in verdict.removed.items():
                 i, kept = heads[local], heads[kept_local]
                 decisions[i] = Decision(self._positions[i], NEAR, self._positions[kept], sim, rule)
@@ -323,7 +328,7 @@ class DuplicateFinder:
                     if head in decisions:
                         near = decisions[head]
                         decisions[i] = Decision(decision.position, NEAR, near.duplicate_of, near.similarity, near.decided_by)
-        return Outcome(sorted(decisions.values(), key=lambda d: d.position), related)
+        return Outcome(sorted(decisions.values(), key=lambda d: d.position), related, len(pairs), checks)
 
 
 def near_candidates(entries: Sequence[Entry], band_keys: np.ndarray) -> np.ndarray:
@@ -340,10 +345,11 @@ def near_candidates(entries: Sequence[Entry], band_keys: np.ndarray) -> np.ndarr
 class Verdict:
     """``choose_keepers``' answer, by index: ``removed[i] = (kept index, similarity, rule)``;
     ``related[i]``: the kept articles similar to kept ``i`` that do not hold it (nor it them),
-    ``(index, similarity)``, most similar first."""
+    ``(index, similarity)``, most similar first, at most RELATED_MAX."""
 
     removed: dict[int, tuple[int, float, str]]
     related: dict[int, list[tuple[int, float]]]
+    checks: int = 0  # coverage checks made (pair directions): the work done
 
 
 def choose_keepers(
@@ -359,23 +365,21 @@ def choose_keepers(
     already kept one goes, naming the most similar (ties: the one decided first)."""
     sims = pair_similarities(signatures, pairs)
     confirmed = sims >= threshold
-    edges = pairs[confirmed].tolist()
-    edge_sims = [round(float(sim), 4) for sim in sims[confirmed].tolist()]
+    edges = pairs[confirmed]
+    # rounded as Python rounds a float, as a reject shows it
+    edge_sims = np.array([round(sim, 4) for sim in sims[confirmed].astype(np.float64).tolist()], dtype=np.float64)
     holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
     score: dict[int, int] = {}  # thousandths, so the sums are exact
-    neighbours: dict[int, list[tuple[int, float]]] = {}
-    directions = []  # (keeper, copy, similarity), both ways for each pair
-    for (a, b), sim in zip(edges, edge_sims):
-        neighbours.setdefault(a, []).append((b, sim))
-        neighbours.setdefault(b, []).append((a, sim))
-        directions += [(a, b, sim), (b, a, sim)]
-    templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
-    for start in range(0, len(directions), COVER_BATCH):  # a batch at a time: bounded memory
-        batch = directions[start : start + COVER_BATCH]
-        decoded = {i: Sketch.from_bytes(sketches[i]) for keeper, copy, _ in batch for i in (keeper, copy)}
-        weights = {copy: _weights(decoded[copy]) for _, copy, _ in batch}
-        covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in batch])
-        for (keeper, copy, sim), cover in zip(batch, covers):
+    step = COVER_BATCH // 2  # pairs at a time, each checked both ways: bounded memory
+    for start in range(0, len(edges), step):
+        batch = edges[start : start + step].tolist()
+        batch_sims = edge_sims[start : start + step].tolist()
+        decoded = {i: Sketch.from_bytes(sketches[i]) for i in {i for pair in batch for i in pair}}
+        weights = {i: _weights(sketch) for i, sketch in decoded.items()}
+        directions = [(k, c, sim) for (a, b), sim in zip(batch, batch_sims) for k, c in ((a, b), (b, a))]
+        covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in directions])
+        templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
+        for (keeper, copy, sim), cover in zip(directions, covers):
             if cover.share < COVERED_SHARE:
                 continue
             pair = (min(keeper, copy), max(keeper, copy))
@@ -384,6 +388,7 @@ def choose_keepers(
             if not templates[pair]:
                 holders.setdefault(copy, {})[keeper] = sim
                 score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
+    nodes = np.unique(edges).tolist()
 
     def key(i: int) -> tuple:
         e = entries[i]
@@ -393,7 +398,7 @@ def choose_keepers(
         return keeper in holders.get(copy, {}) and copy not in holders.get(keeper, {})
 
     # Kahn's walk: an article is ready when its strict holders are decided; the best key first.
-    waiting = {i: sum(strict(k, i) for k in holders.get(i, {})) for i in neighbours}
+    waiting = {i: sum(strict(k, i) for k in holders.get(i, {})) for i in nodes}
     held_strictly: dict[int, list[int]] = {}
     for copy, of in holders.items():
         for keeper in of:
@@ -403,9 +408,9 @@ def choose_keepers(
     heapq.heapify(ready)
     place: dict[int, int] = {}
     removed: dict[int, tuple[int, float, str]] = {}
-    while len(place) < len(neighbours):
+    while len(place) < len(nodes):
         if not ready:  # strict holding in a circle (rare): the best key of the rest breaks it
-            i = min((i for i in neighbours if i not in place), key=key)
+            i = min((i for i in nodes if i not in place), key=key)
             heapq.heappush(ready, (key(i), i))
         _, i = heapq.heappop(ready)
         if i in place:
@@ -425,13 +430,33 @@ def choose_keepers(
             waiting[copy] -= 1
             if waiting[copy] == 0:
                 heapq.heappush(ready, (key(copy), copy))
-    related: dict[int, list[tuple[int, float]]] = {}
-    for i in sorted(neighbours, key=place.__getitem__):
-        if i not in removed:
-            others = [(j, sim) for j, sim in neighbours[i] if j not in removed]
-            if others:
-                related[i] = sorted(others, key=lambda item: (-item[1], entries[item[0]].id, place[item[0]]))
-    return Verdict(removed, related)
+    return Verdict(removed, _related(entries, edges, edge_sims, place, removed), checks=2 * len(edges))
+
+
+def _related(entries: Sequence[Entry], edges: np.ndarray, sims: np.ndarray, place: dict[int, int], removed: dict) -> dict:
+    """For each kept article of ``edges``, the other kept ones, most similar first (ties: the
+    smaller id, then the one decided first), at most RELATED_MAX; in the walk's order."""
+    if not len(edges):
+        return {}
+    nodes = sorted(place, key=lambda i: (entries[i].id, place[i]))
+    tie = np.zeros(int(edges.max()) + 1, dtype=np.int64)
+    tie[nodes] = np.arange(len(nodes))
+    gone = np.zeros(len(tie), dtype=bool)
+    gone[list(removed)] = True
+    source = np.concatenate((edges[:, 0], edges[:, 1]))
+    target = np.concatenate((edges[:, 1], edges[:, 0]))
+    both = np.concatenate((sims, sims))
+    keep = ~gone[source] & ~gone[target]
+    source, target, both = source[keep], target[keep], both[keep]
+    order = np.lexsort((tie[target], -both, source))
+    source, target, both = source[order], target[order], both[order]
+    starts = np.flatnonzero(np.concatenate(([True], source[1:] != source[:-1]))).tolist() if len(source) else []
+    ends = starts[1:] + [len(source)]
+    groups = {}
+    for begin, end in zip(starts, ends):
+        end = min(end, begin + RELATED_MAX)
+        groups[int(source[begin])] = list(zip(target[begin:end].tolist(), both[begin:end].tolist()))
+    return {i: groups[i] for i in sorted(groups, key=place.__getitem__)}
 
 
 def keepers_from_edges(rank: np.ndarray, pairs: np.ndarray, sims: np.ndarray) -> dict[int, tuple[int, float]]:

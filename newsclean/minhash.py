@@ -520,7 +520,7 @@ def pair_similarities(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float32)
     out = np.empty(len(pairs), dtype=np.float32)
-    step = 65536  # bound the temporary (step x num_perm) boolean array
+    step = 8192  # bound the temporaries: two (step x num_perm) gathers of signatures, 4 MB each
     for start in range(0, len(pairs), step):
         chunk = pairs[start : start + step]
         equal = signatures[chunk[:, 0]] == signatures[chunk[:, 1]]
