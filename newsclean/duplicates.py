@@ -46,7 +46,6 @@ from newsclean.minhash import (
     MinHashParams,
     Sketch,
     _trailing_zeros,
-    at_level,
     candidate_pairs,
     pair_similarities,
 )
@@ -183,11 +182,30 @@ def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
 def template_pair(a: Sketch, b: Sketch) -> bool:
     """True when ``a`` and ``b`` read as two instances of a template story: each has fact
     words (numbers, names) the other lacks (``TEMPLATE_FACTS``, ``TEMPLATE_SHARE``)."""
-    level = max(a.fact_level, b.fact_level)
-    fa, fb = a.facts[at_level(a.facts, level)], b.facts[at_level(b.facts, level)]
-    shared = int(np.count_nonzero(_members(fa, fb)))  # facts are sorted
-    only_a, only_b = len(fa) - shared, len(fb) - shared  # facts are unique
-    return all(n >= TEMPLATE_FACTS and n >= TEMPLATE_SHARE * len(f) for n, f in ((only_a, fa), (only_b, fb)))
+    return _templates([(a, b)])[0]
+
+
+def _templates(pairs: Sequence[tuple[Sketch, Sketch]]) -> list[bool]:
+    """``template_pair`` of each ``(a, b)``, all in a few numpy calls, as ``_cover`` does."""
+    if not pairs:
+        return []
+    count = len(pairs)
+    level = np.array([max(a.fact_level, b.fact_level) for a, b in pairs])
+
+    def tagged(side: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's facts on one side at the pair's level, tagged with the pair's number."""
+        facts = np.concatenate([pair[side].facts for pair in pairs])
+        owner = np.repeat(np.arange(count), [len(pair[side].facts) for pair in pairs])
+        kept = _trailing_zeros(facts) >= level[owner]
+        return (owner[kept].astype(np.uint64) << _SHIFT32) | facts[kept], owner[kept]
+
+    (fa, owner_a), (fb, owner_b) = tagged(0), tagged(1)
+    shared = np.bincount(owner_a, weights=_members(fa, np.sort(fb)), minlength=count)  # facts are unique
+    sizes_a, sizes_b = np.bincount(owner_a, minlength=count), np.bincount(owner_b, minlength=count)
+    only_a, only_b = sizes_a - shared, sizes_b - shared
+    template = (only_a >= TEMPLATE_FACTS) & (only_a >= TEMPLATE_SHARE * sizes_a)
+    template &= (only_b >= TEMPLATE_FACTS) & (only_b >= TEMPLATE_SHARE * sizes_b)
+    return template.tolist()
 
 
 def holds(keeper: Sketch, copy: Sketch) -> Coverage | None:
@@ -368,6 +386,10 @@ def choose_keepers(
     edges = pairs[confirmed]
     # rounded as Python rounds a float, as a reject shows it
     edge_sims = np.array([round(sim, 4) for sim in sims[confirmed].astype(np.float64).tolist()], dtype=np.float64)
+    if len(edges):  # pairs by their member of fewer pairs: a cluster's heads in every batch, its members in one
+        degree = np.bincount(edges.ravel())
+        order = np.argsort(np.where(degree[edges[:, 0]] <= degree[edges[:, 1]], edges[:, 0], edges[:, 1]), kind="stable")
+        edges, edge_sims = edges[order], edge_sims[order]
     holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
     score: dict[int, int] = {}  # thousandths, so the sums are exact
     step = COVER_BATCH // 2  # pairs at a time, each checked both ways: bounded memory
@@ -378,16 +400,14 @@ def choose_keepers(
         weights = {i: _weights(sketch) for i, sketch in decoded.items()}
         directions = [(k, c, sim) for (a, b), sim in zip(batch, batch_sims) for k, c in ((a, b), (b, a))]
         covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in directions])
-        templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
-        for (keeper, copy, sim), cover in zip(directions, covers):
-            if cover.share < COVERED_SHARE:
+        # template_pair is symmetric: once a pair, for the pairs covered one way or the other
+        covered = [n for n in range(len(batch)) if max(covers[2 * n].share, covers[2 * n + 1].share) >= COVERED_SHARE]
+        templates = dict(zip(covered, _templates([(decoded[batch[n][0]], decoded[batch[n][1]]) for n in covered])))
+        for number, ((keeper, copy, sim), cover) in enumerate(zip(directions, covers)):
+            if cover.share < COVERED_SHARE or templates[number // 2]:
                 continue
-            pair = (min(keeper, copy), max(keeper, copy))
-            if pair not in templates:
-                templates[pair] = template_pair(decoded[copy], decoded[keeper])
-            if not templates[pair]:
-                holders.setdefault(copy, {})[keeper] = sim
-                score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
+            holders.setdefault(copy, {})[keeper] = sim
+            score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
     nodes = np.unique(edges).tolist()
 
     def key(i: int) -> tuple:

@@ -555,8 +555,14 @@ def candidate_pairs(
         found = _bucket_pairs(column, rank, max_bucket, heads)
         if len(found):
             codes = found.min(axis=1) * np.int64(n) + found.max(axis=1)
-            encoded = np.union1d(encoded, codes)  # merged band by band: memory stays that of the pairs
+            encoded = _sorted_unique(np.concatenate((encoded, codes)))  # band by band: memory stays that of the pairs
     return np.stack((encoded // n, encoded % n), axis=1) if n else np.empty((0, 2), dtype=np.int64)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting (here several times faster than numpy's hashing)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 def _bucket_pairs(keys: np.ndarray, rank: np.ndarray, max_bucket: int, heads: int | None) -> np.ndarray:
