@@ -35,6 +35,7 @@ import datetime as dt
 import heapq
 import json
 from collections.abc import Sequence
+from typing import TypeVar
 
 import attrs
 import numpy as np
@@ -51,6 +52,8 @@ from newsclean.minhash import (
 )
 from newsclean.model import Article
 from newsclean.text import folded_words
+
+T = TypeVar("T")
 
 EXACT = "dedup:exact"
 NEAR = "dedup:near"
@@ -359,6 +362,16 @@ def near_candidates(entries: Sequence[Entry], band_keys: np.ndarray) -> np.ndarr
     return candidate_pairs(band_keys, SMALL_BUCKET, rank=rank, heads=HEADS)
 
 
+def bucket_pairs(ranked: Sequence[T]) -> list[tuple[T, T]]:
+    """The candidate pairs of one LSH bucket, its members given in keeper rank order
+    (``Entry.rank_key``), as ``near_candidates`` makes them: all pairs up to SMALL_BUCKET
+    members, else each member with the first HEADS. For a caller that gathers the buckets
+    itself; ``row_keys`` gives the extra band of whole rows."""
+    if len(ranked) <= SMALL_BUCKET:
+        return [(a, b) for i, a in enumerate(ranked) for b in ranked[i + 1 :]]
+    return [(ranked[h], b) for h in range(HEADS) for b in ranked[h + 1 :]]
+
+
 @attrs.frozen
 class Verdict:
     """``choose_keepers``' answer, by index: ``removed[i] = (kept index, similarity, rule)``;
@@ -384,8 +397,10 @@ def choose_keepers(
     sims = pair_similarities(signatures, pairs)
     confirmed = sims >= threshold
     edges = pairs[confirmed]
-    # rounded as Python rounds a float, as a reject shows it
-    edge_sims = np.array([round(sim, 4) for sim in sims[confirmed].astype(np.float64).tolist()], dtype=np.float64)
+    # Similarities take at most num_perm + 1 values: each is rounded once, as Python rounds a
+    # float (as a reject shows it), and edges hold its number, so all share its float object.
+    values, edge_sims = np.unique(sims[confirmed], return_inverse=True)
+    rounded = [round(value, 4) for value in values.astype(np.float64).tolist()]
     if len(edges):  # pairs by their member of fewer pairs: a cluster's heads in every batch, its members in one
         degree = np.bincount(edges.ravel())
         order = np.argsort(np.where(degree[edges[:, 0]] <= degree[edges[:, 1]], edges[:, 0], edges[:, 1]), kind="stable")
@@ -395,7 +410,7 @@ def choose_keepers(
     step = COVER_BATCH // 2  # pairs at a time, each checked both ways: bounded memory
     for start in range(0, len(edges), step):
         batch = edges[start : start + step].tolist()
-        batch_sims = edge_sims[start : start + step].tolist()
+        batch_sims = [rounded[code] for code in edge_sims[start : start + step].tolist()]
         decoded = {i: Sketch.from_bytes(sketches[i]) for i in {i for pair in batch for i in pair}}
         weights = {i: _weights(sketch) for i, sketch in decoded.items()}
         directions = [(k, c, sim) for (a, b), sim in zip(batch, batch_sims) for k, c in ((a, b), (b, a))]
@@ -450,12 +465,15 @@ def choose_keepers(
             waiting[copy] -= 1
             if waiting[copy] == 0:
                 heapq.heappush(ready, (key(copy), copy))
-    return Verdict(removed, _related(entries, edges, edge_sims, place, removed), checks=2 * len(edges))
+    return Verdict(removed, _related(entries, edges, edge_sims, rounded, place, removed), checks=2 * len(edges))
 
 
-def _related(entries: Sequence[Entry], edges: np.ndarray, sims: np.ndarray, place: dict[int, int], removed: dict) -> dict:
+def _related(
+    entries: Sequence[Entry], edges: np.ndarray, sims: np.ndarray, rounded: list[float], place: dict[int, int], removed: dict
+) -> dict:
     """For each kept article of ``edges``, the other kept ones, most similar first (ties: the
-    smaller id, then the one decided first), at most RELATED_MAX; in the walk's order."""
+    smaller id, then the one decided first), at most RELATED_MAX; in the walk's order.
+    ``sims``: each edge's number in ``rounded``, the similarities in increasing order."""
     if not len(edges):
         return {}
     nodes = sorted(place, key=lambda i: (entries[i].id, place[i]))
@@ -468,14 +486,14 @@ def _related(entries: Sequence[Entry], edges: np.ndarray, sims: np.ndarray, plac
     both = np.concatenate((sims, sims))
     keep = ~gone[source] & ~gone[target]
     source, target, both = source[keep], target[keep], both[keep]
-    order = np.lexsort((tie[target], -both, source))
+    order = np.lexsort((tie[target], -np.asarray(rounded)[both], source))
     source, target, both = source[order], target[order], both[order]
     starts = np.flatnonzero(np.concatenate(([True], source[1:] != source[:-1]))).tolist() if len(source) else []
     ends = starts[1:] + [len(source)]
     groups = {}
     for begin, end in zip(starts, ends):
         end = min(end, begin + RELATED_MAX)
-        groups[int(source[begin])] = list(zip(target[begin:end].tolist(), both[begin:end].tolist()))
+        groups[int(source[begin])] = [(j, rounded[code]) for j, code in zip(target[begin:end].tolist(), both[begin:end].tolist())]
     return {i: groups[i] for i in sorted(groups, key=place.__getitem__)}
 
 

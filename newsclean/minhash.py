@@ -545,11 +545,7 @@ def candidate_pairs(
     rank = np.arange(n) if rank is None else np.asarray(rank)
     columns = [band_keys[:, band] for band in range(band_keys.shape[1])]
     if heads is not None and n and len(columns):
-        with np.errstate(over="ignore"):  # the whole row as one key: equal rows, equal keys
-            whole = np.zeros(n, dtype=np.uint64)
-            for column in columns:
-                whole = whole * _SHINGLE_BASE + column
-        columns.append(whole)
+        columns.append(row_keys(band_keys))
     encoded = np.empty(0, dtype=np.int64)
     for column in columns:
         found = _bucket_pairs(column, rank, max_bucket, heads)
@@ -557,6 +553,16 @@ def candidate_pairs(
             codes = found.min(axis=1) * np.int64(n) + found.max(axis=1)
             encoded = _sorted_unique(np.concatenate((encoded, codes)))  # band by band: memory stays that of the pairs
     return np.stack((encoded // n, encoded % n), axis=1) if n else np.empty((0, 2), dtype=np.int64)
+
+
+def row_keys(band_keys: np.ndarray) -> np.ndarray:
+    """``uint64[n]``: one key for each row's band keys together (equal rows, equal keys), the
+    extra band of ``candidate_pairs`` with ``heads``."""
+    whole = np.zeros(len(band_keys), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(band_keys.shape[1]):
+            whole = whole * _SHINGLE_BASE + band_keys[:, band]
+    return whole
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
