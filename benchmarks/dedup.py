@@ -37,8 +37,8 @@ Systems, same texts, 3-word shingles of casefolded words (for datasketch split w
 expression and joined into byte strings, as its users do), 128 permutations, threshold 0.5:
 
 - newsclean: ``MinHasher`` signatures and coverage sketches in batches, band keys,
-  ``near_candidates`` (``candidate_pairs`` with large buckets bounded), confirmation, the coverage checks and the keeper walk
-  (``newsclean.duplicates.choose_keepers``);
+  ``near_candidates`` (``candidate_pairs`` with large buckets bounded), confirmation, the
+  coverage checks and the keeper walk (``newsclean.duplicates.choose_keepers``);
 - newsclean, similarity only: the same signatures and candidates, confirmed by similarity
   alone and walked longest text first (the policy before coverage);
 - datasketch: ``MinHash`` with an xxhash hash function and ``update_batch`` per document, and

@@ -24,6 +24,15 @@ that order: an article goes when an article already kept holds it, and names the
 such one. Plain connected components would chain A~B~C and remove C
 as a copy of A even when the two share little.
 
+Work per article is bounded whatever the corpus (``near_candidates``): an LSH bucket of up to
+``SMALL_BUCKET`` members gives all its pairs; a larger one, such as thousands of "page not
+found" notices that differ in a reference number, pairs each member with its ``HEADS``
+best-ranked members only (the articles the walk meets first), and equal signatures form one
+more bucket. A copy of one page of such a cluster still meets it in a small bucket, through
+the shingles that set the page apart. The rank depends on the articles alone, so the pairs
+and the answer do not depend on input order. Pairs are checked ``COVER_BATCH`` directions at a
+time, held as numpy arrays; ``related`` names at most ``RELATED_MAX`` articles.
+
 Memory per article: the fingerprint (16 bytes), its rank fields, the signature (4 bytes per
 permutation) and its coverage sketch (``Sketch``, at most about 1 KB): with the defaults about
 1.4 KB. Band keys are made from the signatures when the corpus is complete.
@@ -335,7 +344,8 @@ class DuplicateFinder:
             keys = np.concatenate([self.hasher.band_keys(signatures[i : i + step]) for i in range(0, len(heads), step)])
             head_entries = [entries[i] for i in heads]
             pairs = near_candidates(head_entries, keys)
-            verdict = choose_keepers(head_entries, signatures, [self._sketches[i] for i in heads], pairs, self.hasher.params.threshold)
+            head_sketches = [self._sketches[i] for i in heads]
+            verdict = choose_keepers(head_entries, signatures, head_sketches, pairs, self.hasher.params.threshold)
             checks = verdict.checks
             for local, (kept_local, sim, rule) in verdict.removed.items():
                 i, kept = heads[local], heads[kept_local]
@@ -469,7 +479,12 @@ def choose_keepers(
 
 
 def _related(
-    entries: Sequence[Entry], edges: np.ndarray, sims: np.ndarray, rounded: list[float], place: dict[int, int], removed: dict
+    entries: Sequence[Entry],
+    edges: np.ndarray,
+    sims: np.ndarray,
+    rounded: list[float],
+    place: dict[int, int],
+    removed: dict,
 ) -> dict:
     """For each kept article of ``edges``, the other kept ones, most similar first (ties: the
     smaller id, then the one decided first), at most RELATED_MAX; in the walk's order.
@@ -493,7 +508,8 @@ def _related(
     groups = {}
     for begin, end in zip(starts, ends):
         end = min(end, begin + RELATED_MAX)
-        groups[int(source[begin])] = [(j, rounded[code]) for j, code in zip(target[begin:end].tolist(), both[begin:end].tolist())]
+        pairs = zip(target[begin:end].tolist(), both[begin:end].tolist())
+        groups[int(source[begin])] = [(j, rounded[code]) for j, code in pairs]
     return {i: groups[i] for i in sorted(groups, key=place.__getitem__)}
 
 

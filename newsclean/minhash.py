@@ -21,7 +21,9 @@ The scheme:
   128 permutations, the binomial bound being 0.044);
 - the signature is cut into ``bands`` bands of ``rows`` values; two documents that agree on a
   whole band become a candidate pair; candidates are confirmed with the estimated Jaccard
-  similarity (the share of equal signature values);
+  similarity (the share of equal signature values). A bucket can hold thousands of documents
+  (pages of one template); ``candidate_pairs`` with ``heads`` pairs the members of a large
+  bucket with its first few members in a given rank order only, so pairs stay linear;
 - each document also gets a coverage ``Sketch`` (a bounded sample of its shingles by
   paragraph, and of its fact words), from which ``newsclean.duplicates`` tells whether one
   document holds another. Short documents are split, hashed and minimised together, in groups
