@@ -411,9 +411,10 @@ def choose_keepers(
     # float (as a reject shows it), and edges hold its number, so all share its float object.
     values, edge_sims = np.unique(sims[confirmed], return_inverse=True)
     rounded = [round(value, 4) for value in values.astype(np.float64).tolist()]
-    if len(edges):  # pairs by their member of fewer pairs: a cluster's heads in every batch, its members in one
+    if len(edges):  # by their member of fewer pairs: a cluster's heads in each batch, a member in one
         degree = np.bincount(edges.ravel())
-        order = np.argsort(np.where(degree[edges[:, 0]] <= degree[edges[:, 1]], edges[:, 0], edges[:, 1]), kind="stable")
+        member = np.where(degree[edges[:, 0]] <= degree[edges[:, 1]], edges[:, 0], edges[:, 1])
+        order = np.argsort(member, kind="stable")
         edges, edge_sims = edges[order], edge_sims[order]
     holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
     score: dict[int, int] = {}  # thousandths, so the sums are exact
@@ -427,7 +428,8 @@ def choose_keepers(
         covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in directions])
         # template_pair is symmetric: once a pair, for the pairs covered one way or the other
         covered = [n for n in range(len(batch)) if max(covers[2 * n].share, covers[2 * n + 1].share) >= COVERED_SHARE]
-        templates = dict(zip(covered, _templates([(decoded[batch[n][0]], decoded[batch[n][1]]) for n in covered])))
+        found = _templates([(decoded[batch[n][0]], decoded[batch[n][1]]) for n in covered])
+        templates = dict(zip(covered, found))
         for number, ((keeper, copy, sim), cover) in enumerate(zip(directions, covers)):
             if cover.share < COVERED_SHARE or templates[number // 2]:
                 continue

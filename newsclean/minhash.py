@@ -540,7 +540,7 @@ def candidate_pairs(
 
     With ``heads``, a bucket of more than ``max_bucket`` members pairs each member with the
     bucket's first ``heads`` members only, and rows equal on every band form one more bucket:
-    at most ``max(max_bucket - 1, heads)`` pairs per member and band whatever the corpus (see
+    at most ``n * max(max_bucket - 1, heads)`` pairs per band whatever the corpus (see
     docs/dedup.md, "Large buckets"). With a ``rank`` that depends on the documents alone, the
     pairs do not depend on their order."""
     n = len(band_keys)
@@ -553,7 +553,8 @@ def candidate_pairs(
         found = _bucket_pairs(column, rank, max_bucket, heads)
         if len(found):
             codes = found.min(axis=1) * np.int64(n) + found.max(axis=1)
-            encoded = _sorted_unique(np.concatenate((encoded, codes)))  # band by band: memory stays that of the pairs
+            # merged band by band: memory stays that of the unique pairs
+            encoded = _sorted_unique(np.concatenate((encoded, codes)))
     return np.stack((encoded // n, encoded % n), axis=1) if n else np.empty((0, 2), dtype=np.int64)
 
 
