@@ -44,7 +44,6 @@ import datetime as dt
 import heapq
 import json
 from collections.abc import Sequence
-from typing import TypeVar
 
 import attrs
 import numpy as np
@@ -61,8 +60,6 @@ from newsclean.minhash import (
 )
 from newsclean.model import Article
 from newsclean.text import folded_words
-
-T = TypeVar("T")
 
 EXACT = "dedup:exact"
 NEAR = "dedup:near"
@@ -370,16 +367,6 @@ def near_candidates(entries: Sequence[Entry], band_keys: np.ndarray) -> np.ndarr
     rank = np.empty(len(entries), dtype=np.int64)
     rank[order] = np.arange(len(entries))
     return candidate_pairs(band_keys, SMALL_BUCKET, rank=rank, heads=HEADS)
-
-
-def bucket_pairs(ranked: Sequence[T]) -> list[tuple[T, T]]:
-    """The candidate pairs of one LSH bucket, its members given in keeper rank order
-    (``Entry.rank_key``), as ``near_candidates`` makes them: all pairs up to SMALL_BUCKET
-    members, else each member with the first HEADS. For a caller that gathers the buckets
-    itself; ``row_keys`` gives the extra band of whole rows."""
-    if len(ranked) <= SMALL_BUCKET:
-        return [(a, b) for i, a in enumerate(ranked) for b in ranked[i + 1 :]]
-    return [(ranked[h], b) for h in range(HEADS) for b in ranked[h + 1 :]]
 
 
 @attrs.frozen

@@ -547,7 +547,7 @@ def candidate_pairs(
     rank = np.arange(n) if rank is None else np.asarray(rank)
     columns = [band_keys[:, band] for band in range(band_keys.shape[1])]
     if heads is not None and n and len(columns):
-        columns.append(row_keys(band_keys))
+        columns.append(_row_keys(band_keys))
     encoded = np.empty(0, dtype=np.int64)
     for column in columns:
         found = _bucket_pairs(column, rank, max_bucket, heads)
@@ -558,7 +558,7 @@ def candidate_pairs(
     return np.stack((encoded // n, encoded % n), axis=1) if n else np.empty((0, 2), dtype=np.int64)
 
 
-def row_keys(band_keys: np.ndarray) -> np.ndarray:
+def _row_keys(band_keys: np.ndarray) -> np.ndarray:
     """``uint64[n]``: one key for each row's band keys together (equal rows, equal keys), the
     extra band of ``candidate_pairs`` with ``heads``."""
     whole = np.zeros(len(band_keys), dtype=np.uint64)

@@ -13,8 +13,6 @@ from newsclean.duplicates import (
     HEADS,
     RELATED_MAX,
     DuplicateFinder,
-    bucket_pairs,
-    near_candidates,
     Entry,
     coverage,
     holds,
@@ -23,7 +21,7 @@ from newsclean.duplicates import (
     template_pair,
 )
 from newsclean.errors import ConfigError
-from newsclean.minhash import MinHasher, MinHashParams, Sketch, candidate_pairs, row_keys, similarity
+from newsclean.minhash import MinHasher, MinHashParams, Sketch, candidate_pairs, similarity
 from newsclean.model import Article, Related, Removal
 from newsclean.stages import Dedup, MinLength
 
@@ -467,26 +465,3 @@ def test_near_copies_inside_a_large_bucket_still_go_whatever_the_order(seed):
     gone = {i for i, fate in fates.items() if fate and fate[0] == "dedup:near"}
     assert gone == group - {pages[250].id}  # the copies rank last: the original stays
     assert all(fates[i][1] in group for i in gone)
-
-
-def test_buckets_gathered_elsewhere_give_the_finders_pairs(monkeypatch):
-    """A caller that gathers buckets itself (the distributed path) gets ``near_candidates``'
-    pairs from ``bucket_pairs`` over the bands and ``row_keys``, members in rank order."""
-    monkeypatch.setattr("newsclean.duplicates.SMALL_BUCKET", 6)
-    monkeypatch.setattr("newsclean.duplicates.HEADS", 2)
-    pages = not_found_pages(40) + [article(FERRY, "f0"), article(edited(FERRY, 0.03), "f1")]
-    entries = [Entry.of(page) for page in pages]
-    keys = MinHasher().band_keys(MinHasher().signatures([page.text for page in pages]))
-    columns = np.column_stack((keys, row_keys(keys)))
-    gathered = set()
-    for band in range(columns.shape[1]):
-        buckets: dict[int, list[int]] = {}
-        for i, key in enumerate(columns[:, band].tolist()):
-            buckets.setdefault(key, []).append(i)
-        for members in buckets.values():
-            ranked = sorted(members, key=lambda i: entries[i].rank_key())
-            gathered |= {(min(a, b), max(a, b)) for a, b in bucket_pairs(ranked)}
-    found = {tuple(p) for p in near_candidates(entries, keys).tolist()}
-    assert found == gathered and (40, 41) in found
-    assert len(found) < 40 * 39 // 2  # the template cluster was bounded
-
