@@ -37,8 +37,8 @@ Systems, same texts, 3-word shingles of casefolded words (for datasketch split w
 expression and joined into byte strings, as its users do), 128 permutations, threshold 0.5:
 
 - newsclean: ``MinHasher`` signatures and coverage sketches in batches, band keys,
-  ``candidate_pairs``, confirmation, the coverage checks and the keeper walk
-  (``newsclean.duplicates.choose_keepers``);
+  ``near_candidates`` (``candidate_pairs`` with large buckets bounded), confirmation, the
+  coverage checks and the keeper walk (``newsclean.duplicates.choose_keepers``);
 - newsclean, similarity only: the same signatures and candidates, confirmed by similarity
   alone and walked longest text first (the policy before coverage);
 - datasketch: ``MinHash`` with an xxhash hash function and ``update_batch`` per document, and
@@ -76,7 +76,14 @@ from quality import CACHE_ROOT, locate_dataset, load_pages, sha256_of  # noqa: E
 from speed import load_pages as load_news_pages  # noqa: E402
 
 from newsclean.batching import batched  # noqa: E402
-from newsclean.duplicates import DuplicateFinder, Entry, choose_keepers, keepers_from_edges, text_fingerprint  # noqa: E402
+from newsclean.duplicates import (  # noqa: E402
+    DuplicateFinder,
+    Entry,
+    choose_keepers,
+    keepers_from_edges,
+    near_candidates,
+    text_fingerprint,
+)
 from newsclean.minhash import MinHasher, MinHashParams, candidate_pairs, pair_similarities  # noqa: E402
 from newsclean.model import Article  # noqa: E402
 from newsclean.text import words  # noqa: E402
@@ -290,8 +297,8 @@ def newsclean_clusters(texts: list[str]) -> tuple[dict[int, int], float]:
         signatures.append(sigs)
         sketches.extend(sks)
     signatures = np.concatenate(signatures)
-    pairs = candidate_pairs(hasher.band_keys(signatures))
     entries = [Entry(id=f"doc{i:06d}", published=0, removed=0, record=b"", fingerprint=b"") for i in range(len(texts))]
+    pairs = near_candidates(entries, hasher.band_keys(signatures))
     verdict = choose_keepers(entries, signatures, sketches, pairs, PARAMS.threshold)
     seconds = time.perf_counter() - start
     return {i: kept for i, (kept, _, _) in verdict.removed.items()}, seconds

@@ -24,6 +24,15 @@ that order: an article goes when an article already kept holds it, and names the
 such one. Plain connected components would chain A~B~C and remove C
 as a copy of A even when the two share little.
 
+Work per article is bounded whatever the corpus (``near_candidates``): an LSH bucket of up to
+``SMALL_BUCKET`` members gives all its pairs; a larger one, such as thousands of "page not
+found" notices that differ in a reference number, pairs each member with its ``HEADS``
+best-ranked members only (the articles the walk meets first), and equal signatures form one
+more bucket. A copy of one page of such a cluster still meets it in a small bucket, through
+the shingles that set the page apart. The rank depends on the articles alone, so the pairs
+and the answer do not depend on input order. Pairs are checked ``COVER_BATCH`` directions at a
+time, held as numpy arrays; ``related`` names at most ``RELATED_MAX`` articles.
+
 Memory per article: the fingerprint (16 bytes), its rank fields, the signature (4 bytes per
 permutation) and its coverage sketch (``Sketch``, at most about 1 KB): with the defaults about
 1.4 KB. Band keys are made from the signatures when the corpus is complete.
@@ -46,7 +55,6 @@ from newsclean.minhash import (
     MinHashParams,
     Sketch,
     _trailing_zeros,
-    at_level,
     candidate_pairs,
     pair_similarities,
 )
@@ -77,6 +85,13 @@ TEMPLATE_FACTS = 1
 TEMPLATE_SHARE = 0.25
 # Pair directions checked for coverage at once: a few numpy calls for all, tens of MB at most.
 COVER_BATCH = 4096
+# LSH buckets up to this size give all their pairs; a larger one (a cluster of template pages:
+# thousands of "page not found" notices that differ in a reference number) pairs each member
+# with its HEADS best-ranked members only, the likely keepers (``near_candidates``).
+SMALL_BUCKET = 32
+HEADS = 8
+# A kept article lists at most this many related articles, the most similar.
+RELATED_MAX = 50
 
 
 def text_fingerprint(text: str) -> bytes:
@@ -176,11 +191,30 @@ def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
 def template_pair(a: Sketch, b: Sketch) -> bool:
     """True when ``a`` and ``b`` read as two instances of a template story: each has fact
     words (numbers, names) the other lacks (``TEMPLATE_FACTS``, ``TEMPLATE_SHARE``)."""
-    level = max(a.fact_level, b.fact_level)
-    fa, fb = a.facts[at_level(a.facts, level)], b.facts[at_level(b.facts, level)]
-    shared = int(np.count_nonzero(_members(fa, fb)))  # facts are sorted
-    only_a, only_b = len(fa) - shared, len(fb) - shared  # facts are unique
-    return all(n >= TEMPLATE_FACTS and n >= TEMPLATE_SHARE * len(f) for n, f in ((only_a, fa), (only_b, fb)))
+    return _templates([(a, b)])[0]
+
+
+def _templates(pairs: Sequence[tuple[Sketch, Sketch]]) -> list[bool]:
+    """``template_pair`` of each ``(a, b)``, all in a few numpy calls, as ``_cover`` does."""
+    if not pairs:
+        return []
+    count = len(pairs)
+    level = np.array([max(a.fact_level, b.fact_level) for a, b in pairs])
+
+    def tagged(side: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's facts on one side at the pair's level, tagged with the pair's number."""
+        facts = np.concatenate([pair[side].facts for pair in pairs])
+        owner = np.repeat(np.arange(count), [len(pair[side].facts) for pair in pairs])
+        kept = _trailing_zeros(facts) >= level[owner]
+        return (owner[kept].astype(np.uint64) << _SHIFT32) | facts[kept], owner[kept]
+
+    (fa, owner_a), (fb, owner_b) = tagged(0), tagged(1)
+    shared = np.bincount(owner_a, weights=_members(fa, np.sort(fb)), minlength=count)  # facts are unique
+    sizes_a, sizes_b = np.bincount(owner_a, minlength=count), np.bincount(owner_b, minlength=count)
+    only_a, only_b = sizes_a - shared, sizes_b - shared
+    template = (only_a >= TEMPLATE_FACTS) & (only_a >= TEMPLATE_SHARE * sizes_a)
+    template &= (only_b >= TEMPLATE_FACTS) & (only_b >= TEMPLATE_SHARE * sizes_b)
+    return template.tolist()
 
 
 def holds(keeper: Sketch, copy: Sketch) -> Coverage | None:
@@ -207,10 +241,13 @@ class Decision:
 @attrs.frozen
 class Outcome:
     """What ``DuplicateFinder.decide`` found: the articles that go (by position, ascending),
-    and for each kept article with similar kept ones, their ``(position, similarity)``."""
+    and for each kept article with similar kept ones, their ``(position, similarity)``; and the
+    work done: candidate ``pairs`` and coverage ``checks``."""
 
     decisions: list[Decision]
     related: dict[int, tuple[tuple[int, float], ...]]
+    pairs: int = 0
+    checks: int = 0
 
 
 @attrs.frozen(kw_only=True)
@@ -309,6 +346,7 @@ class DuplicateFinder:
         order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
         decisions: dict[int, Decision] = {}
         related: dict[int, tuple[tuple[int, float], ...]] = {}
+        pairs, checks = np.empty((0, 2)), 0
         # Exact copies: the best-ranked article of each fingerprint stays.
         representative: dict[bytes, int] = {}
         for i in order:
@@ -321,10 +359,11 @@ class DuplicateFinder:
             signatures = np.concatenate(self._signatures)[heads]
             step = 8192  # band keys in slices: the whole corpus at once needs 16 bytes a value
             keys = np.concatenate([self.hasher.band_keys(signatures[i : i + step]) for i in range(0, len(heads), step)])
-            pairs = candidate_pairs(keys)
-            verdict = choose_keepers(
-                [entries[i] for i in heads], signatures, [self._sketches[i] for i in heads], pairs, self.hasher.params.threshold
-            )
+            head_entries = [entries[i] for i in heads]
+            pairs = near_candidates(head_entries, keys)
+            head_sketches = [self._sketches[i] for i in heads]
+            verdict = choose_keepers(head_entries, signatures, head_sketches, pairs, self.hasher.params.threshold)
+            checks = verdict.checks
             for local, (kept_local, sim, rule) in verdict.removed.items():
                 i, kept = heads[local], heads[kept_local]
                 decisions[i] = Decision(self._positions[i], NEAR, self._positions[kept], sim, rule)
@@ -337,17 +376,28 @@ class DuplicateFinder:
                     if head in decisions:
                         near = decisions[head]
                         decisions[i] = Decision(decision.position, NEAR, near.duplicate_of, near.similarity, near.decided_by)
-        return Outcome(sorted(decisions.values(), key=lambda d: d.position), related)
+        return Outcome(sorted(decisions.values(), key=lambda d: d.position), related, len(pairs), checks)
+
+
+def near_candidates(entries: Sequence[Entry], band_keys: np.ndarray) -> np.ndarray:
+    """Candidate pairs for ``choose_keepers``: ``candidate_pairs`` with buckets over
+    SMALL_BUCKET bounded to their HEADS first members, members taken in keeper rank order
+    (``Entry.rank_key``), so the pairs do not depend on the order of ``entries``."""
+    order = sorted(range(len(entries)), key=lambda i: entries[i].rank_key())
+    rank = np.empty(len(entries), dtype=np.int64)
+    rank[order] = np.arange(len(entries))
+    return candidate_pairs(band_keys, SMALL_BUCKET, rank=rank, heads=HEADS)
 
 
 @attrs.frozen
 class Verdict:
     """``choose_keepers``' answer, by index: ``removed[i] = (kept index, similarity, rule)``;
     ``related[i]``: the kept articles similar to kept ``i`` that do not hold it (nor it them),
-    ``(index, similarity)``, most similar first."""
+    ``(index, similarity)``, most similar first, at most RELATED_MAX."""
 
     removed: dict[int, tuple[int, float, str]]
     related: dict[int, list[tuple[int, float]]]
+    checks: int = 0  # coverage checks made (pair directions): the work done
 
 
 def choose_keepers(
@@ -363,31 +413,36 @@ def choose_keepers(
     already kept one goes, naming the most similar (ties: the one decided first)."""
     sims = pair_similarities(signatures, pairs)
     confirmed = sims >= threshold
-    edges = pairs[confirmed].tolist()
-    edge_sims = [round(float(sim), 4) for sim in sims[confirmed].tolist()]
+    edges = pairs[confirmed]
+    # Similarities take at most num_perm + 1 values: each is rounded once, as Python rounds a
+    # float (as a reject shows it), and edges hold its number, so all share its float object.
+    values, edge_sims = np.unique(sims[confirmed], return_inverse=True)
+    rounded = [round(value, 4) for value in values.astype(np.float64).tolist()]
+    if len(edges):  # by their member of fewer pairs: a cluster's heads in each batch, a member in one
+        degree = np.bincount(edges.ravel())
+        member = np.where(degree[edges[:, 0]] <= degree[edges[:, 1]], edges[:, 0], edges[:, 1])
+        order = np.argsort(member, kind="stable")
+        edges, edge_sims = edges[order], edge_sims[order]
     holders: dict[int, dict[int, float]] = {}  # holders[j][i]: i holds j, at this similarity
     score: dict[int, int] = {}  # thousandths, so the sums are exact
-    neighbours: dict[int, list[tuple[int, float]]] = {}
-    directions = []  # (keeper, copy, similarity), both ways for each pair
-    for (a, b), sim in zip(edges, edge_sims):
-        neighbours.setdefault(a, []).append((b, sim))
-        neighbours.setdefault(b, []).append((a, sim))
-        directions += [(a, b, sim), (b, a, sim)]
-    templates: dict[tuple[int, int], bool] = {}  # symmetric: checked once a pair
-    for start in range(0, len(directions), COVER_BATCH):  # a batch at a time: bounded memory
-        batch = directions[start : start + COVER_BATCH]
-        decoded = {i: Sketch.from_bytes(sketches[i]) for keeper, copy, _ in batch for i in (keeper, copy)}
-        weights = {copy: _weights(decoded[copy]) for _, copy, _ in batch}
-        covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in batch])
-        for (keeper, copy, sim), cover in zip(batch, covers):
-            if cover.share < COVERED_SHARE:
+    step = COVER_BATCH // 2  # pairs at a time, each checked both ways: bounded memory
+    for start in range(0, len(edges), step):
+        batch = edges[start : start + step].tolist()
+        batch_sims = [rounded[code] for code in edge_sims[start : start + step].tolist()]
+        decoded = {i: Sketch.from_bytes(sketches[i]) for i in {i for pair in batch for i in pair}}
+        weights = {i: _weights(sketch) for i, sketch in decoded.items()}
+        directions = [(k, c, sim) for (a, b), sim in zip(batch, batch_sims) for k, c in ((a, b), (b, a))]
+        covers = _cover([(decoded[copy], weights[copy], decoded[keeper]) for keeper, copy, _ in directions])
+        # template_pair is symmetric: once a pair, for the pairs covered one way or the other
+        covered = [n for n in range(len(batch)) if max(covers[2 * n].share, covers[2 * n + 1].share) >= COVERED_SHARE]
+        found = _templates([(decoded[batch[n][0]], decoded[batch[n][1]]) for n in covered])
+        templates = dict(zip(covered, found))
+        for number, ((keeper, copy, sim), cover) in enumerate(zip(directions, covers)):
+            if cover.share < COVERED_SHARE or templates[number // 2]:
                 continue
-            pair = (min(keeper, copy), max(keeper, copy))
-            if pair not in templates:
-                templates[pair] = template_pair(decoded[copy], decoded[keeper])
-            if not templates[pair]:
-                holders.setdefault(copy, {})[keeper] = sim
-                score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
+            holders.setdefault(copy, {})[keeper] = sim
+            score[keeper] = score.get(keeper, 0) + round(cover.found * 1000)
+    nodes = np.unique(edges).tolist()
 
     def key(i: int) -> tuple:
         e = entries[i]
@@ -397,7 +452,7 @@ def choose_keepers(
         return keeper in holders.get(copy, {}) and copy not in holders.get(keeper, {})
 
     # Kahn's walk: an article is ready when its strict holders are decided; the best key first.
-    waiting = {i: sum(strict(k, i) for k in holders.get(i, {})) for i in neighbours}
+    waiting = {i: sum(strict(k, i) for k in holders.get(i, {})) for i in nodes}
     held_strictly: dict[int, list[int]] = {}
     for copy, of in holders.items():
         for keeper in of:
@@ -407,9 +462,9 @@ def choose_keepers(
     heapq.heapify(ready)
     place: dict[int, int] = {}
     removed: dict[int, tuple[int, float, str]] = {}
-    while len(place) < len(neighbours):
+    while len(place) < len(nodes):
         if not ready:  # strict holding in a circle (rare): the best key of the rest breaks it
-            i = min((i for i in neighbours if i not in place), key=key)
+            i = min((i for i in nodes if i not in place), key=key)
             heapq.heappush(ready, (key(i), i))
         _, i = heapq.heappop(ready)
         if i in place:
@@ -429,13 +484,42 @@ def choose_keepers(
             waiting[copy] -= 1
             if waiting[copy] == 0:
                 heapq.heappush(ready, (key(copy), copy))
-    related: dict[int, list[tuple[int, float]]] = {}
-    for i in sorted(neighbours, key=place.__getitem__):
-        if i not in removed:
-            others = [(j, sim) for j, sim in neighbours[i] if j not in removed]
-            if others:
-                related[i] = sorted(others, key=lambda item: (-item[1], entries[item[0]].id, place[item[0]]))
-    return Verdict(removed, related)
+    return Verdict(removed, _related(entries, edges, edge_sims, rounded, place, removed), checks=2 * len(edges))
+
+
+def _related(
+    entries: Sequence[Entry],
+    edges: np.ndarray,
+    sims: np.ndarray,
+    rounded: list[float],
+    place: dict[int, int],
+    removed: dict,
+) -> dict:
+    """For each kept article of ``edges``, the other kept ones, most similar first (ties: the
+    smaller id, then the one decided first), at most RELATED_MAX; in the walk's order.
+    ``sims``: each edge's number in ``rounded``, the similarities in increasing order."""
+    if not len(edges):
+        return {}
+    nodes = sorted(place, key=lambda i: (entries[i].id, place[i]))
+    tie = np.zeros(int(edges.max()) + 1, dtype=np.int64)
+    tie[nodes] = np.arange(len(nodes))
+    gone = np.zeros(len(tie), dtype=bool)
+    gone[list(removed)] = True
+    source = np.concatenate((edges[:, 0], edges[:, 1]))
+    target = np.concatenate((edges[:, 1], edges[:, 0]))
+    both = np.concatenate((sims, sims))
+    keep = ~gone[source] & ~gone[target]
+    source, target, both = source[keep], target[keep], both[keep]
+    order = np.lexsort((tie[target], -np.asarray(rounded)[both], source))
+    source, target, both = source[order], target[order], both[order]
+    starts = np.flatnonzero(np.concatenate(([True], source[1:] != source[:-1]))).tolist() if len(source) else []
+    ends = starts[1:] + [len(source)]
+    groups = {}
+    for begin, end in zip(starts, ends):
+        end = min(end, begin + RELATED_MAX)
+        pairs = zip(target[begin:end].tolist(), both[begin:end].tolist())
+        groups[int(source[begin])] = [(j, rounded[code]) for j, code in pairs]
+    return {i: groups[i] for i in sorted(groups, key=place.__getitem__)}
 
 
 def keepers_from_edges(rank: np.ndarray, pairs: np.ndarray, sims: np.ndarray) -> dict[int, tuple[int, float]]:

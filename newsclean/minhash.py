@@ -21,7 +21,9 @@ The scheme:
   128 permutations, the binomial bound being 0.044);
 - the signature is cut into ``bands`` bands of ``rows`` values; two documents that agree on a
   whole band become a candidate pair; candidates are confirmed with the estimated Jaccard
-  similarity (the share of equal signature values);
+  similarity (the share of equal signature values). A bucket can hold thousands of documents
+  (pages of one template); ``candidate_pairs`` with ``heads`` pairs the members of a large
+  bucket with its first few members in a given rank order only, so pairs stay linear;
 - each document also gets a coverage ``Sketch`` (a bounded sample of its shingles by
   paragraph, and of its fact words), from which ``newsclean.duplicates`` tells whether one
   document holds another. Short documents are split, hashed and minimised together, in groups
@@ -520,7 +522,7 @@ def pair_similarities(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float32)
     out = np.empty(len(pairs), dtype=np.float32)
-    step = 65536  # bound the temporary (step x num_perm) boolean array
+    step = 8192  # bound the temporaries: two (step x num_perm) gathers of signatures, 4 MB each
     for start in range(0, len(pairs), step):
         chunk = pairs[start : start + step]
         equal = signatures[chunk[:, 0]] == signatures[chunk[:, 1]]
@@ -528,26 +530,69 @@ def pair_similarities(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
-def candidate_pairs(band_keys: np.ndarray, max_bucket: int = 1000) -> np.ndarray:
+def candidate_pairs(
+    band_keys: np.ndarray, max_bucket: int = 1000, *, rank: np.ndarray | None = None, heads: int | None = None
+) -> np.ndarray:
     """``int64[m, 2]`` of index pairs ``i < j`` that share at least one band key, unique and
-    sorted. Within a bucket, each member is paired with the next ``max_bucket - 1`` members
-    (in index order), so a text repeated thousands of times gives pairs linear in its count;
-    exact copies are grouped before this, so that is rare."""
-    n = len(band_keys)
-    found: list[np.ndarray] = []
-    for band in range(band_keys.shape[1]):
-        # Sort by key, then by index, so each bucket is a run of increasing indices.
-        order = np.lexsort((np.arange(n), band_keys[:, band]))
-        ordered = band_keys[order, band]
-        bucket = np.concatenate(([0], np.cumsum(ordered[1:] != ordered[:-1])))
-        for distance in range(1, max_bucket):
-            same = bucket[distance:] == bucket[:-distance]
-            if not same.any():
-                break
-            found.append(np.stack((order[:-distance][same], order[distance:][same]), axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
-    encoded = np.unique(pairs[:, 0] * np.int64(n) + pairs[:, 1])
-    return np.stack((encoded // n, encoded % n), axis=1)
+    sorted. Within a bucket, members taken in ``rank`` order (default: index order), each
+    member is paired with the next ``max_bucket - 1`` members, so a text repeated thousands of
+    times gives pairs linear in its count.
 
+    With ``heads``, a bucket of more than ``max_bucket`` members pairs each member with the
+    bucket's first ``heads`` members only, and rows equal on every band form one more bucket:
+    at most ``n * max(max_bucket - 1, heads)`` pairs per band whatever the corpus (see
+    docs/dedup.md, "Large buckets"). With a ``rank`` that depends on the documents alone, the
+    pairs do not depend on their order."""
+    n = len(band_keys)
+    rank = np.arange(n) if rank is None else np.asarray(rank)
+    columns = [band_keys[:, band] for band in range(band_keys.shape[1])]
+    if heads is not None and n and len(columns):
+        columns.append(_row_keys(band_keys))
+    encoded = np.empty(0, dtype=np.int64)
+    for column in columns:
+        found = _bucket_pairs(column, rank, max_bucket, heads)
+        if len(found):
+            codes = found.min(axis=1) * np.int64(n) + found.max(axis=1)
+            # merged band by band: memory stays that of the unique pairs
+            encoded = _sorted_unique(np.concatenate((encoded, codes)))
+    return np.stack((encoded // n, encoded % n), axis=1) if n else np.empty((0, 2), dtype=np.int64)
+
+
+def _row_keys(band_keys: np.ndarray) -> np.ndarray:
+    """``uint64[n]``: one key for each row's band keys together (equal rows, equal keys), the
+    extra band of ``candidate_pairs`` with ``heads``."""
+    whole = np.zeros(len(band_keys), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(band_keys.shape[1]):
+            whole = whole * _SHINGLE_BASE + band_keys[:, band]
+    return whole
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting (here several times faster than numpy's hashing)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _bucket_pairs(keys: np.ndarray, rank: np.ndarray, max_bucket: int, heads: int | None) -> np.ndarray:
+    """The pairs of one band (``candidate_pairs``), not ordered within a row, maybe repeated."""
+    n = len(keys)
+    order = np.lexsort((rank, keys))  # each bucket is a run, in rank order
+    ordered = keys[order]
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    bucket = np.cumsum(new) - 1
+    start = np.flatnonzero(new)
+    size = np.diff(np.append(start, n))
+    large = (size > max_bucket)[bucket] if heads is not None else np.zeros(n, dtype=bool)
+    found: list[np.ndarray] = []
+    for distance in range(1, max_bucket):
+        same = (bucket[distance:] == bucket[:-distance]) & ~large[distance:]
+        if not same.any():
+            break
+        found.append(np.stack((order[:-distance][same], order[distance:][same]), axis=1))
+    if large.any():
+        place = np.arange(n) - start[bucket]
+        for head in range(heads or 0):
+            members = np.flatnonzero(large & (place > head))
+            found.append(np.stack((order[start[bucket[members]] + head], order[members]), axis=1))
+    return np.concatenate(found).astype(np.int64) if found else np.empty((0, 2), dtype=np.int64)

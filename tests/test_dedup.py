@@ -10,6 +10,8 @@ import pytest
 
 from newsclean.duplicates import (
     COVERED_SHARE,
+    HEADS,
+    RELATED_MAX,
     DuplicateFinder,
     Entry,
     coverage,
@@ -165,6 +167,21 @@ def test_large_buckets_stay_linear():
     pairs = candidate_pairs(keys, max_bucket=5)
     assert len(pairs) == 49 + 48 + 47 + 46  # each member with the next four
     assert {tuple(p) for p in pairs.tolist()} >= {(0, 4), (45, 49)} and (0, 5) not in {tuple(p) for p in pairs.tolist()}
+
+
+def test_large_buckets_pair_members_with_their_best_ranked_heads_only():
+    keys = np.zeros((200, 2), dtype=np.uint64)
+    keys[:5, 1] = 7  # a small bucket in band 1: all its pairs
+    rank = np.arange(200)[::-1]  # the last rows rank first
+    pairs = {tuple(p) for p in candidate_pairs(keys, 10, rank=rank, heads=3).tolist()}
+    heads = {199, 198, 197}
+    expected = {(min(i, h), max(i, h)) for h in heads for i in range(200) if i != h}
+    expected |= {(i, j) for i in range(5) for j in range(i + 1, 5)}
+    assert pairs == expected  # 3 per member, not 199
+    # the same rows in another order give the same pairs, by rank
+    perm = np.random.default_rng(1).permutation(200)
+    moved = candidate_pairs(keys[perm], 10, rank=rank[perm], heads=3).tolist()
+    assert {tuple(sorted((int(perm[a]), int(perm[b])))) for a, b in moved} == pairs
 
 
 def test_word_hashes_do_not_depend_on_neighbours_or_chunking(monkeypatch):
@@ -399,3 +416,52 @@ def test_an_entry_from_the_callers_record_json_is_the_entry_it_would_make():
     with_records.add([0, 1], [a, b], [record_json(a), record_json(b)])
     without.add([0, 1], [a, b])
     assert with_records.decide() == without.decide() and len(without.decide().decisions) == 1
+
+
+# --- clusters of template pages (issue 16) --------------------------------------------------
+
+NOT_FOUND = """Sorry, we could not find that page
+
+The address you followed does not lead to any story on this site. It may have been removed, renamed or never existed at all.
+
+Reference {number}. Please mention this reference when you contact the newsroom about a missing page, so that we can look into it quickly.
+
+Try the search box above, or go back to the home page for today's news."""
+
+
+def not_found_pages(count: int, seed: int = 3) -> list[Article]:
+    """Pages that differ in their reference number only, as crawls collect them."""
+    rng = random.Random(seed)
+    numbers = rng.sample(range(10**6, 10**7), count)
+    return [article(NOT_FOUND.format(number=n), f"nf-{i:05d}") for i, n in enumerate(numbers)]
+
+
+def test_a_cluster_of_thousands_of_template_pages_is_bounded_work_and_all_stay():
+    pages = not_found_pages(3000)
+    finder = DuplicateFinder()
+    finder.add(range(len(pages)), pages)
+    found = finder.decide()
+    assert found.decisions == []  # each pair is a template pair: different pages
+    # every page is in one LSH bucket with thousands of others; each is checked against a
+    # few heads, not against the next 999 members of each bucket
+    assert found.pairs > len(pages)  # the cluster was seen
+    assert found.pairs <= 4 * HEADS * len(pages) and found.checks <= 2 * found.pairs
+    assert max(len(others) for others in found.related.values()) <= RELATED_MAX
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_near_copies_inside_a_large_bucket_still_go_whatever_the_order(seed):
+    pages = not_found_pages(500)
+    original = pages[250].text
+    copies = [  # one word of the notice changed each time: same reference, same facts
+        article(original.replace(old, new, 1), f"zz-copy-{i}")
+        for i, (old, new) in enumerate([("Sorry", "Apologies"), ("removed", "deleted"), ("renamed", "moved"),
+                                        ("quickly", "soon"), ("above", "at the top")])
+    ]
+    corpus = pages + copies
+    random.Random(seed).shuffle(corpus)
+    fates = outcome(Dedup().run(corpus))
+    group = {pages[250].id} | {c.id for c in copies}
+    gone = {i for i, fate in fates.items() if fate and fate[0] == "dedup:near"}
+    assert gone == group - {pages[250].id}  # the copies rank last: the original stays
+    assert all(fates[i][1] in group for i in gone)
