@@ -174,6 +174,17 @@ def test_tail_bio_is_peeled_and_fills_authors():
     assert set(categories(out)) == {"author_bio"}
 
 
+def test_signature_under_a_letters_closing_stays():
+    letter = [*ARTICLE, "The mayor's letter to residents ended on a warmer note than it began.", "With best wishes,", "Margaret Olsen"]
+    out = BOILERPLATE(art(*letter))
+    assert out.text == "\n\n".join(letter)
+    assert not out.removed
+    # the same name with no closing above it is the author's name line, peeled as before
+    out = BOILERPLATE(art(*ARTICLE, "Margaret Olsen"))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert categories(out) == ["author_bio"]
+
+
 def test_bio_sentence_in_the_middle_stays():
     line = "Jane Doe is a reporter for The Harbour Times and broke the story in March."
     out = BOILERPLATE(art(ARTICLE[0], line, ARTICLE[1], ARTICLE[2]))

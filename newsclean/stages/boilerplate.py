@@ -17,6 +17,9 @@ from newsclean.text import comparison_key, ends_sentence, join_paragraphs, split
 HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
 
 _TRUNCATED = re.compile(r"(\.\.\.|…)[\"'”’»)\]]*$")
+# A letter's closing ("Sincerely,", "Cheers,", "With love,"): a bare name under it is the
+# signature of a letter the article prints, not the author's name line.
+_VALEDICTION = re.compile(r"^\W*[^\W\d_]+(?:[ '’][^\W\d_]+){0,3},\s*$")
 
 
 @attrs.frozen(kw_only=True)
@@ -157,9 +160,14 @@ def _peel(lines: Sequence[str], marks: list[Hit | None], rules: RulesByLength, o
         if marks[i] is not None:
             continue
         hit = first_hit(rules, lines[i])
-        if hit is None:
+        if hit is None or (hit.rule.capture_author and is_signature(lines, i)):
             return
         marks[i] = hit
+
+
+def is_signature(lines: Sequence[str], index: int) -> bool:
+    """Is ``lines[index]`` a short name line signed under a letter's closing line?"""
+    return index > 0 and word_count(lines[index]) <= 4 and bool(_VALEDICTION.match(lines[index - 1]))
 
 
 def removals_for(lines: Sequence[str], marks: Sequence[Hit | None], stage: str) -> tuple[Removal, ...]:
