@@ -18,7 +18,7 @@ from newsclean.stages import Language, Normalize
 from newsclean.stages import language as lang
 from newsclean.stages import normalize as norm
 from newsclean.stages.normalize import FTFY_CONFIG, ftfy_would_change
-from newsclean.stages.boilerplate import RuleGroup, RulesByLength, first_hit
+from newsclean.rules.engine import RuleGroup, RulesByLength, first_hit
 from newsclean.text import comparison_key, folded_words, sentences, word_ngrams, words
 
 SAMPLES = [

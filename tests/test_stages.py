@@ -10,7 +10,7 @@ import pytest
 import newsclean
 from newsclean.model import Article, Category
 from newsclean.stages import Boilerplate, Dedup, DocDedup, Header, Language, MinLength, Normalize
-from newsclean.stages.boilerplate import is_teaser
+from newsclean.rules.engine import is_teaser
 from newsclean.text import word_count, word_count_upto
 
 BOILERPLATE = Boilerplate.for_languages("en")

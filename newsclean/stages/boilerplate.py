@@ -2,193 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 import attrs
 
-from newsclean.model import Article, Category, Removal
-from newsclean.rulepack import COMMON, Rule, RulePack, lowered_for_keywords
-from newsclean.text import comparison_key, ends_sentence, join_paragraphs, split_paragraphs, word_count
+from newsclean.model import Article, Category
+from newsclean.rulepack import COMMON, Rule, RulePack
+from newsclean.rules.engine import LineRules, captured_author, mark_lines, removals_for
+from newsclean.stages.base import DocumentStage
+from newsclean.text import join_paragraphs, split_paragraphs
 
 # Categories the header stage applies at the top of the text; this stage leaves them alone.
 HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
 
-_TRUNCATED = re.compile(r"(\.\.\.|…)[\"'”’»)\]]*$")
-# A letter's closing ("Sincerely,", "Cheers,", "With love,"): a bare name under it is the
-# signature of a letter the article prints, not the author's name line.
-_VALEDICTION = re.compile(r"^\W*[^\W\d_]+(?:[ '’][^\W\d_]+){0,3},\s*$")
-
 
 @attrs.frozen(kw_only=True)
-class Hit:
-    """A rule firing on one line (``match`` is None for teaser lines taken by a block rule)."""
-
-    rule: Rule
-    match: re.Match[str] | None = attrs.field(eq=False)
-
-
-@attrs.frozen
-class RuleGroup:
-    """Rules in their order, with their keywords gathered: ``candidates(lowered)`` gives the
-    rules a line could fire, each keyword searched once per line rather than once per rule."""
-
-    rules: tuple[Rule, ...]
-    # keyword -> indexes in ``rules`` of the rules that have it among their keywords
-    keyword_rules: dict[str, tuple[int, ...]] = attrs.field(eq=False)
-    # the rules without keywords: every line is a candidate
-    unfiltered: tuple[int, ...]
-
-    @classmethod
-    def of(cls, rules: Iterable[Rule]) -> RuleGroup:
-        rules = tuple(rules)
-        keyword_rules: dict[str, list[int]] = {}
-        for i, rule in enumerate(rules):
-            for keyword in rule.keywords or ():
-                keyword_rules.setdefault(keyword, []).append(i)
-        unfiltered = tuple(i for i, rule in enumerate(rules) if rule.keywords is None)
-        return cls(rules=rules, keyword_rules={k: tuple(v) for k, v in keyword_rules.items()}, unfiltered=unfiltered)
-
-    def candidates(self, lowered: str | None) -> Iterable[Rule]:
-        """The rules whose keyword test ``lowered`` (``lowered_for_keywords`` of the line)
-        passes, in order; all of them when ``lowered`` is None."""
-        if lowered is None:
-            return self.rules
-        found = [i for keyword, indexes in self.keyword_rules.items() if keyword in lowered for i in indexes]
-        if found:
-            return [self.rules[i] for i in sorted(set(found).union(self.unfiltered))]
-        return [self.rules[i] for i in self.unfiltered]
-
-
-@attrs.frozen
-class RulesByLength:
-    """Rules grouped by the longest line each applies to: ``for_words(n)`` gives the group
-    whose ``max_words`` admits a line of ``n`` words, so a long paragraph skips the many rules
-    meant for short lines without testing each."""
-
-    bounds: tuple[int, ...]
-    groups: tuple[RuleGroup, ...]
-
-    @classmethod
-    def of(cls, rules: Iterable[Rule] | RulesByLength) -> RulesByLength:
-        """Index ``rules`` (an index is returned as it is, so ``attrs.evolve`` can copy a
-        stage holding one)."""
-        if isinstance(rules, RulesByLength):
-            return rules
-        rules = tuple(rules)
-        bounds = tuple(sorted({r.max_words for r in rules if r.max_words is not None}))
-        groups = [RuleGroup.of(r for r in rules if r.max_words is None or r.max_words >= b) for b in bounds]
-        groups.append(RuleGroup.of(r for r in rules if r.max_words is None))
-        return cls(bounds=bounds, groups=tuple(groups))
-
-    def for_words(self, words: int) -> RuleGroup:
-        return self.groups[bisect_left(self.bounds, words)]
-
-
-@attrs.frozen
-class LineRules:
-    """A language's rules split by position, each indexed by line length."""
-
-    anywhere: RulesByLength
-    head: RulesByLength
-    tail: RulesByLength
-
-    @classmethod
-    def of(cls, rules: Sequence[Rule]) -> LineRules:
-        return cls(*(RulesByLength.of(r for r in rules if r.position == p) for p in ("any", "head", "tail")))
-
-
-def first_hit(rules: RulesByLength, line: str) -> Hit | None:
-    """The first of ``rules`` that fires on ``line``."""
-    words = word_count(line)
-    for rule in rules.for_words(words).candidates(lowered_for_keywords(line)):
-        found = rule.match(line, words)
-        if found is not None:
-            return Hit(rule=rule, match=found)
-    return None
-
-
-def is_teaser(lines: Sequence[str], index: int, max_words: int) -> bool:
-    """Does ``lines[index]`` read like an item of a teaser list rather than article text?
-
-    Teasers are headlines (short, no closing punctuation), truncated blurbs ("..."), or a
-    headline printed twice in a row.
-    """
-    line = lines[index]
-    if _TRUNCATED.search(line):
-        return True
-    if word_count(line) <= max_words and not ends_sentence(line):
-        return True
-    key = comparison_key(line)
-    return any(
-        0 <= j < len(lines) and comparison_key(lines[j]) == key for j in (index - 1, index + 1)
-    )
-
-
-def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int) -> list[Hit | None]:
-    """Which lines the rules remove. Order: ``any`` line rules everywhere; then block rules,
-    each taking the teasers under its header; then ``head`` rules peeled from the top and
-    ``tail`` rules peeled from the bottom, passing over lines already marked."""
-    marks: list[Hit | None] = [first_hit(rules.anywhere, line) for line in lines]
-    for i in range(len(lines)):
-        hit = marks[i]
-        if hit is None or hit.rule.action != "block" or hit.match is None:
-            continue
-        j = i + 1
-        while j < len(lines):
-            other = marks[j]
-            if other is not None:
-                if other.rule.action == "block":
-                    break
-                j += 1
-                continue
-            if not is_teaser(lines, j, teaser_max_words):
-                break
-            marks[j] = Hit(rule=hit.rule, match=None)
-            j += 1
-    _peel(lines, marks, rules.head, range(len(lines)))
-    _peel(lines, marks, rules.tail, range(len(lines) - 1, -1, -1))
-    return marks
-
-
-def _peel(lines: Sequence[str], marks: list[Hit | None], rules: RulesByLength, order: Iterable[int]) -> None:
-    if not any(group.rules for group in rules.groups):
-        return
-    for i in order:
-        if marks[i] is not None:
-            continue
-        hit = first_hit(rules, lines[i])
-        if hit is None or (hit.rule.capture_author and is_signature(lines, i)):
-            return
-        marks[i] = hit
-
-
-def is_signature(lines: Sequence[str], index: int) -> bool:
-    """Is ``lines[index]`` a short name line signed under a letter's closing line?"""
-    return index > 0 and word_count(lines[index]) <= 4 and bool(_VALEDICTION.match(lines[index - 1]))
-
-
-def removals_for(lines: Sequence[str], marks: Sequence[Hit | None], stage: str) -> tuple[Removal, ...]:
-    return tuple(
-        Removal(stage=stage, category=hit.rule.category, rule=hit.rule.id, text=lines[i], line=i)
-        for i, hit in enumerate(marks)
-        if hit is not None
-    )
-
-
-def captured_author(marks: Sequence[Hit | None]) -> str | None:
-    for hit in marks:
-        if hit is not None and hit.match is not None and hit.rule.capture_author:
-            author = hit.match.group("author")
-            if author:
-                return author.strip()
-    return None
-
-
-@attrs.frozen(kw_only=True)
-class Boilerplate:
+class Boilerplate(DocumentStage):
     """Line and block rules from rule packs, chosen by the article's language.
 
     The pack of the detected language is used with ``_common`` and ``fallback_language``'s
@@ -219,7 +48,7 @@ class Boilerplate:
         chosen = [self.packs[n] for n in dict.fromkeys(names) if n in self.packs]
         return [r for p in chosen for r in p.rules if r.category not in HEADER_CATEGORIES]
 
-    def __call__(self, article: Article) -> Article:
+    def apply(self, article: Article) -> Article:
         lines = split_paragraphs(article.text)
         rules = self._line_rules.get(article.language)
         if rules is None:
@@ -236,5 +65,4 @@ class Boilerplate:
             text=join_paragraphs(kept),
             authors=authors,
             removed=article.removed + removed,
-            trace=article.trace + (self.name,),
         )

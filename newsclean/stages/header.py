@@ -11,7 +11,9 @@ import attrs
 
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
-from newsclean.stages.boilerplate import HEADER_CATEGORIES, RulesByLength, first_hit
+from newsclean.rules.engine import RulesByLength, first_hit
+from newsclean.stages.base import DocumentStage
+from newsclean.stages.boilerplate import HEADER_CATEGORIES
 from newsclean.text import comparison_key, ends_sentence, join_paragraphs, sentences, split_paragraphs, word_count
 
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}){0,3}"
@@ -78,7 +80,7 @@ class DateParser:
 
 
 @attrs.frozen(kw_only=True)
-class Header:
+class Header(DocumentStage):
     """Peels, from the top of the text: date lines (``date 2024-07-13``, ``Published: 3 May
     2024``, also glued to the first sentence), mastheads and taglines (the source's name and
     the packs' masthead rules), bylines (``By Jane Doe``) and the headline.
@@ -117,7 +119,7 @@ class Header:
             **settings,
         )
 
-    def __call__(self, article: Article) -> Article:
+    def apply(self, article: Article) -> Article:
         lines = split_paragraphs(article.text)
         removed: list[Removal] = []
         taken: set[int] = set()
@@ -168,7 +170,7 @@ class Header:
                 take(j, Category.DATELINE, "header.dateline.labelled")
 
         if not removed:
-            return attrs.evolve(article, trace=article.trace + (self.name,))
+            return article
         updates: dict[str, Any] = {"title": title}
         if not article.published and fields.get("published"):
             updates["published"] = fields["published"]
@@ -178,7 +180,6 @@ class Header:
             article,
             text=join_paragraphs([line for j, line in enumerate(lines) if j not in taken]),
             removed=article.removed + tuple(sorted(removed, key=lambda r: r.line or 0)),
-            trace=article.trace + (self.name,),
             **updates,
         )
 
