@@ -311,7 +311,7 @@ class DuplicateFinder:
         """Add a batch of kept articles with their stream positions (and their
         ``record_json``, when the caller has made it already)."""
         self._positions.extend(positions)
-        self._entries.extend(Entry.of(a, r) for a, r in zip(articles, records or [None] * len(articles)))
+        self._entries.extend(Entry.of(a, r) for a, r in zip(articles, records if records is not None else [None] * len(articles)))
         if self.hasher is not None and articles:
             signatures, sketches = self.hasher.signatures_and_sketches([a.text for a in articles])
             self._signatures.append(signatures)

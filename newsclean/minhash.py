@@ -115,7 +115,7 @@ class MinHasher:
         count = len(word_hashes) - k + 1
         powers = self._powers[-k:]
         with np.errstate(over="ignore"):
-            shingles = word_hashes[:count] * powers[0]
+            shingles: np.ndarray = word_hashes[:count] * powers[0]
             for offset in range(1, k):
                 shingles = shingles + word_hashes[offset : offset + count] * powers[offset]
         return ((shingles ^ (shingles >> _SHIFT32)) & _MASK32).astype(np.uint32)
@@ -179,7 +179,9 @@ class MinHasher:
         starts = np.cumsum([0] + [len(folded[i]) + 1 for i in group])
         bounds = np.searchsorted(firsts, starts).tolist()  # each text's words
         whole = self._shingles(word_hashes) if len(word_hashes) >= k else word_hashes[:0].astype(np.uint32)
-        pieces, segments, owners = [], [], []
+        pieces: list[np.ndarray] = []
+        segments: list[int] = []
+        owners: list[int] = []
         for n, i in enumerate(group):
             lo, hi = bounds[n], bounds[n + 1]
             mine = word_hashes[lo:hi]

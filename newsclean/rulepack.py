@@ -240,8 +240,8 @@ def _overlapping_repeat(pattern: re.Pattern[str]) -> str | None:
 @functools.lru_cache(maxsize=4096)  # packs are loaded again by each pipeline a process builds
 def _overlapping_source(source: str, flags: int) -> str | None:
     try:
-        from re import _constants as constants
-        from re import _parser as parser
+        from re import _constants as constants  # type: ignore[attr-defined]
+        from re import _parser as parser  # type: ignore[attr-defined]
 
         tree = parser.parse(source, flags)
     except Exception:  # another Python: the SIGALRM time limit still applies
@@ -468,7 +468,7 @@ def keywords_of(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     ``pattern`` contains; None when the pattern is anchored at the start (fast already) or no
     such strings can be read off its parse tree."""
     try:
-        from re import _parser as parser
+        from re import _parser as parser  # type: ignore[attr-defined]
 
         items = parser.parse(pattern.pattern, pattern.flags).data
     except Exception:  # another Python: do without the prefilter
@@ -503,7 +503,7 @@ def _needed(items: Any, parser: Any) -> set[str] | None:
         elif op is parser.BRANCH:
             branches = [_needed(branch, parser) for branch in value[1]]
             if all(branches):
-                consider(set().union(*branches))
+                consider(set().union(*(b for b in branches if b)))
         elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT) and value[0] >= 1:
             consider(_needed(value[2], parser))
         # Anything else (classes, anchors, lookarounds, optional parts) needs no string we can name.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
 
 from newsclean.model import Article, Category, Removal
-from newsclean.rulepack import packs_for
+from newsclean.rulepack import Rule, packs_for
 from newsclean.rules.engine import RulesByLength, first_hit
 from newsclean.stages.base import DocumentStage
 from newsclean.stages.boilerplate import HEADER_CATEGORIES
@@ -79,6 +80,10 @@ class DateParser:
         return None
 
 
+def _indexed(rules: Iterable[Rule] | RulesByLength) -> RulesByLength:
+    return RulesByLength.of(rules)
+
+
 @attrs.frozen(kw_only=True)
 class Header(DocumentStage):
     """Peels, from the top of the text: date lines (``date 2024-07-13``, ``Published: 3 May
@@ -92,9 +97,9 @@ class Header(DocumentStage):
 
     name: ClassVar[str] = "header"
 
-    masthead_rules: RulesByLength = attrs.field(eq=False, converter=RulesByLength.of)
+    masthead_rules: RulesByLength = attrs.field(eq=False, converter=_indexed)
     # Junk the boilerplate stage will remove (an ad label above the headline): passed over here.
-    junk_rules: RulesByLength = attrs.field(eq=False, converter=RulesByLength.of)
+    junk_rules: RulesByLength = attrs.field(eq=False, converter=_indexed)
     dates: DateParser
     byline: re.Pattern[str] = attrs.field(eq=False)
     max_head_lines: int = 8

@@ -109,7 +109,8 @@ def _word_ngrams(word: str, space_after: bool) -> tuple[str, ...]:
     n-grams are taken while two capitals follow each other (acronyms).
     """
     known = _known_grams()
-    grams, capital, out = " ", False, []
+    grams, capital = " ", False
+    out: list[str] = []
     for ch in word:
         last = grams[-1]
         if len(grams) >= 3:

@@ -53,7 +53,7 @@ def _mojibake_window() -> int | None:
     character (each alternative has a position only non-ASCII characters fill, as in ftfy
     6.x); None when the regex cannot be shown to be so."""
     try:
-        from re import _parser
+        from re import _parser  # type: ignore[attr-defined]
 
         tree = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
         ((op, (_, alternatives)),) = tree.data
