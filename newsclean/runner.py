@@ -171,7 +171,7 @@ class Runner:
 
 def run(inputs: Sequence[str] | str, output: str, *, jobs: int | None = None, **options: Any) -> RunStats:
     """Clean a corpus on this machine: ``Runner.local(jobs).run(inputs, output, ...)``."""
-    return Runner.local(jobs).run(inputs, output, **options)  # type: ignore[arg-type]
+    return Runner.local(jobs).run(inputs, output, **options)
 
 
 @attrs.define
