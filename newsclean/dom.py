@@ -29,7 +29,7 @@ MAX_TEXT_SHARE = 0.3
 # holding more than this share of all the page's visible text is article, whatever its name.
 MAX_VISIBLE_SHARE = 0.5
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
-_PROTECTED_DESCENDANTS = etree.XPath(".//article | .//main | .//h1")
+_PROTECTED_DESCENDANTS = etree.XPath("boolean(.//article | .//main | .//h1)")
 _NAME_PARTS = re.compile(r"[-_\s]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
@@ -218,11 +218,12 @@ def _matcher(rules: tuple[PruneRule, ...]) -> _Matcher:
 
 @cache
 def _candidates(tags: tuple[str, ...], lists: bool) -> etree.XPath:
-    """The elements find_junk looks at, in document order, found in one pass over the tree."""
-    tests = ["@class", "@id", *(f"self::{t}" for t in tags)]
+    """The elements find_junk looks at, in document order."""
+    # "//@class/.." selects what "//*[@class]" does, in about half the time.
+    paths = ["//@class/..", "//@id/..", *(f"//{t}" for t in tags)]
     if lists:
-        tests += ["self::ul", "self::ol", "self::dl"]
-    return etree.XPath(f"//*[{' or '.join(tests)}]")
+        paths += ["//ul", "//ol", "//dl"]
+    return etree.XPath(" | ".join(paths))
 
 
 def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> list[Pruned]:
@@ -401,7 +402,7 @@ STANDFIRST_WORDS = (4, 60)  # shorter is a label, longer is a paragraph of the s
 # A quick test on the lower-cased class and id before name_parts() checks for a whole part
 # ("dek", not "dekalb").
 _STANDFIRST_HINT = re.compile("|".join(sorted(STANDFIRST_NAMES)))
-_WITH_NAMES = etree.XPath("//*[@class or @id]")
+_WITH_NAMES = etree.XPath("//@class/.. | //@id/..")
 _NAMES = etree.XPath("//@class | //@id", smart_strings=False)
 
 
