@@ -36,6 +36,7 @@ _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::s
 _ALL_TEXT = etree.XPath(".//text()", smart_strings=False)
 _SCRIPT_TEXT = etree.XPath(".//script//text() | .//style//text()", smart_strings=False)
 _IN_SCRIPT = etree.XPath("boolean(ancestor-or-self::script | ancestor-or-self::style)")
+_NEAR_SCRIPT = etree.XPath("boolean(ancestor-or-self::script | ancestor-or-self::style | .//script | .//style)")
 
 
 @attrs.frozen(kw_only=True)
@@ -261,7 +262,9 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
 
 def visible_text(element: HtmlElement) -> str:
     """The element's text with scripts and styles left out, whitespace collapsed."""
-    return " ".join(" ".join(_VISIBLE_TEXT(element)).split())
+    # The per-node ancestor test is slow, and needed only where there are scripts or styles.
+    texts = _VISIBLE_TEXT(element) if _NEAR_SCRIPT(element) else _ALL_TEXT(element)
+    return " ".join(" ".join(texts).split())
 
 
 def visible_length(element: HtmlElement) -> int:
