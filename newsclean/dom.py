@@ -340,11 +340,11 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     sits loose beside blocks (``<p>Title</p> Story text<br><br>More text``, as such templates
     print a story) is put into ``<p>`` elements. Data tables (short cells: results, schedules)
     stay tables. Returns how many tables were unwrapped."""
+    tables = list(tree.iter("table"))
+    if not tables:
+        return 0
     page_chars = len(tree.text_content())
-    layout = [
-        t for t in tree.iter("table")
-        if len(t.text_content()) >= LAYOUT_PAGE_SHARE * page_chars and is_layout_table(t)
-    ]
+    layout = [t for t in tables if len(t.text_content()) >= LAYOUT_PAGE_SHARE * page_chars and is_layout_table(t)]
     containers: dict[HtmlElement, None] = {}  # ordered, no repeats
     for table in layout:
         for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):
