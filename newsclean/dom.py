@@ -49,6 +49,9 @@ class PruneRule:
     tags: frozenset[str] = frozenset()
     tokens: frozenset[str] = frozenset()
     pairs: tuple[frozenset[str], ...] = ()
+    # An element holding more paragraphs of running text than this is article, whatever its
+    # name says (None: no such limit). A caption or an ad slot holds a line or two, not a story.
+    max_paragraphs: int | None = None
 
     def matches_name(self, name: str) -> str | None:
         """The token or pair that makes a class or id ``name`` one this rule prunes, or None."""
@@ -144,6 +147,7 @@ def parse_rule(item: dict) -> PruneRule:
             tags=frozenset(t.lower() for t in item.get("tags", [])),
             tokens=frozenset(t.lower() for t in item.get("tokens", [])),
             pairs=tuple(frozenset(p.lower() for p in pair) for pair in item.get("pairs", [])),
+            max_paragraphs=item.get("max_paragraphs"),
         )
     except (KeyError, ValueError) as exc:
         raise RulePackError(f"{RULES_FILE}: bad prune rule {item.get('id', '?')}: {exc}") from None
@@ -162,6 +166,21 @@ def _paragraph_chars(element: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in element.iter("p"))
 
 
+# A <p> of at least this many words is running text (a caption line or an ad's blurb is shorter).
+RUNNING_TEXT_WORDS = 12
+
+
+def _holds_more_paragraphs(element: HtmlElement, limit: int) -> bool:
+    """Does ``element`` hold more than ``limit`` paragraphs of running text?"""
+    found = 0
+    for paragraph in element.iter("p"):
+        if len(paragraph.text_content().split()) >= RUNNING_TEXT_WORDS:
+            found += 1
+            if found > limit:
+                return True
+    return False
+
+
 class _Matcher:
     """Finds the first rule (in file order) naming an element. Class names repeat across
     elements and pages, so each distinct name is split and matched once, then remembered."""
@@ -170,7 +189,7 @@ class _Matcher:
 
     def __init__(self, rules: tuple[PruneRule, ...]) -> None:
         self.rules = rules
-        self.by_tag = {}
+        self.by_tag: dict[str, int] = {}
         for index, rule in enumerate(rules):
             for tag in rule.tags:
                 self.by_tag.setdefault(tag, index)
@@ -238,12 +257,15 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     for element in _candidates(tuple(matcher.tags), teasers is not None)(tree):
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
-        match = matcher.rule_for(element)
+        match: tuple[PruneRule | TeaserListRule, str] | None = matcher.rule_for(element)
         if match is None and teasers is not None and (evidence := teasers.evidence(element)):
             match = (teasers, evidence)
         if match is None:
             continue
         if chosen and any(a in chosen for a in element.iterancestors()):
+            continue
+        most = getattr(match[0], "max_paragraphs", None)
+        if most is not None and _holds_more_paragraphs(element, most):
             continue
         if _PROTECTED_DESCENDANTS(element):
             continue

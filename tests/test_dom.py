@@ -231,3 +231,25 @@ def test_a_list_whose_items_do_not_start_with_a_link_stays():
 def test_two_headline_links_are_not_a_teaser_list():
     two = '<ul><li><a href="/a">Harbour festival line-up announced for July</a></li><li><a href="/b">Ferry fares to rise by a fifth in June</a></li></ul>'
     assert pruned_rules(two) == []
+
+
+PHOTO_STORY = [
+    "The first boats came back into the harbour just after dawn, their decks stacked high with crates of mackerel and crab.",
+    "By nine the market hall was full, and buyers from three counties bid for the catch in a sale that lasted until noon.",
+    "Skippers said the season had been the best in a decade, helped by calm weather and the new breakwater at the mouth of the bay.",
+]
+
+
+@pytest.mark.parametrize("name", ["image-caption", "ad-item"])
+def test_a_caption_or_ad_named_element_holding_paragraphs_of_story_is_kept(name):
+    # A photo-story theme sets the story in caption-classed blocks; another wraps it in "ad-item".
+    blocks = "".join(f"<div class='{name}'><p>{p}</p><p>{q}</p></div>" for p, q in zip(PHOTO_STORY, STORY))
+    tree = lxml_html.fromstring(page(extra_after=blocks))
+    assert not [p for p in find_junk(tree) if p.element.get("class") == name]
+
+
+@pytest.mark.parametrize(("name", "text"), [("image-caption", "The old pier in January, before the storms took its last section. Photo: Gazette archive"),
+                                             ("ad-item", "Advertisement")])
+def test_a_caption_or_ad_with_one_line_is_still_pruned(name, text):
+    tree = lxml_html.fromstring(page(extra_after=f"<div class='{name}'><p>{text}</p></div>"))
+    assert [p for p in find_junk(tree) if p.element.get("class") == name]

@@ -203,7 +203,7 @@ class Extract:
             unwrap_layout_tables(tree)
         if tree is not None and self.prune_dom:
             pruned = mark_junk(tree)
-        document = trafilatura.bare_extraction(
+        document: Any = trafilatura.bare_extraction(
             tree if tree is not None else html,
             url=base.url,
             with_metadata=True,
