@@ -52,6 +52,10 @@ class PruneRule:
     # An element holding more paragraphs of running text than this is article, whatever its
     # name says (None: no such limit). A caption or an ad slot holds a line or two, not a story.
     max_paragraphs: int | None = None
+    # When STORY_MIN_PICKS or more elements this rule picks on a page hold more than this share
+    # of its paragraph text together, they are the story and all stay (None: no such limit).
+    # A photo story is its captions.
+    max_page_share: float | None = None
 
     def matches_name(self, name: str) -> str | None:
         """The token or pair that makes a class or id ``name`` one this rule prunes, or None."""
@@ -148,6 +152,7 @@ def parse_rule(item: dict) -> PruneRule:
             tokens=frozenset(t.lower() for t in item.get("tokens", [])),
             pairs=tuple(frozenset(p.lower() for p in pair) for pair in item.get("pairs", [])),
             max_paragraphs=item.get("max_paragraphs"),
+            max_page_share=item.get("max_page_share"),
         )
     except (KeyError, ValueError) as exc:
         raise RulePackError(f"{RULES_FILE}: bad prune rule {item.get('id', '?')}: {exc}") from None
@@ -279,7 +284,28 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
             continue
         chosen.add(element)
         found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
-    return found
+    return _without_page_stories(found, page_chars)
+
+
+# A rule's picks are the page's story only when there are several of them (a photo story has
+# several photos; one long caption on a short page is still a caption).
+STORY_MIN_PICKS = 3
+
+
+def _without_page_stories(found: list[Pruned], page_chars: int) -> list[Pruned]:
+    """``found`` less the picks of a rule whose picks (STORY_MIN_PICKS or more) hold more than
+    its ``max_page_share`` of the page's paragraph text together."""
+    shares = {p.rule.id: p.rule.max_page_share for p in found if getattr(p.rule, "max_page_share", None) is not None}
+    if not shares or not page_chars:
+        return found
+    held: dict[str, list[int]] = {}
+    for pruned in found:
+        if pruned.rule.id in shares:
+            held.setdefault(pruned.rule.id, []).append(_paragraph_chars(pruned.element))
+    story = {
+        rule for rule, chars in held.items() if len(chars) >= STORY_MIN_PICKS and sum(chars) > shares[rule] * page_chars
+    }
+    return [p for p in found if p.rule.id not in story] if story else found
 
 
 def visible_text(element: HtmlElement) -> str:

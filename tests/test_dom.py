@@ -240,9 +240,9 @@ PHOTO_STORY = [
 ]
 
 
-@pytest.mark.parametrize("name", ["image-caption", "ad-item"])
-def test_a_caption_or_ad_named_element_holding_paragraphs_of_story_is_kept(name):
-    # A photo-story theme sets the story in caption-classed blocks; another wraps it in "ad-item".
+@pytest.mark.parametrize("name", ["ad-item"])
+def test_an_ad_named_element_holding_paragraphs_of_story_is_kept(name):
+    # A theme wraps its story in "ad-item" blocks.
     blocks = "".join(f"<div class='{name}'><p>{p}</p><p>{q}</p></div>" for p, q in zip(PHOTO_STORY, STORY))
     tree = lxml_html.fromstring(page(extra_after=blocks))
     assert not [p for p in find_junk(tree) if p.element.get("class") == name]
@@ -253,3 +253,18 @@ def test_a_caption_or_ad_named_element_holding_paragraphs_of_story_is_kept(name)
 def test_a_caption_or_ad_with_one_line_is_still_pruned(name, text):
     tree = lxml_html.fromstring(page(extra_after=f"<div class='{name}'><p>{text}</p></div>"))
     assert [p for p in find_junk(tree) if p.element.get("class") == name]
+
+
+def test_a_photo_story_told_in_its_captions_keeps_them():
+    captions = [
+        "Crews lower the first concrete block of the new breakwater into the bay at high tide on Monday morning.",
+        "Divers check the seabed beside the old pier, where winter storms scattered the stones of the last repair.",
+        "The fishing fleet waits at the temporary mooring on the north side while the crane works through the day.",
+        "Children watch from the promenade, which the council promised to keep open for the whole of the work.",
+        "By evening the first section stood above the water line, a week ahead of the contractor's timetable.",
+    ]
+    photos = "".join(f"<div class='image-caption'><img src='{i}.jpg'><p>{c}</p></div>" for i, c in enumerate(captions))
+    html = f"<html><body><div class='gallery'><h1>A day on the breakwater</h1><p>Our photographer spent Monday on the harbour wall.</p>{photos}</div></body></html>"
+    assert not [p for p in find_junk(lxml_html.fromstring(html)) if p.rule.id == "dom.caption.figure"]
+    one = page(extra_after=f"<div class='image-caption'><img src='0.jpg'><p>{captions[0]}</p></div>")
+    assert [p for p in find_junk(lxml_html.fromstring(one)) if p.rule.id == "dom.caption.figure"]
