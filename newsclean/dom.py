@@ -295,7 +295,9 @@ STORY_MIN_PICKS = 3
 def _without_page_stories(found: list[Pruned], page_chars: int) -> list[Pruned]:
     """``found`` less the picks of a rule whose picks (STORY_MIN_PICKS or more) hold more than
     its ``max_page_share`` of the page's paragraph text together."""
-    shares = {p.rule.id: p.rule.max_page_share for p in found if getattr(p.rule, "max_page_share", None) is not None}
+    shares: dict[str, float] = {
+        p.rule.id: p.rule.max_page_share for p in found if isinstance(p.rule, PruneRule) and p.rule.max_page_share is not None
+    }
     if not shares or not page_chars:
         return found
     held: dict[str, list[int]] = {}
