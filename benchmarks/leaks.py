@@ -41,7 +41,7 @@ def parse_args(argv):
     parser.add_argument("--junk", type=float, default=0.5, help="share of a line's shingles not in gold")
     parser.add_argument("--top", type=int, default=60)
     parser.add_argument("--show", type=int, default=3)
-    parser.add_argument("--by", choices=("sites", "words"), default="sites", help="ranking key")
+    parser.add_argument("--by", choices=("sites", "words", "share"), default="sites", help="ranking key; share: the summed share of each page's output words the family takes, what it costs the per-page precision mean")
     parser.add_argument("--min-sites", type=int, default=1)
     parser.add_argument("--width", type=int, default=160)
     return parser.parse_args(argv)
@@ -105,30 +105,34 @@ def main(argv=None) -> int:
         for page in fulltext.load_set(args.devsets, name, args.limit):
             urls[(name, page.id)] = page.url or sniff_url(page.path)
     families: dict[str, dict] = collections.defaultdict(
-        lambda: {"sites": set(), "pages": set(), "words": 0, "examples": []}
+        lambda: {"sites": set(), "pages": set(), "words": 0, "share": 0.0, "examples": []}
     )
     total_words = 0
     for name, runs in results.items():
         if args.sets and name not in args.sets:
             continue
         for run in runs:
+            out_words = len(fulltext.tokens(run.outputs.get(fulltext.NEWSCLEAN_HTML, ""))) or 1
             host = urlparse(urls.get((name, run.id)) or "").netloc.lower().removeprefix("www.") or run.id
             for line, n in leaked_lines(run, args.junk):
                 fam = families[shape(line, args.words)]
                 fam["sites"].add((name, host))
                 fam["pages"].add((name, run.id))
                 fam["words"] += n
+                fam["share"] += n / out_words
                 total_words += n
                 if len(fam["examples"]) < args.show:
                     fam["examples"].append(f"[{name} {run.id}] {line[: args.width]}")
     print(f"leaked words in all: {total_words}")
-    if args.by == "words":
+    if args.by == "share":
+        key = lambda kv: (-kv[1]["share"], -len(kv[1]["sites"]))  # noqa: E731
+    elif args.by == "words":
         key = lambda kv: (-kv[1]["words"], -len(kv[1]["sites"]))  # noqa: E731
     else:
         key = lambda kv: (-len(kv[1]["sites"]), -len(kv[1]["pages"]), -kv[1]["words"])  # noqa: E731
     ranked = sorted((kv for kv in families.items() if len(kv[1]["sites"]) >= args.min_sites), key=key)
     for key, fam in ranked[: args.top]:
-        print(f"\n{len(fam['sites']):4d} sites {len(fam['pages']):4d} pages {fam['words']:6d} words  | {key}")
+        print(f"\n{len(fam['sites']):4d} sites {len(fam['pages']):4d} pages {fam['words']:6d} words {fam['share']:6.2f} page-share  | {key}")
         for example in fam["examples"]:
             print("      " + example)
     return 0
