@@ -3,7 +3,7 @@
     python benchmarks/leaks.py ../shared/devsets [--set NAME] [--limit N] [--jobs N]
         [--save runs.pickle | --load runs.pickle] [--words 3] [--top 60] [--show 3]
 
-For every output line (HTML path, after the corpus pass, as ``fulltext.run_set`` makes it) whose
+For every output line (HTML path, or ``--path text``: newsclean on trafilatura's text; after the corpus pass, as ``fulltext.run_set`` makes it) whose
 4-word shingles are mostly not in the page's scored gold, computes a shape: lowercased, digits
 turned to 0, the first ``--words`` words. Shapes are ranked by the number of distinct sites (the
 URL's host; the page id when there is none), then pages, then leaked words, so that a family seen
@@ -33,6 +33,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("devsets", type=Path)
     parser.add_argument("--set", dest="sets", action="append", default=[], choices=fulltext.SETS)
+    parser.add_argument("--path", choices=("html", "text"), default="html", help="newsclean's HTML or text path")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--save", type=Path)
@@ -54,10 +55,14 @@ def load_runs(args) -> dict[str, list]:
     for name in args.sets or fulltext.SETS:
         pages = fulltext.load_set(args.devsets, name, args.limit)
         print(f"{len(pages)} pages of {name}", file=sys.stderr)
-        results[name] = fulltext.run_set(pages, args.jobs, (fulltext.TRAFILATURA, fulltext.NEWSCLEAN_HTML))
+        results[name] = fulltext.run_set(pages, args.jobs, (fulltext.TRAFILATURA, system_of(args.path)))
     if args.save:
         args.save.write_bytes(pickle.dumps(results))
     return results
+
+
+def system_of(path: str) -> str:
+    return fulltext.NEWSCLEAN_HTML if path == "html" else fulltext.NEWSCLEAN_TEXT
 
 
 def shape(line: str, words: int) -> str:
@@ -80,10 +85,10 @@ def sniff_url(path: Path) -> str | None:
     return hosts.most_common(1)[0][0].decode("ascii", "replace") if hosts else None
 
 
-def leaked_lines(run, junk: float):
+def leaked_lines(run, junk: float, path: str = "html"):
     """(line, leaked words) for each output line mostly not in the gold."""
     gold = fulltext.shingles(fulltext.tokens(fulltext.scored_gold(run)))
-    output = run.outputs.get(fulltext.NEWSCLEAN_HTML, "")
+    output = run.outputs.get(system_of(path), "")
     for line in output.splitlines():
         line = line.strip()
         if not line:
@@ -112,9 +117,9 @@ def main(argv=None) -> int:
         if args.sets and name not in args.sets:
             continue
         for run in runs:
-            out_words = len(fulltext.tokens(run.outputs.get(fulltext.NEWSCLEAN_HTML, ""))) or 1
+            out_words = len(fulltext.tokens(run.outputs.get(system_of(args.path), ""))) or 1
             host = urlparse(urls.get((name, run.id)) or "").netloc.lower().removeprefix("www.") or run.id
-            for line, n in leaked_lines(run, args.junk):
+            for line, n in leaked_lines(run, args.junk, args.path):
                 fam = families[shape(line, args.words)]
                 fam["sites"].add((name, host))
                 fam["pages"].add((name, run.id))
