@@ -1,4 +1,4 @@
-"""Shape rules for text without HTML: a menu at the head; nothing is judged by shape at the tail."""
+"""Shape rules for text without HTML: a menu at the head; at the tail a teaser list or a reader-comment thread."""
 
 from __future__ import annotations
 
@@ -110,4 +110,59 @@ def test_two_short_closing_lines_stay():
 
 def test_a_story_made_only_of_short_lines_is_left_alone():
     lines = ["Heatwave hits the county again", "Cooling centres open across the region", "Water handed out at bus stops"]
+    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
+
+
+# --- comment thread ------------------------------------------------------------------------
+
+
+def test_reader_comments_signed_by_different_names_are_a_comment_thread():
+    thread = [
+        "Posted by: Marta, Eastfield | June 3, 2024 08:14 AM",
+        "The centre on Mill Road was full by noon, so they should open another one.",
+        "Posted by: grumpy_cyclist at June 3, 2024 09:02 AM",
+        "Good on the volunteers, but the buses still had no air conditioning.",
+        "Posted by: Des on 10:47am Mon 3 Jun 24",
+    ]
+    out = TeaserTail()(article(*BODY, "First comment text that we cannot tell from the story.", *thread))
+    assert out.text == "\n\n".join([*BODY, "First comment text that we cannot tell from the story."])
+    assert [r.text for r in out.removed] == thread
+    assert {r.rule for r in out.removed} == {"layout.comment-thread"}
+
+
+def test_a_live_blog_signed_by_its_own_reporters_stays():
+    # Hard negative: entries of the story itself, stamped "Posted by: <reporter> at <time>" by the
+    # same two reporters; most signatures repeat a name, so this is not a reader thread.
+    lines = [
+        *BODY,
+        "Posted by: Ana Ruiz at 09:15",
+        "The first cooling bus has left the depot for the estate, with room for forty people.",
+        "Posted by: Tom Byrne at 09:40",
+        "Council staff say the library has taken in more than two hundred people since opening.",
+        "Posted by: Ana Ruiz at 10:05",
+        "The fire service asks residents to check on elderly neighbours twice a day.",
+        "Posted by: Tom Byrne at 10:30",
+        "Forecasters expect the heat to break on Saturday with storms in the west.",
+    ]
+    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_one_quoted_signature_in_the_story_stays():
+    # Hard negative: the story quotes a single forum post with its signature line.
+    lines = [
+        *BODY,
+        "One resident wrote on the estate forum that the heat had kept her awake for a week.",
+        "Posted by: Jean at June 2, 2024 11:58 PM",
+        "The council said it read the forum and would add a night bus to the centre.",
+    ]
+    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_a_story_byline_saying_posted_by_is_not_a_comment_signature():
+    # Hard negative: "Posted by <author> on <date>" without the colon is the story's own stamp.
+    lines = [
+        *BODY,
+        "Posted by Ana Ruiz on June 3, 2024 at 10:05 AM",
+        "Posted by Tom Byrne on June 3, 2024 at 11:20 AM",
+    ]
     assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)

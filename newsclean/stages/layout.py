@@ -53,6 +53,15 @@ def _is_article_paragraph(line: str) -> bool:
     return ends_sentence(line) and word_count(line) >= 8
 
 
+# A reader comment's signature: "Posted by: <name> at|on|| <date with a clock time>". The colon
+# after "by" and the clock time set it apart from the story's own "Posted by <author> on <date>".
+_COMMENT_SIGNATURE = re.compile(
+    r"^(?:posted|written|submitted|comment(?:ed)?|added) by:\s*(?P<name>[^|\n]{1,60}?)\s*(?:\bat\b|\bon\b|\|)"
+    r"[^\n]{0,40}?\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?",
+    re.IGNORECASE,
+)
+
+
 @attrs.frozen(kw_only=True)
 class NavigationHead(LineFilter):
     """Removes a menu left at the top of extracted text: ``min_run`` or more lines in a row of
@@ -138,8 +147,45 @@ class TeaserTail(LineFilter):
     min_run: int = 3
     min_words: int = 4
     max_words: int = 14
+    # A reader-comment thread below the story (``layout.comment-thread``): at least
+    # ``min_comments`` comment signatures by at least ``min_commenters`` different names, and
+    # different names on at least ``min_name_share`` of them (a live blog signs its entries with
+    # the same few reporters' names).
+    min_comments: int = 2
+    min_commenters: int = 2
+    min_name_share: float = 0.6
 
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
+        thread = self._comment_thread(lines)
+        if thread is None:
+            return self._teaser_tail(lines)
+        return [
+            *self._teaser_tail(lines[:thread]),
+            *(
+                Removal(stage=self.name, category=Category.RELATED, rule="layout.comment-thread", text=lines[i], line=i)
+                for i in range(thread, len(lines))
+            ),
+        ]
+
+    def _comment_thread(self, lines: list[str]) -> int | None:
+        """Where a reader-comment thread starts (it runs to the end), or None: at its first
+        comment signature. The first comment's text above it stays: we cannot tell where it
+        starts, and what sits between the story and the comments (trackbacks, the story's own
+        signature) is kept by some gold texts. A real article paragraph must remain above."""
+        found = [(i, m.group("name").strip().lower()) for i, line in enumerate(lines) if (m := _COMMENT_SIGNATURE.match(line))]
+        names = {name for _i, name in found}
+        if (
+            len(found) < self.min_comments
+            or len(names) < self.min_commenters
+            or len(names) < self.min_name_share * len(found)
+        ):
+            return None
+        first = found[0][0]
+        if not any(_is_article_paragraph(line) for line in lines[:first]):
+            return None
+        return first
+
+    def _teaser_tail(self, lines: list[str]) -> list[Removal]:
         start = len(lines)
         while start > 0 and _looks_like_other_headline(lines[start - 1], self.min_words, self.max_words):
             start -= 1
