@@ -12,6 +12,7 @@ from newsclean.pipeline import Pipeline
 from newsclean.rulepack import available_languages
 from newsclean.stages import (
     Boilerplate,
+    CommentThread,
     DocDedup,
     Dedup,
     Extract,
@@ -68,6 +69,7 @@ def default_pipeline(
         MenuRow.for_languages(*languages),
         Header.for_languages(*languages),
         Boilerplate.for_languages(*languages),
+        CommentThread(),
         TeaserTail(),
         DocDedup(),
     ]

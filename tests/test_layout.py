@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from newsclean.model import Article, Category
+import pytest
+
 import newsclean
+from newsclean.model import Article, Category
 from newsclean.stages import NavigationHead
 
 BODY = [
@@ -79,7 +81,7 @@ def test_a_sentence_that_names_sections_stays():
 
 # --- teaser tail ---------------------------------------------------------------------------
 
-from newsclean.stages import TeaserTail  # noqa: E402
+from newsclean.stages import CommentThread, TeaserTail  # noqa: E402
 
 
 def test_headlines_of_other_stories_under_the_story_are_a_teaser_block():
@@ -124,45 +126,35 @@ def test_reader_comments_signed_by_different_names_are_a_comment_thread():
         "Good on the volunteers, but the buses still had no air conditioning.",
         "Posted by: Des on 10:47am Mon 3 Jun 24",
     ]
-    out = TeaserTail()(article(*BODY, "First comment text that we cannot tell from the story.", *thread))
+    out = CommentThread()(article(*BODY, "First comment text that we cannot tell from the story.", *thread))
     assert out.text == "\n\n".join([*BODY, "First comment text that we cannot tell from the story."])
     assert [r.text for r in out.removed] == thread
     assert {r.rule for r in out.removed} == {"layout.comment-thread"}
 
 
-def test_a_live_blog_signed_by_its_own_reporters_stays():
-    # Hard negative: entries of the story itself, stamped "Posted by: <reporter> at <time>" by the
-    # same two reporters; most signatures repeat a name, so this is not a reader thread.
-    lines = [
-        *BODY,
-        "Posted by: Ana Ruiz at 09:15",
-        "The first cooling bus has left the depot for the estate, with room for forty people.",
-        "Posted by: Tom Byrne at 09:40",
-        "Council staff say the library has taken in more than two hundred people since opening.",
-        "Posted by: Ana Ruiz at 10:05",
-        "The fire service asks residents to check on elderly neighbours twice a day.",
-        "Posted by: Tom Byrne at 10:30",
-        "Forecasters expect the heat to break on Saturday with storms in the west.",
-    ]
-    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
+# Hard negatives.
+LIVE_BLOG = [  # entries of the story itself, stamped by the same two reporters
+    "Posted by: Ana Ruiz at 09:15",
+    "The first cooling bus has left the depot for the estate, with room for forty people.",
+    "Posted by: Tom Byrne at 09:40",
+    "Council staff say the library has taken in more than two hundred people since opening.",
+    "Posted by: Ana Ruiz at 10:05",
+    "The fire service asks residents to check on elderly neighbours twice a day.",
+    "Posted by: Tom Byrne at 10:30",
+    "Forecasters expect the heat to break on Saturday with storms in the west.",
+]
+QUOTED_POST = [  # the story quotes a single forum post with its signature line
+    "One resident wrote on the estate forum that the heat had kept her awake for a week.",
+    "Posted by: Jean at June 2, 2024 11:58 PM",
+    "The council said it read the forum and would add a night bus to the centre.",
+]
+STORY_STAMPS = [  # "Posted by <author> on <date>" without the colon is the story's own stamp
+    "Posted by Ana Ruiz on June 3, 2024 at 10:05 AM",
+    "Posted by Tom Byrne on June 3, 2024 at 11:20 AM",
+]
 
 
-def test_one_quoted_signature_in_the_story_stays():
-    # Hard negative: the story quotes a single forum post with its signature line.
-    lines = [
-        *BODY,
-        "One resident wrote on the estate forum that the heat had kept her awake for a week.",
-        "Posted by: Jean at June 2, 2024 11:58 PM",
-        "The council said it read the forum and would add a night bus to the centre.",
-    ]
-    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
-
-
-def test_a_story_byline_saying_posted_by_is_not_a_comment_signature():
-    # Hard negative: "Posted by <author> on <date>" without the colon is the story's own stamp.
-    lines = [
-        *BODY,
-        "Posted by Ana Ruiz on June 3, 2024 at 10:05 AM",
-        "Posted by Tom Byrne on June 3, 2024 at 11:20 AM",
-    ]
-    assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)
+@pytest.mark.parametrize("tail", [LIVE_BLOG, QUOTED_POST, STORY_STAMPS], ids=["live-blog", "quoted-post", "story-stamps"])
+def test_signatures_that_are_not_a_reader_thread_stay(tail):
+    lines = [*BODY, *tail]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)

@@ -147,10 +147,28 @@ class TeaserTail(LineFilter):
     min_run: int = 3
     min_words: int = 4
     max_words: int = 14
-    # A reader-comment thread below the story (``layout.comment-thread``): at least
-    # ``min_comments`` comment signatures by at least ``min_commenters`` different names, and
-    # different names on at least ``min_name_share`` of them (a live blog signs its entries with
-    # the same few reporters' names).
+
+    def removals(self, lines: list[str], article: Article) -> list[Removal]:
+        start = len(lines)
+        while start > 0 and _looks_like_other_headline(lines[start - 1], self.min_words, self.max_words):
+            start -= 1
+        if len(lines) - start < self.min_run or not any(_is_article_paragraph(line) for line in lines[:start]):
+            return []
+        return [
+            Removal(stage=self.name, category=Category.RELATED, rule="layout.teaser-tail", text=lines[i], line=i)
+            for i in range(start, len(lines))
+        ]
+
+
+@attrs.frozen(kw_only=True)
+class CommentThread(LineFilter):
+    """Removes a reader-comment thread below the story (``layout.comment-thread``): from the
+    first of at least ``min_comments`` comment signatures ("Posted by: <name> at <time>") by at
+    least ``min_commenters`` different names, different names on at least ``min_name_share`` of
+    them (a live blog signs its entries with the same few reporters' names), to the end."""
+
+    name: ClassVar[str] = "comment_thread"
+
     min_comments: int = 2
     min_commenters: int = 2
     min_name_share: float = 0.6
@@ -158,13 +176,10 @@ class TeaserTail(LineFilter):
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
         thread = self._comment_thread(lines)
         if thread is None:
-            return self._teaser_tail(lines)
+            return []
         return [
-            *self._teaser_tail(lines[:thread]),
-            *(
-                Removal(stage=self.name, category=Category.RELATED, rule="layout.comment-thread", text=lines[i], line=i)
-                for i in range(thread, len(lines))
-            ),
+            Removal(stage=self.name, category=Category.RELATED, rule="layout.comment-thread", text=lines[i], line=i)
+            for i in range(thread, len(lines))
         ]
 
     def _comment_thread(self, lines: list[str]) -> int | None:
@@ -184,14 +199,3 @@ class TeaserTail(LineFilter):
         if not any(_is_article_paragraph(line) for line in lines[:first]):
             return None
         return first
-
-    def _teaser_tail(self, lines: list[str]) -> list[Removal]:
-        start = len(lines)
-        while start > 0 and _looks_like_other_headline(lines[start - 1], self.min_words, self.max_words):
-            start -= 1
-        if len(lines) - start < self.min_run or not any(_is_article_paragraph(line) for line in lines[:start]):
-            return []
-        return [
-            Removal(stage=self.name, category=Category.RELATED, rule="layout.teaser-tail", text=lines[i], line=i)
-            for i in range(start, len(lines))
-        ]
