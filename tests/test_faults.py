@@ -596,17 +596,8 @@ def test_case11_the_rule_guard_refuses_repeats_that_split_text_many_ways(pattern
     from newsclean.errors import RulePackError
     from newsclean.rulepack import RulePack
 
-    source = f"""
-[[rule]]
-id = "xx.tags.bad"
-category = "tags"
-action = "line"
-position = "any"
-pattern = '{pattern}'
-examples = []
-"""
     with pytest.raises(RulePackError, match="split the same text"):
-        RulePack.from_toml(source, language="xx")
+        RulePack.from_toml(one_rule_pack(pattern), language="xx")
 
 
 @pytest.mark.parametrize("pattern", [r"(?:\w{1,20}\s){1,9}x", r"(?:ab|ac)+$", r"^(?:[A-Z][a-z]+ ){1,3}said$", r"\d+(?:,\d{3})*$", r"( ?[>/] ?\w[\w ]{0,29}){1,6}$",
@@ -614,15 +605,19 @@ examples = []
 def test_case11_repeats_that_split_one_way_are_accepted(pattern):
     from newsclean.rulepack import RulePack
 
-    source = f"""
+    assert RulePack.from_toml(one_rule_pack(pattern), language="xx").rules
+
+
+def one_rule_pack(pattern: str) -> str:
+    """A pack of one tags rule with ``pattern``, as TOML."""
+    return f"""
 [[rule]]
-id = "xx.tags.ok"
+id = "xx.tags.one"
 category = "tags"
 action = "line"
 position = "any"
 pattern = '{pattern}'
 """
-    assert RulePack.from_toml(source, language="xx").rules
 
 
 # --- 11. the social handle-list rule on whitespace runs ----------------------------------------
