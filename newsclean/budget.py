@@ -70,7 +70,7 @@ class _Watchdog:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._deadlines: list[tuple[float, int]] = []  # (deadline, ticket), a heap
-        self._active: dict[int, tuple[int, float]] = {}  # ticket -> (thread id, seconds)
+        self._active: dict[int, int] = {}  # ticket -> thread id
         self._fired: set[int] = set()
         self._tickets = itertools.count()
         self._thread: threading.Thread | None = None
@@ -80,7 +80,7 @@ class _Watchdog:
         thread_id = threading.get_ident()
         with self._lock:
             ticket = next(self._tickets)
-            self._active[ticket] = (thread_id, seconds)
+            self._active[ticket] = thread_id
             heapq.heappush(self._deadlines, (time.monotonic() + seconds, ticket))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="newsclean-watchdog", daemon=True)
@@ -103,9 +103,8 @@ class _Watchdog:
                 while self._deadlines and (self._deadlines[0][0] <= now or self._deadlines[0][1] not in self._active):
                     _, ticket = heapq.heappop(self._deadlines)
                     if ticket in self._active:
-                        thread_id, seconds = self._active[ticket]
                         self._fired.add(ticket)
-                        _raise_in(thread_id, DocumentTimeout)
+                        _raise_in(self._active[ticket], DocumentTimeout)
                 wait = self._deadlines[0][0] - now if self._deadlines else None
                 self._wake.wait(wait)
 

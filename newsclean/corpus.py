@@ -15,15 +15,13 @@ engine. Dropped articles are neither observed nor applied; the driver, not the s
 the stage in a kept article's ``trace``.
 
 The local drivers are here: ``observe_all`` folds observations over a stream with bounded
-state lists, ``apply_all`` applies the model. ``CorpusStage.run`` chains them over a spill
-file for a plain iterable.
+state lists, ``apply_one`` applies the model to one article. ``CorpusStage.run`` runs the stage
+alone over a plain iterable, through ``Pipeline.run``'s spill file.
 """
 
 from __future__ import annotations
 
 import abc
-import json
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -65,16 +63,9 @@ class CorpusStage(abc.ABC, Generic[State, Model]):
     def run(self, articles: Iterable[Article]) -> Iterator[Article]:
         """Every article of a stream after the stage, in order (the stream waits in a
         temporary spill file, not in memory)."""
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
-            for article in articles:
-                spill.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+        from newsclean.pipeline import Pipeline  # the pipeline drives corpus stages
 
-            def replay() -> Iterator[Article]:
-                spill.seek(0)
-                return (Article.from_dict(json.loads(line)) for line in spill)
-
-            model = self.decide(observe_all(self, replay()))
-            yield from apply_all(self, model, replay())
+        return Pipeline(stages=(self,), on_error="raise", time_budget=None).run(articles)
 
 
 def keyed(articles: Iterable[Article], start: int = 0) -> Iterator[Keyed]:
@@ -108,7 +99,3 @@ def apply_one(stage: CorpusStage[Any, Model], key: int, article: Article, model:
     after = stage.apply(key, article, model)
     return attrs.evolve(after, trace=after.trace + (stage.name,))
 
-
-def apply_all(stage: CorpusStage[Any, Model], model: Model, articles: Iterable[Article], start: int = 0) -> Iterator[Article]:
-    for key, article in keyed(articles, start):
-        yield apply_one(stage, key, article, model)

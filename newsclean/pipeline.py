@@ -88,9 +88,13 @@ class Pipeline:
     # limit. See ``newsclean.budget`` for the caveats.
     time_budget: float | None = attrs.field(default=60.0, converter=lambda value: options.budget(value, "time_budget"))
     _plan: Plan = attrs.field(init=False, eq=False, repr=False)
+    # What ``process`` runs: every document stage, corpus stages left out.
+    _document_stages: tuple[DocumentStep, ...] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_plan", _plan_of(self.stages))
+        plan = _plan_of(self.stages)
+        object.__setattr__(self, "_plan", plan)
+        object.__setattr__(self, "_document_stages", plan.head + tuple(s for step in plan.steps for s in step.after))
 
     @on_error.validator
     def _check_on_error(self, _attribute: Any, value: str) -> None:
@@ -130,7 +134,7 @@ class Pipeline:
     def process(self, document: RawDocument | Article) -> Article:
         """Extract and run every document stage on one input; corpus stages need a corpus
         and are skipped."""
-        return self.clean(document, self._plan.head + tuple(s for step in self._plan.steps for s in step.after))[0]
+        return self.clean(document, self._document_stages)[0]
 
     def process_head(self, document: RawDocument | Article) -> Timed:
         """The plan's head on one input (what an engine runs per document before the corpus
