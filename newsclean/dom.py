@@ -32,6 +32,7 @@ _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 _PROTECTED_DESCENDANTS = etree.XPath("boolean(.//article | .//main | .//h1)")
 _NAME_PARTS = re.compile(r"[-_\s]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORD = re.compile(r"\w+")
 _VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 _ALL_TEXT = etree.XPath(".//text()", smart_strings=False)
 _SCRIPT_TEXT = etree.XPath(".//script//text() | .//style//text()", smart_strings=False)
@@ -400,6 +401,8 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
         for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):
             containers[element] = None
             if element.tag in _TABLE_PARTS:
+                if element.tag in ("td", "th"):
+                    element.set(CELL, "")
                 element.tag = "div"
                 for attribute in ("colspan", "rowspan"):
                     element.attrib.pop(attribute, None)
@@ -408,6 +411,47 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
         if not all(_is_inline(c) for c in children):
             _wrap_loose_text(element, children)
     return len(layout)
+
+
+# The cells of unwrapped layout tables carry this attribute (link_cells reads it).
+CELL = "data-newsclean-cell"
+_CELLS = etree.XPath(f"//*[@{CELL}]")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
+_UNLINKED_TEXT = etree.XPath(
+    ".//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]", smart_strings=False
+)
+# A layout cell whose words are mostly link text is a menu or a list of other stories.
+LINK_CELL_SHARE = 0.7
+LINK_CELL_MIN_WORDS = 3
+LINK_CELL_RULE = "dom.layout.link-cell"
+
+
+def mark_link_cells(tree: HtmlElement) -> tuple[Removal, ...]:
+    """Mark the outermost cells of unwrapped layout tables whose text is mostly link text (a
+    page's menu column, a "most read" box) and return a Removal for each."""
+    chosen: set[HtmlElement] = set()
+    removals = []
+    for cell in _CELLS(tree):
+        if chosen and any(a in chosen for a in cell.iterancestors()):
+            continue
+        if cell.get(MARK) is not None or _PROTECTED_DESCENDANTS(cell):
+            continue
+        text = visible_text(cell)
+        words = len(_WORD.findall(text))  # words, not the "|" between links
+        if words < LINK_CELL_MIN_WORDS:
+            continue
+        linked = len(_WORD.findall(" ".join(_LINK_TEXT(cell))))
+        if linked < LINK_CELL_SHARE * words:
+            continue
+        # A sentence of running text outside the links: the story sits in this cell beside a menu.
+        if any(len(t.split()) >= RUNNING_TEXT_WORDS for t in _UNLINKED_TEXT(cell)):
+            continue
+        chosen.add(cell)
+        cell.set(MARK, LINK_CELL_RULE)
+        removals.append(
+            Removal(stage=STAGE, category=Category.NAVIGATION, rule=LINK_CELL_RULE, text=text, evidence=f"{linked}/{words} words linked")
+        )
+    return tuple(removals)
 
 
 def _is_inline(node) -> bool:

@@ -125,7 +125,7 @@ def test_pruning_can_be_switched_off():
 from lxml import html as lxml_html  # noqa: E402
 
 import newsclean  # noqa: E402
-from newsclean.dom import is_layout_table, unwrap_layout_tables  # noqa: E402
+from newsclean.dom import is_layout_table, mark_link_cells, unwrap_layout_tables  # noqa: E402
 
 STORY = [
     "The harbour board approved a new ferry timetable on Monday after a year of complaints from island residents about missed hospital appointments.",
@@ -192,6 +192,33 @@ def test_a_data_table_with_a_heading_and_styled_cells_stays_a_table():
     <tr><td><span>65 g</span></td><td><div>Sugar</div></td></tr></tbody></table>"""
     tree = lxml_html.fromstring(f"<div><p>{STORY[0]}</p>{ingredients}</div>")
     assert not is_layout_table(tree.find(".//table"))
+
+
+def test_a_layout_cell_of_links_is_removed_as_navigation():
+    article = newsclean.clean(html=LAYOUT_PAGE)
+    cells = [r for r in article.removed if r.rule == "dom.layout.link-cell"]
+    assert [r.category.value for r in cells] == ["navigation", "navigation"]
+    assert "Obituaries" in cells[0].text and "Harbour festival line-up" in cells[1].text
+    assert "Obituaries" not in article.text and "Most read" not in article.text
+
+
+def test_a_layout_cell_holding_the_story_beside_a_long_menu_stays():
+    # The cell's words are mostly links, but one run of text outside them is a sentence.
+    menu = " ".join(f'<a href="/s{i}">Section number {i}</a>' for i in range(30))
+    page = f"""<html><body><table width="100%"><tr><td>{menu}<br><br>{STORY[0]}<br><br>{STORY[1]}</td>
+    <td><p>Weather</p><p>Tides</p></td></tr></table></body></html>"""
+    tree = lxml_html.fromstring(page)
+    unwrap_layout_tables(tree)
+    assert mark_link_cells(tree) == ()
+    assert STORY[0] in newsclean.clean(html=page).text
+
+
+def test_links_in_a_data_table_or_a_story_are_not_layout_cells():
+    links = '<table><tr><td><a href="/a">Kilbride Athletic</a></td><td><a href="/b">Portmoy Rovers</a></td></tr></table>'
+    page = f"<html><body><article><p>{STORY[0]}</p>{links}<p>{STORY[1]}</p></article></body></html>"
+    article = newsclean.clean(html=page)
+    assert "Kilbride Athletic" in article.text
+    assert not [r for r in article.removed if r.rule == "dom.layout.link-cell"]
 
 
 # --- teaser lists --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
-from newsclean.dom import MARKED, mark_junk, marked_standfirst, unwrap_layout_tables
+from newsclean.dom import MARKED, mark_junk, mark_link_cells, marked_standfirst, unwrap_layout_tables
 from newsclean.model import Article, Category, Drop, RawDocument, Removal
 from newsclean.text import comparison_key
 
@@ -203,6 +203,8 @@ class Extract:
             unwrap_layout_tables(tree)
         if tree is not None and self.prune_dom:
             pruned = mark_junk(tree)
+            if self.unwrap_tables:
+                pruned += mark_link_cells(tree)
         document: Any = trafilatura.bare_extraction(
             tree if tree is not None else html,
             url=base.url,
