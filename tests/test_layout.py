@@ -79,6 +79,40 @@ def test_a_sentence_that_names_sections_stays():
     assert MENU_ROW(article(*BODY, line)).text == "\n\n".join([*BODY, line])
 
 
+
+# Old table layouts, as trafilatura writes them: the story sits in one row's long cell; the
+# page's boxes and labels are rows of one cell or with empty cells.
+STORY_ROW = "| | " + BODY[0] + " " + BODY[1] + " |"
+
+
+def test_single_and_empty_cell_rows_of_a_table_holding_the_story_are_navigation():
+    furniture = ["| Most read | |", "| Weather |", "| | Send to a friend | |"]
+    out = MENU_ROW(article(furniture[0], STORY_ROW, furniture[1], furniture[2]))
+    assert out.text == STORY_ROW
+    assert [(r.rule, r.category) for r in out.removed] == [("layout.table-row", Category.NAVIGATION)] * 3
+
+
+def test_a_data_table_beside_the_story_keeps_its_rows():
+    # Same number of cells in every row: a data table, even with an empty cell and a long one.
+    results = [
+        "| Kilbride Athletic | 1-3 | Portmoy Rovers |",
+        "| Dunmore United | | Ardlochan |",
+        "| Report | " + BODY[0] + " | Final |",
+    ]
+    assert MENU_ROW(article(BODY[1], *results)).text == "\n\n".join([BODY[1], *results])
+
+
+def test_a_table_without_a_story_cell_keeps_its_rows():
+    schedule = ["| Fri 12 July | Leeds |", "| Sat 13 July |", "| Sun 14 July | |"]
+    assert MENU_ROW(article(*BODY, *schedule)).text == "\n\n".join([*BODY, *schedule])
+
+
+def test_table_rows_apart_from_the_story_table_are_judged_apart():
+    # A prose paragraph between them: the second label row belongs to no table holding the story.
+    out = MENU_ROW(article(STORY_ROW, "| Weather |", BODY[0], "| Weather |"))
+    assert out.text == "\n\n".join([STORY_ROW, BODY[0], "| Weather |"])
+
+
 # --- teaser tail ---------------------------------------------------------------------------
 
 from newsclean.stages import CommentThread, TeaserTail  # noqa: E402

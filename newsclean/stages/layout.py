@@ -87,16 +87,29 @@ class NavigationHead(LineFilter):
 # Cells of a row: split at bars (trafilatura writes a table's cells between "|", and a literal
 # bar as "\|") and at bullets.
 _CELLS = re.compile(r"\s*(?:\\?\|)+\s*|\s+[·•]\s+")
+# The cells of one table row as trafilatura writes it: "| cell | cell |" (a literal bar is "\|").
+_ROW_CELLS = re.compile(r"(?<!\\)\|")
+
+
+def _is_table_row(line: str) -> bool:
+    return line.lstrip().startswith("|")
 
 
 @attrs.frozen(kw_only=True)
 class MenuRow(LineFilter):
-    """Removes a line that is a row of site sections and controls, anywhere in the text: at
-    least ``min_cells`` cells split by bars or bullets, none longer than ``max_cell_words``
-    words or holding a digit, and at least ``min_menu_share`` of them words of a menu (the
-    packs' ``[vocab] menu``: Home, News, Sport, Contact us, Print this story...). Old table
-    layouts and scraped footers leave such rows (``| Home | News | Canada AM | Weather |``);
-    a table row of names or figures has too few menu words, or digits."""
+    """Removes the rows that old table layouts and scraped footers leave in extracted text.
+
+    - ``layout.menu-row``, anywhere: a row of site sections and controls, at least
+      ``min_cells`` cells split by bars or bullets, none longer than ``max_cell_words`` words or
+      holding a digit, and at least ``min_menu_share`` of them words of a menu (the packs'
+      ``[vocab] menu``: Home, News, Sport, Contact us, Print this story...), as in
+      ``| Home | News | Canada AM | Weather |``; a table row of names or figures has too few
+      menu words, or digits.
+    - ``layout.table-row``: in a table that holds the story (one of its rows has a cell of
+      ``running_words`` or more words) and whose rows have different numbers of cells, the
+      rows with no such cell that are a single cell or have an empty one: the page's boxes
+      and labels printed as rows (``| Most read | |``, ``| Weather |``). A data table's rows
+      have the same number of cells, so a results or schedule table in a story stays."""
 
     name: ClassVar[str] = "menu_row"
 
@@ -111,12 +124,40 @@ class MenuRow(LineFilter):
         pattern = "|".join(f"(?:{w})" for w in words) or "(?!)"
         return cls(menu=re.compile(rf"(?:{pattern})", re.IGNORECASE), **settings)
 
+    running_words: int = 15
+
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
-        return [
-            Removal(stage=self.name, category=Category.NAVIGATION, rule="layout.menu-row", text=line, line=i)
-            for i, line in enumerate(lines)
-            if self._is_menu_row(line)
-        ]
+        furniture = self._layout_table_rows(lines)
+        found = []
+        for i, line in enumerate(lines):
+            if self._is_menu_row(line):
+                rule = "layout.menu-row"
+            elif i in furniture:
+                rule = "layout.table-row"
+            else:
+                continue
+            found.append(Removal(stage=self.name, category=Category.NAVIGATION, rule=rule, text=line, line=i))
+        return found
+
+    def _layout_table_rows(self, lines: list[str]) -> set[int]:
+        """Indexes of the furniture rows of the tables in ``lines`` that hold the story."""
+        found: set[int] = set()
+        i = 0
+        while i < len(lines):
+            if not _is_table_row(lines[i]):
+                i += 1
+                continue
+            start = i
+            while i < len(lines) and _is_table_row(lines[i]):
+                i += 1
+            rows = {j: [word_count(c) for c in _ROW_CELLS.split(lines[j].strip().strip("|"))] for j in range(start, i)}
+            holds_story = any(max(cells) >= self.running_words for cells in rows.values())
+            if not holds_story or len({len(cells) for cells in rows.values()}) == 1:
+                continue
+            found.update(
+                j for j, cells in rows.items() if max(cells) < self.running_words and (len(cells) == 1 or 0 in cells)
+            )
+        return found
 
     def _is_menu_row(self, line: str) -> bool:
         if "|" not in line and "·" not in line and "•" not in line:
