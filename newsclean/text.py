@@ -60,3 +60,12 @@ def word_ngrams(text: str, n: int = 2) -> list[tuple[str, ...]]:
     """Runs of ``n`` (1 or more) casefolded words, in order."""
     tokens = folded_words(text)
     return list(zip(*(tokens[i:] for i in range(n))))
+
+
+_ROW_FRAME = re.compile(r"^\s*\|[\s|]*|[\s|]*\|\s*$")
+
+
+def unframed_row(line: str) -> str:
+    """A table row as trafilatura writes it (``| cell | cell |``) without its outer bars and
+    empty edge cells; any other line as it is."""
+    return _ROW_FRAME.sub("", line) if line.lstrip().startswith("|") else line

@@ -368,3 +368,17 @@ def test_a_first_sentence_that_repeats_words_of_the_title_stays():
     lede = "The city council approved a new budget on Tuesday after a four-hour debate, and council approves budget lines rarely."
     out = HEADER(art(lede, *ARTICLE[1:], title=title))
     assert out.text.startswith(lede)
+
+
+def test_a_rule_reads_a_table_row_by_its_cells_text():
+    story = "The harbour board approved a new ferry timetable on Monday after a year of complaints."
+    row = "| | © 2008 Harbour Times. All rights reserved. | |"
+    out = BOILERPLATE(Article(id="x", text=f"{story}\n\n{row}", language="en"))
+    assert out.text == story
+    assert [(r.rule, r.text) for r in out.removed] == [("common.copyright.symbol", row)]
+
+
+def test_a_table_row_with_an_article_sentence_about_copyright_stays():
+    row = "| Copyright law has not kept pace with the archive's scans, the panel found. | 2008 |"
+    text = f"The harbour board approved a new ferry timetable on Monday.\n\n{row}"
+    assert BOILERPLATE(Article(id="x", text=text, language="en")).text == text

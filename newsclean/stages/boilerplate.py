@@ -10,7 +10,7 @@ from newsclean.model import Article, Category
 from newsclean.rulepack import COMMON, Rule, RulePack
 from newsclean.rules.engine import LineRules, captured_author, mark_lines, removals_for
 from newsclean.stages.base import DocumentStage
-from newsclean.text import join_paragraphs, split_paragraphs
+from newsclean.text import join_paragraphs, split_paragraphs, unframed_row
 
 # Categories the header stage applies at the top of the text; this stage leaves them alone.
 HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
@@ -53,7 +53,8 @@ class Boilerplate(DocumentStage):
         rules = self._line_rules.get(article.language)
         if rules is None:
             rules = self._line_rules[article.language] = LineRules.of(self.rules_for(article.language))
-        marks = mark_lines(lines, rules, teaser_max_words=self.teaser_max_words)
+        # A table row is read as its cells' text: "| © 2008 The Ledger |" is a copyright line.
+        marks = mark_lines([unframed_row(line) for line in lines], rules, teaser_max_words=self.teaser_max_words)
         removed = removals_for(lines, marks, self.name)
         authors = article.authors
         if not authors:
