@@ -12,7 +12,7 @@ from newsclean.rules.engine import LineRules, captured_author, mark_lines, remov
 from newsclean.stages.base import DocumentStage
 from newsclean.text import join_paragraphs, split_paragraphs, unframed_row
 
-# Categories the header stage applies at the top of the text; this stage leaves them alone.
+# Categories the header stage applies at the top of the text.
 HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
 
 
@@ -46,7 +46,9 @@ class Boilerplate(DocumentStage):
         left in English whatever the article's language)."""
         names = [COMMON, language or "", self.fallback_language]
         chosen = [self.packs[n] for n in dict.fromkeys(names) if n in self.packs]
-        return [r for p in chosen for r in p.rules if r.category not in HEADER_CATEGORIES]
+        # Header rules are the header stage's, except those that apply anywhere (a time stamp
+        # between paragraphs).
+        return [r for p in chosen for r in p.rules if r.category not in HEADER_CATEGORIES or r.position == "any"]
 
     def apply(self, article: Article) -> Article:
         lines = split_paragraphs(article.text)
