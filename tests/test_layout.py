@@ -192,3 +192,52 @@ STORY_STAMPS = [  # "Posted by <author> on <date>" without the colon is the stor
 def test_signatures_that_are_not_a_reader_thread_stay(tail):
     lines = [*BODY, *tail]
     assert CommentThread()(article(*lines)).text == "\n\n".join(lines)
+
+
+# --- comment sections signed by name lines ---------------------------------------------------
+
+SIGNED_COMMENTS = [
+    "Comments (4)",
+    "Morag, Portmoy",
+    "About time the early boat came back. My mother missed two appointments last winter.",
+    "Ian D",
+    "Who pays for the late sailing? Not the board, that's for sure.",
+    "- Kirsty, Kilbride",
+    "Good news for the island at last.",
+    "Sandy (Glasgow)",
+    "The harbour dues have been frozen for years, so this was coming.",
+]
+
+
+def test_a_comment_section_signed_by_name_lines_is_removed_from_its_heading():
+    out = CommentThread()(article(*BODY, *SIGNED_COMMENTS))
+    assert out.text == "\n\n".join(BODY)
+    assert {r.rule for r in out.removed} == {"layout.comment-thread"}
+    assert out.removed[0].text == "Comments (4)"
+
+
+def test_an_interview_under_a_comments_heading_keeps_its_two_speakers():
+    # The same two names over and over: a transcript, not a thread of readers.
+    lines = ["Reader comments", "Reporter", "Will the boat run in storms?", "Minister", "Only when it is safe to.", "Reporter", "And the fares?", "Minister", "Frozen until 2026."]
+    assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+def test_a_list_under_a_comments_heading_stays_when_its_lines_are_not_signatures():
+    lines = ["Comments (3)", "Portmoy council: in favour.", "Kilbride council: against.", "Harbour users' group: in favour, with conditions."]
+    assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+def test_a_signed_thread_needs_the_story_above_it():
+    assert CommentThread()(article(*SIGNED_COMMENTS)).text == "\n\n".join(SIGNED_COMMENTS)
+
+
+def test_a_paragraph_about_reader_comments_is_not_a_heading():
+    line = "Comments from readers poured in after the board's decision, most of them in favour."
+    lines = [*BODY, line, *SIGNED_COMMENTS[1:]]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_a_feature_with_a_subhead_called_comment_keeps_its_sections():
+    # Short subheads over paragraphs look like signed comments, but a bare "Comment" is a subhead.
+    lines = ["Comment", "Offer a view on the week's news when a reporter asks.", "Briefing", "Explain the trend behind the figures.", "Access", "Open doors to people in demand.", "Data", "Share numbers nobody else has."]
+    assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])

@@ -19,7 +19,7 @@ import attrs
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
 from newsclean.stages.base import LineFilter
-from newsclean.text import ends_sentence, word_count
+from newsclean.text import comparison_key, ends_sentence, word_count
 
 
 def _looks_like_menu_item(line: str, max_words: int) -> bool:
@@ -60,6 +60,23 @@ _COMMENT_SIGNATURE = re.compile(
     r"[^\n]{0,40}?\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?",
     re.IGNORECASE,
 )
+
+
+# The heading of a reader-comment section: "Comments (12)", "3 comments", "Reader views (5)",
+# "Comments are now closed for this story", "Have your say", "Post a comment". Not a bare
+# "Comment" or "Views": a feature's subheads can be such words.
+_COMMENT_HEADING = re.compile(
+    r"^\W*(\d+\s+(readers?['’]?\s+)?(comments?|views|responses|reactions)|(readers?['’]?\s+)?(comments?|views|responses|reactions)\s*\(\d+\)"
+    r"|readers?['’]?\s+(comments?|views|responses|reactions)"
+    r"|comments (are|have been) (now )?closed\b.*|(post|add|leave|write|send) (a|your) (comment|view|reply)\b.*"
+    r"|have your say\b.*)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_signature(line: str) -> bool:
+    """A commenter's name line: "Frank, Toronto", "- Louise, Lancaster, UK", "J-F (Ottawa)"."""
+    return 0 < word_count(line) <= 5 and not ends_sentence(line) and ":" not in line
 
 
 @attrs.frozen(kw_only=True)
@@ -203,19 +220,30 @@ class TeaserTail(LineFilter):
 
 @attrs.frozen(kw_only=True)
 class CommentThread(LineFilter):
-    """Removes a reader-comment thread below the story (``layout.comment-thread``): from the
-    first of at least ``min_comments`` comment signatures ("Posted by: <name> at <time>") by at
-    least ``min_commenters`` different names, different names on at least ``min_name_share`` of
-    them (a live blog signs its entries with the same few reporters' names), to the end."""
+    """Removes a reader-comment thread below the story (``layout.comment-thread``), to the end:
+
+    - from the first of at least ``min_comments`` comment signatures ("Posted by: <name> at
+      <time>") by at least ``min_commenters`` different names, different names on at least
+      ``min_name_share`` of them (a live blog signs its entries with the same few reporters'
+      names);
+    - or from a comment section's heading ("Comments (12)", "Reader views", "Comments are now
+      closed for this story") when what follows is comments signed by name lines: at least
+      ``min_signed`` short lines with no closing punctuation ("Frank, Toronto"), at least
+      ``min_signed_share`` of the lines below the heading, different names on at least
+      ``min_name_share`` of them."""
 
     name: ClassVar[str] = "comment_thread"
 
     min_comments: int = 2
     min_commenters: int = 2
     min_name_share: float = 0.6
+    min_signed: int = 3
+    min_signed_share: float = 0.25
 
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
         thread = self._comment_thread(lines)
+        if thread is None:
+            thread = self._signed_thread(lines)
         if thread is None:
             return []
         return [
@@ -240,3 +268,19 @@ class CommentThread(LineFilter):
         if not any(_is_article_paragraph(line) for line in lines[:first]):
             return None
         return first
+
+    def _signed_thread(self, lines: list[str]) -> int | None:
+        """Where a comment section headed as such starts, or None (see the class docstring)."""
+        for i, line in enumerate(lines):
+            if not _COMMENT_HEADING.match(line):
+                continue
+            below = lines[i + 1 :]
+            names = [comparison_key(b) for b in below if _looks_like_signature(b)]
+            if (
+                len(names) >= self.min_signed
+                and len(names) >= self.min_signed_share * len(below)
+                and len(set(names)) >= self.min_name_share * len(names)
+                and any(_is_article_paragraph(above) for above in lines[:i])
+            ):
+                return i
+        return None
