@@ -239,6 +239,19 @@ def test_doc_dedup_keeps_repeated_list_lines():
     assert out.text == "\n\n".join([ARTICLE[0], *plan])
 
 
+def test_doc_dedup_keeps_a_list_printed_again_in_one_block():
+    # The first printing has a line between items (a sub-heading, a note): the second printing is
+    # the article restating its list, not the page printing a passage twice.
+    items = [
+        "1. Bring round a cooked meal we can heat up later, and take the recycling out on your way.",
+        "2. Walk the dog along the river path for an hour so that we can get some sleep in the afternoon.",
+    ]
+    lines = [ARTICLE[0], items[0], "Any evening this week suits us best.", items[1], ARTICLE[1], *items]
+    out = DocDedup()(art(*lines))
+    assert out.text == "\n\n".join(lines)
+    assert not out.removed
+
+
 def test_doc_dedup_keeps_a_restated_sentence():
     first = "A senior official said the White House is closely watching the actions taken by the army and is ready to impose further sanctions."
     later = "A senior official says the White House is closely watching actions taken by the army and is ready to impose more sanctions on the country amid reports."
