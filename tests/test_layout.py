@@ -130,11 +130,12 @@ def test_headlines_of_other_stories_under_the_story_are_a_teaser_block():
     assert {r.rule for r in out.removed} == {"layout.teaser-tail"}
 
 
-def test_an_end_list_with_colons_or_numbers_is_the_story_s_own():
+def test_an_end_list_with_colons_numbers_or_a_shared_shape_is_the_story_s_own():
     for tail in (
         ["Thursday 3 October: Inverness, Ironworks", "Friday 4 October: Aberdeen, The Lemon Tree", "Saturday 5 October: Dundee, Church"],
         ["Kilbride Athletic 1 Portmoy Rovers 3", "Dunmore United 2 Ardlochan 2", "Glenbrae Thistle 1 Harbour Star 0"],
         ["2 eggs beaten with a little milk", "1 tsp olive oil for the pan", "A handful of chopped chives"],
+        ["Harbour Star at Kilbride Athletic", "Portmoy Rovers at Dunmore United", "Glenbrae Thistle at Ardlochan Town"],
     ):
         assert TeaserTail()(article(*BODY, *tail)).text == "\n\n".join([*BODY, *tail])
 
