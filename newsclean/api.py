@@ -23,7 +23,6 @@ from newsclean.stages import (
     NavigationHead,
     Normalize,
     SiteRepeat,
-    TeaserTail,
 )
 
 
@@ -70,7 +69,6 @@ def default_pipeline(
         Header.for_languages(*languages),
         Boilerplate.for_languages(*languages),
         CommentThread(),
-        TeaserTail(),
         DocDedup(),
     ]
     if site_repeat:
