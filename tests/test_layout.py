@@ -242,3 +242,20 @@ def test_a_feature_with_a_subhead_called_comment_keeps_its_sections():
     # Short subheads over paragraphs look like signed comments, but a bare "Comment" is a subhead.
     lines = ["Comment", "Offer a view on the week's news when a reporter asks.", "Briefing", "Explain the trend behind the figures.", "Access", "Open doors to people in demand.", "Data", "Share numbers nobody else has."]
     assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+def test_a_menu_printed_one_item_a_line_with_bars_is_navigation():
+    menu = ["Sections:", "Top Stories |", "Local |", "Sport |", "Weather", "| Harbour Times", "| Obituaries"]
+    out = MENU_ROW(article(*BODY, *menu))
+    assert out.text == "\n\n".join([*BODY, "Sections:"])
+    assert {r.rule for r in out.removed} == {"layout.menu-run"}
+
+
+def test_lines_with_a_bar_in_a_story_or_a_table_are_not_a_menu_run():
+    lines = [
+        "Kilbride 1 | Portmoy 3",  # a bar inside the line, not at its edge
+        "| Dunmore | 2-2 | Ardlochan |",  # a table row: bars at both edges
+        "| Fri 12 July | Leeds |",
+        "Results below |",  # one bar line alone
+    ]
+    assert MENU_ROW(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])

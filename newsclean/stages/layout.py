@@ -120,6 +120,10 @@ _CELLS = re.compile(r"\s*(?:\\?\|)+\s*|\s+[·•]\s+")
 _ROW_CELLS = re.compile(r"(?<!\\)\|")
 
 
+def _is_group_label(line: str) -> bool:
+    return 0 < word_count(line) <= 3 and not ends_sentence(line)
+
+
 def _is_table_row(line: str) -> bool:
     return line.lstrip().startswith("|")
 
@@ -138,7 +142,11 @@ class MenuRow(LineFilter):
       ``running_words`` or more words) and whose rows have different numbers of cells, the
       rows with no such cell that are a single cell or have an empty one: the page's boxes
       and labels printed as rows (``| Most read | |``, ``| Weather |``). A data table's rows
-      have the same number of cells, so a results or schedule table in a story stays."""
+      have the same number of cells, so a results or schedule table in a story stays.
+    - ``layout.menu-run``: a menu printed one item a line, each item opened or closed by a bar
+      (``Top Stories |``, ``| Sport``): at least ``min_cells`` such lines of at most
+      ``max_cell_words`` words, with short lines between them allowed (a group label), the bar
+      lines at least half of the run."""
 
     name: ClassVar[str] = "menu_row"
 
@@ -157,16 +165,43 @@ class MenuRow(LineFilter):
 
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
         furniture = self._layout_table_rows(lines)
+        runs = self._menu_runs(lines)
         found = []
         for i, line in enumerate(lines):
             if self._is_menu_row(line):
                 rule = "layout.menu-row"
             elif i in furniture:
                 rule = "layout.table-row"
+            elif i in runs:
+                rule = "layout.menu-run"
             else:
                 continue
             found.append(Removal(stage=self.name, category=Category.NAVIGATION, rule=rule, text=line, line=i))
         return found
+
+    def _menu_runs(self, lines: list[str]) -> set[int]:
+        """Indexes of the lines of menus printed one item a line (see the class docstring)."""
+        found: set[int] = set()
+        i = 0
+        while i < len(lines):
+            if not self._is_menu_item(lines[i]):
+                i += 1
+                continue
+            start, last, items = i, i, 0
+            while i < len(lines) and (self._is_menu_item(lines[i]) or _is_group_label(lines[i])):
+                if self._is_menu_item(lines[i]):
+                    items, last = items + 1, i
+                i += 1
+            i = last + 1
+            if items >= self.min_cells and items >= 0.5 * (i - start):
+                found.update(range(start, i))
+        return found
+
+    def _is_menu_item(self, line: str) -> bool:
+        """A line opened or closed by a bar, not both (a table row has both), of a few words."""
+        text = line.strip()
+        opened, closed = text.startswith("|"), text.endswith("|") and not text.endswith("\\|")
+        return opened != closed and 0 < word_count(text) <= self.max_cell_words
 
     def _layout_table_rows(self, lines: list[str]) -> set[int]:
         """Indexes of the furniture rows of the tables in ``lines`` that hold the story."""
