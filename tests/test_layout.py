@@ -259,3 +259,8 @@ def test_lines_with_a_bar_in_a_story_or_a_table_are_not_a_menu_run():
         "Results below |",  # one bar line alone
     ]
     assert MENU_ROW(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+def test_three_bar_lines_of_a_name_and_handles_are_not_a_menu_run():
+    lines = ["Jane Doe |", "@jdoe |", "+Jane Doe |"]
+    assert MENU_ROW(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])

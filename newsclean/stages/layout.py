@@ -144,7 +144,7 @@ class MenuRow(LineFilter):
       and labels printed as rows (``| Most read | |``, ``| Weather |``). A data table's rows
       have the same number of cells, so a results or schedule table in a story stays.
     - ``layout.menu-run``: a menu printed one item a line, each item opened or closed by a bar
-      (``Top Stories |``, ``| Sport``): at least ``min_cells`` such lines of at most
+      (``Top Stories |``, ``| Sport``): at least ``min_run_items`` such lines of at most
       ``max_cell_words`` words, with short lines between them allowed (a group label), the bar
       lines at least half of the run."""
 
@@ -162,6 +162,8 @@ class MenuRow(LineFilter):
         return cls(menu=re.compile(rf"(?:{pattern})", re.IGNORECASE), **settings)
 
     running_words: int = 15
+    # Three bar lines can be an author's name and handles ("Jane Doe |", "@jdoe |", ...).
+    min_run_items: int = 4
 
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
         furniture = self._layout_table_rows(lines)
@@ -193,7 +195,7 @@ class MenuRow(LineFilter):
                     items, last = items + 1, i
                 i += 1
             i = last + 1
-            if items >= self.min_cells and items >= 0.5 * (i - start):
+            if items >= self.min_run_items and items >= 0.5 * (i - start):
                 found.update(range(start, i))
         return found
 
