@@ -264,3 +264,15 @@ def test_lines_with_a_bar_in_a_story_or_a_table_are_not_a_menu_run():
 def test_three_bar_lines_of_a_name_and_handles_are_not_a_menu_run():
     lines = ["Jane Doe |", "@jdoe |", "+Jane Doe |"]
     assert MENU_ROW(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+def test_a_menu_with_its_bars_on_lines_of_their_own_is_navigation():
+    menu = ["Sport Homepage", "|", "Football", "|", "Cricket", "|", "Rugby Union", "|", "Tennis"]
+    out = MENU_ROW(article(*BODY, *menu))
+    assert out.text == "\n\n".join(BODY)
+    assert {r.rule for r in out.removed} == {"layout.menu-run"}
+
+
+def test_a_byline_with_handles_and_a_date_between_bars_stays():
+    lines = ["Jane Doe |", "@jdoe |", "+Jane Doe |", "|", "March 3, 2024"]
+    assert MENU_ROW(article(*lines, *BODY)).text == "\n\n".join([*lines, *BODY])

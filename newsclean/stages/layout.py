@@ -124,6 +124,10 @@ def _is_group_label(line: str) -> bool:
     return 0 < word_count(line) <= 3 and not ends_sentence(line)
 
 
+def _is_menu_label(line: str) -> bool:
+    return _is_group_label(line) and not any(ch.isdigit() for ch in line)
+
+
 def _is_table_row(line: str) -> bool:
     return line.lstrip().startswith("|")
 
@@ -144,9 +148,10 @@ class MenuRow(LineFilter):
       and labels printed as rows (``| Most read | |``, ``| Weather |``). A data table's rows
       have the same number of cells, so a results or schedule table in a story stays.
     - ``layout.menu-run``: a menu printed one item a line, each item opened or closed by a bar
-      (``Top Stories |``, ``| Sport``): at least ``min_run_items`` such lines of at most
-      ``max_cell_words`` words, with short lines between them allowed (a group label), the bar
-      lines at least half of the run."""
+      (``Top Stories |``, ``| Sport``) or with the bars on lines of their own between the items:
+      at least ``min_run_items`` bar lines and as many lines with words, none longer than
+      ``max_cell_words`` words, short lines between them allowed (the items, a group label), the
+      bar lines at least a third of the run."""
 
     name: ClassVar[str] = "menu_row"
 
@@ -189,19 +194,29 @@ class MenuRow(LineFilter):
             if not self._is_menu_item(lines[i]):
                 i += 1
                 continue
-            start, last, items = i, i, 0
+            start, last, bars = i, i, 0
             while i < len(lines) and (self._is_menu_item(lines[i]) or _is_group_label(lines[i])):
                 if self._is_menu_item(lines[i]):
-                    items, last = items + 1, i
+                    bars, last = bars + 1, i
                 i += 1
+            # A bar alone separates two items: the ones before the first bar and after the last go
+            # too, when they read as menu items (no digits: not a date under a byline).
+            if lines[start].strip() == "|" and start > 0 and _is_menu_label(lines[start - 1]):
+                start -= 1
+            if lines[last].strip() == "|" and last + 1 < len(lines) and _is_menu_label(lines[last + 1]):
+                last += 1
             i = last + 1
-            if items >= self.min_run_items and items >= 0.5 * (i - start):
+            named = sum(1 for line in lines[start:i] if word_count(line))
+            if bars >= self.min_run_items and named >= self.min_run_items and bars >= (i - start) / 3:
                 found.update(range(start, i))
         return found
 
     def _is_menu_item(self, line: str) -> bool:
-        """A line opened or closed by a bar, not both (a table row has both), of a few words."""
+        """A line opened or closed by a bar, not both (a table row has both), of a few words;
+        or a bar alone, the separator between two items printed on lines of their own."""
         text = line.strip()
+        if text == "|":
+            return True
         opened, closed = text.startswith("|"), text.endswith("|") and not text.endswith("\\|")
         return opened != closed and 0 < word_count(text) <= self.max_cell_words
 
