@@ -276,3 +276,15 @@ def test_a_menu_with_its_bars_on_lines_of_their_own_is_navigation():
 def test_a_byline_with_handles_and_a_date_between_bars_stays():
     lines = ["Jane Doe |", "@jdoe |", "+Jane Doe |", "|", "March 3, 2024"]
     assert MENU_ROW(article(*lines, *BODY)).text == "\n\n".join([*lines, *BODY])
+
+
+def test_a_closed_comment_section_with_one_signed_comment_goes():
+    lines = ["Thanks for your comments - this feedback is now closed", "Posted by: Morag, Portmoy on 5:19pm Tue 1 Jan 08", "About time the early boat came back."]
+    out = CommentThread()(article(*BODY, *lines))
+    assert out.text == "\n\n".join(BODY)
+    assert {r.rule for r in out.removed} == {"layout.comment-thread"}
+
+
+def test_a_sentence_about_a_closed_discussion_is_not_a_comment_heading():
+    lines = ["The discussion is closed to new members, the club said.", "Posted by: Morag, Portmoy on 5:19pm Tue 1 Jan 08", "About time the early boat came back."]
+    assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])

@@ -80,7 +80,9 @@ _COMMENT_SIGNATURE = re.compile(
 _COMMENT_HEADING = re.compile(
     r"^\W*(\d+\s+(readers?['’]?\s+)?(comments?|views|responses|reactions)|(readers?['’]?\s+)?(comments?|views|responses|reactions)\s*\(\d+\)"
     r"|readers?['’]?\s+(comments?|views|responses|reactions)"
-    r"|comments (are|have been) (now )?closed\b.*|(post|add|leave|write|send) (a|your) (comment|view|reply)\b.*"
+    r"|(.{0,40}\b)?(comments|feedback|discussion) (are|is|have been|has been) (now )?closed"
+    r"( (for|on) (this|the) (story|article|post|page|entry))?"
+    r"|(post|add|leave|write|send) (a|your) (comment|view|reply)\b.*"
     r"|have your say\b.*)\W*$",
     re.IGNORECASE,
 )
@@ -298,7 +300,7 @@ class CommentThread(LineFilter):
       closed for this story") when what follows is comments signed by name lines: at least
       ``min_signed`` short lines with no closing punctuation ("Frank, Toronto"), at least
       ``min_signed_share`` of the lines below the heading, different names on at least
-      ``min_name_share`` of them."""
+      ``min_name_share`` of them; or when a comment signature follows the heading at once."""
 
     name: ClassVar[str] = "comment_thread"
 
@@ -343,6 +345,8 @@ class CommentThread(LineFilter):
             if not _COMMENT_HEADING.match(line):
                 continue
             below = lines[i + 1 :]
+            if any(_COMMENT_SIGNATURE.match(b) for b in below[:2]) and any(_is_article_paragraph(a) for a in lines[:i]):
+                return i  # the heading, then a comment's "Posted by: <name> at <time>"
             names = [comparison_key(b) for b in below if _looks_like_signature(b)]
             if (
                 len(names) >= self.min_signed
