@@ -413,7 +413,7 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     return len(layout)
 
 
-# The cells of unwrapped layout tables carry this attribute (link_cells reads it).
+# The cells of unwrapped layout tables carry this attribute (mark_link_cells reads it).
 CELL = "data-newsclean-cell"
 _CELLS = etree.XPath(f"//*[@{CELL}]")
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)

@@ -65,7 +65,12 @@ def word_ngrams(text: str, n: int = 2) -> list[tuple[str, ...]]:
 _ROW_FRAME = re.compile(r"^\s*\|[\s|]*|[\s|]*\|\s*$")
 
 
+def is_table_row(line: str) -> bool:
+    """Is ``line`` a table row as trafilatura writes it (``| cell | cell |``)?"""
+    return line.lstrip().startswith("|")
+
+
 def unframed_row(line: str) -> str:
-    """A table row as trafilatura writes it (``| cell | cell |``) without its outer bars and
-    empty edge cells; any other line as it is."""
-    return _ROW_FRAME.sub("", line) if line.lstrip().startswith("|") else line
+    """A table row (``is_table_row``) without its outer bars and empty edge cells; any other
+    line as it is."""
+    return _ROW_FRAME.sub("", line) if is_table_row(line) else line

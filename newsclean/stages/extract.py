@@ -199,11 +199,10 @@ class Extract:
         tree = load_html(html)
         pruned: tuple[Removal, ...] = ()
         standfirst = marked_standfirst(tree) if tree is not None else None
-        if tree is not None and self.unwrap_tables:
-            unwrap_layout_tables(tree)
+        unwrapped = unwrap_layout_tables(tree) if tree is not None and self.unwrap_tables else 0
         if tree is not None and self.prune_dom:
             pruned = mark_junk(tree)
-            if self.unwrap_tables:
+            if unwrapped:
                 pruned += mark_link_cells(tree)
         document: Any = trafilatura.bare_extraction(
             tree if tree is not None else html,

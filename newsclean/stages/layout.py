@@ -19,7 +19,7 @@ import attrs
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
 from newsclean.stages.base import LineFilter
-from newsclean.text import comparison_key, ends_sentence, word_count
+from newsclean.text import comparison_key, ends_sentence, is_table_row, word_count
 
 
 def _looks_like_menu_item(line: str, max_words: int) -> bool:
@@ -130,10 +130,6 @@ def _is_menu_label(line: str) -> bool:
     return _is_group_label(line) and not any(ch.isdigit() for ch in line)
 
 
-def _is_table_row(line: str) -> bool:
-    return line.lstrip().startswith("|")
-
-
 @attrs.frozen(kw_only=True)
 class MenuRow(LineFilter):
     """Removes the rows that old table layouts and scraped footers leave in extracted text.
@@ -161,16 +157,15 @@ class MenuRow(LineFilter):
     min_cells: int = 3
     max_cell_words: int = 4
     min_menu_share: float = 0.6
+    running_words: int = 15
+    # Three bar lines can be an author's name and handles ("Jane Doe |", "@jdoe |", ...).
+    min_run_items: int = 4
 
     @classmethod
     def for_languages(cls, *languages: str, **settings) -> MenuRow:
         words = [p.vocab["menu"] for p in packs_for(*languages) if "menu" in p.vocab]
         pattern = "|".join(f"(?:{w})" for w in words) or "(?!)"
         return cls(menu=re.compile(rf"(?:{pattern})", re.IGNORECASE), **settings)
-
-    running_words: int = 15
-    # Three bar lines can be an author's name and handles ("Jane Doe |", "@jdoe |", ...).
-    min_run_items: int = 4
 
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
         furniture = self._layout_table_rows(lines)
@@ -227,11 +222,11 @@ class MenuRow(LineFilter):
         found: set[int] = set()
         i = 0
         while i < len(lines):
-            if not _is_table_row(lines[i]):
+            if not is_table_row(lines[i]):
                 i += 1
                 continue
             start = i
-            while i < len(lines) and _is_table_row(lines[i]):
+            while i < len(lines) and is_table_row(lines[i]):
                 i += 1
             rows = {j: [word_count(c) for c in _ROW_CELLS.split(lines[j].strip().strip("|"))] for j in range(start, i)}
             holds_story = any(max(cells) >= self.running_words for cells in rows.values())
@@ -342,17 +337,16 @@ class CommentThread(LineFilter):
     def _signed_thread(self, lines: list[str]) -> int | None:
         """Where a comment section headed as such starts, or None (see the class docstring)."""
         for i, line in enumerate(lines):
-            if not _COMMENT_HEADING.match(line):
+            if not _COMMENT_HEADING.match(line) or not any(_is_article_paragraph(a) for a in lines[:i]):
                 continue
             below = lines[i + 1 :]
-            if any(_COMMENT_SIGNATURE.match(b) for b in below[:2]) and any(_is_article_paragraph(a) for a in lines[:i]):
+            if any(_COMMENT_SIGNATURE.match(b) for b in below[:2]):
                 return i  # the heading, then a comment's "Posted by: <name> at <time>"
             names = [comparison_key(b) for b in below if _looks_like_signature(b)]
             if (
                 len(names) >= self.min_signed
                 and len(names) >= self.min_signed_share * len(below)
                 and len(set(names)) >= self.min_name_share * len(names)
-                and any(_is_article_paragraph(above) for above in lines[:i])
             ):
                 return i
         return None
