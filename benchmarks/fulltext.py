@@ -8,7 +8,9 @@ a person selected, so they show lost text as clearly as leaked junk:
   which by its convention starts with the headline (often a date line and byline) and keeps
   captions. As the README says, the gold lines newsclean puts in ``title``, ``authors`` and
   ``published`` are dropped from the gold before scoring (for every system alike), and caption
-  and header removals are read as a difference of convention in the audit.
+  and header removals are read as a difference of convention, not as lost text: in the audit,
+  and in the score, where the gold lines newsclean removed as captions are dropped too (for every
+  system alike). The report also prints the score with the captions left in the gold.
 
 Systems, all on the page's raw bytes, in one run:
 
@@ -354,9 +356,10 @@ def run_set(pages: list[GoldPage], jobs: int, systems: tuple[str, ...] = SYSTEMS
 # --- scoring, audit, diagnostics --------------------------------------------------------------
 
 
-def scored_gold(run: PageRun) -> str:
-    """The gold the outputs are scored against: dragnet's gold without the lines newsclean's
-    HTML path put in ``title``, ``authors`` and ``published`` (the same gold for every system)."""
+def scored_gold(run: PageRun, captions: bool = True) -> str:
+    """The gold the outputs are scored against, the same for every system. On dragnet: the gold
+    without the lines newsclean's HTML path put in ``title``, ``authors`` and ``published`` (near
+    the top) and, with ``captions``, without the lines it removed as captions (anywhere)."""
     if run.dataset != "dragnet-news":
         return run.gold
     article = run.articles.get("html")
@@ -369,15 +372,19 @@ def scored_gold(run: PageRun) -> str:
         comparison_key(r.text) for r in article.removed if r.category.value in ("headline", "byline", "dateline")
     )
     header.discard("")
+    caption = {comparison_key(r.text) for r in article.removed if r.category.value == "caption"} if captions else set()
+    caption.discard("")
     lines = [line for line in run.gold.splitlines() if line.strip()]
     # Only near the top: the header is above the body.
-    head = [i for i, line in enumerate(lines[:8]) if comparison_key(line) in header]
-    return "\n".join(line for i, line in enumerate(lines) if i not in head)
+    head = {i for i, line in enumerate(lines[:8]) if comparison_key(line) in header}
+    return "\n".join(
+        line for i, line in enumerate(lines) if i not in head and (not caption or comparison_key(line) not in caption)
+    )
 
 
-def scores(runs: list[PageRun]) -> dict[str, SetScore]:
-    """Each system's score on one set."""
-    golds = [scored_gold(r) for r in runs]
+def scores(runs: list[PageRun], captions: bool = True) -> dict[str, SetScore]:
+    """Each system's score on one set (``captions=False``: dragnet's captions left in its gold)."""
+    golds = [scored_gold(r, captions) for r in runs]
     return {
         system: set_score([page_counts(r.outputs.get(system, ""), g) for r, g in zip(runs, golds)])
         for system in SYSTEMS
@@ -416,7 +423,7 @@ def audit(runs: list[PageRun], path: str = "html") -> dict[tuple[str, str], Rule
         article = run.articles.get(path)
         if article is None or not article.removed:
             continue
-        ledger = GoldLedger(scored_gold(run), delivered_text(article))
+        ledger = GoldLedger(scored_gold(run, captions=False), delivered_text(article))
         for removal in article.removed:
             entry = table[(removal.stage, removal.rule)]
             kept, junk = ledger.charge(removal.text)

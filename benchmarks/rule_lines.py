@@ -65,7 +65,7 @@ def charged(runs) -> list[tuple]:
         article = run.articles.get("html")
         if article is None or not article.removed:
             continue
-        ledger = fulltext.GoldLedger(fulltext.scored_gold(run), fulltext.delivered_text(article))
+        ledger = fulltext.GoldLedger(fulltext.scored_gold(run, captions=False), fulltext.delivered_text(article))
         for removal in article.removed:
             kept, junk = ledger.charge(removal.text)
             convention = run.dataset == "dragnet-news" and (
