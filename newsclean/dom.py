@@ -187,6 +187,13 @@ def _holds_more_paragraphs(element: HtmlElement, limit: int) -> bool:
     return False
 
 
+# Blog engines mark a post's element with its categories and tags as classes (WordPress's
+# ``hentry post category-social-media tag-advertising``, TypePad's ``entry entry-category-...``):
+# they name what the post is about, not what the element is, so on a post entry they are not read.
+_POST_ENTRY = frozenset({"hentry", "entry", "post", "type-post", "entry-type-post"})
+_TAXONOMY_CLASS = re.compile(r"^(?:entry-)?(?:category|tag)-", re.IGNORECASE)
+
+
 class _Matcher:
     """Finds the first rule (in file order) naming an element. Class names repeat across
     elements and pages, so each distinct name is split and matched once, then remembered."""
@@ -229,8 +236,11 @@ class _Matcher:
     def _rule_for(self, tag: str, class_: str | None, id_: str | None) -> tuple[PruneRule, str] | None:
         best = self.by_tag.get(tag)
         evidence = f"<{tag}>"
-        for attr, names in (("class", class_), ("id", id_)):
-            for value in (names or "").split():
+        classes = (class_ or "").split()
+        if _POST_ENTRY.intersection(classes):
+            classes = [c for c in classes if not _TAXONOMY_CLASS.match(c)]
+        for attr, values in (("class", classes), ("id", (id_ or "").split())):
+            for value in values:
                 index = self._name_rule(value)
                 if index is not None and (best is None or index < best):
                     best, evidence = index, f'{attr}="{value}"'

@@ -91,6 +91,21 @@ def test_element_with_most_of_the_paragraph_text_is_kept():
     assert find_junk(tree) == []
 
 
+def test_a_post_entry_is_not_read_by_the_categories_and_tags_in_its_classes():
+    # WordPress and TypePad put a post's categories and tags on its element as classes: a short
+    # post filed under "Social Media" or tagged "newsletter" is not a share box or a sign-up form.
+    entry = "<div class='{}'><h2>Brands and people</h2><p>{}</p><p>{}</p></div>"
+    sidebar = "".join(f"<p>{p}</p>" for p in STORY * 3)  # the page's other text outweighs the post
+    for classes in ("entry entry-category-social_media entry-type-post", "hentry post category-newsletter tag-advertising"):
+        tree = lxml_html.fromstring(
+            f"<html><body>{entry.format(classes, STORY[0], STORY[1])}<div class='column'>{sidebar}</div></body></html>"
+        )
+        assert find_junk(tree) == [], classes
+    # The same class on an element that is not a post entry still names a share box.
+    tree = lxml_html.fromstring(f"<html><body><p>{STORY[0]}</p><div class='category-share'>Share this</div></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == ["dom.social.share"]
+
+
 def test_only_the_outermost_junk_element_is_recorded():
     tree = lxml_html.fromstring(
         "<html><body><p>" + STORY[0] + "</p><div class='share-box'><div class='social'>Follow us</div></div></body></html>"
