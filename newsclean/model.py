@@ -191,6 +191,11 @@ def _to_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+# The trace note of an HTML page that names no title in its markup (``extract``); the header
+# stage then takes no first line for the headline.
+NO_TITLE = "extract:no-title"
+
+
 @attrs.frozen(kw_only=True)
 class Article:
     """A cleaned (or dropped) news article. Stages return new objects via ``attrs.evolve``.

@@ -101,6 +101,17 @@ def test_header_short_first_line_without_punctuation_is_headline():
     assert out.title == "Council passes budget"
 
 
+def test_no_first_line_is_taken_for_the_headline_of_an_html_page_without_a_title():
+    # A page that names no title in its markup: the first line of its body is a photo caption
+    # or a section label, not the headline. From text, the same line is the headline.
+    caption = "The two leaders met at the harbour on Monday"
+    page = "<html><body><div class='story'>" + f"<div class='cap'>{caption}</div>" + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</div></body></html>"
+    from_html = newsclean.clean(html=page)
+    assert "extract:no-title" in from_html.trace
+    assert from_html.title is None and from_html.text.startswith(caption)
+    assert newsclean.clean(text="\n\n".join([caption, *ARTICLE])).title == caption
+
+
 def test_header_long_first_sentence_is_not_a_headline():
     out = HEADER(art(*ARTICLE))
     assert out.title is None and out.text == "\n\n".join(ARTICLE)

@@ -17,7 +17,7 @@ from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
 from newsclean.dom import MARKED, mark_junk, mark_link_cells, marked_standfirst, unwrap_layout_tables
-from newsclean.model import Article, Category, Drop, RawDocument, Removal
+from newsclean.model import NO_TITLE, Article, Category, Drop, RawDocument, Removal
 from newsclean.text import comparison_key
 
 # htmldate parses page dates with dateutil, which warns on a zone it cannot name ("EST") although
@@ -225,6 +225,7 @@ class Extract:
                 return attrs.evolve(base, drop=Drop(stage=self.name, reason="no_content", detail="no main text found in HTML"))
             return attrs.evolve(base, text="\n\n".join(paragraphs), trace=(self.name, "extract:block-fallback"))
         authors = base.authors or _split_authors(document.author)
+        title = base.title or _clean(document.title)
         paragraphs = text.split("\n")
         if standfirst:
             paragraphs, taken = _take_standfirst(paragraphs, standfirst)
@@ -235,7 +236,7 @@ class Extract:
             text="\n\n".join(paragraphs),
             # trafilatura's url is the page's canonical link or og:url when it names one.
             url=base.url or _clean(document.url),
-            title=base.title or _clean(document.title),
+            title=title,
             # The meta description fills the field but never takes text: many sites copy the
             # story's first paragraph into it (on l3s-gn1-dev, 16 of 16 such matches were the lede).
             description=base.description or standfirst or _clean(document.description),
@@ -243,7 +244,9 @@ class Extract:
             authors=authors,
             published=base.published or _credible_date(document.date, html),
             removed=pruned,
-            trace=(self.name,),
+            # A page that names no title anywhere: its body's first line is no headline either (on
+            # the dev sets it was a photo caption or a section label every time).
+            trace=(self.name,) if title else (self.name, NO_TITLE),
         )
 
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from newsclean.model import Article, Category, Removal
+from newsclean.model import NO_TITLE, Article, Category, Removal
 from newsclean.rulepack import Rule, packs_for
 from newsclean.rules.engine import RulesByLength, first_hit
 from newsclean.stages.base import DocumentStage
@@ -92,7 +92,7 @@ class Header(DocumentStage):
 
     The headline is the first line when it repeats ``title``; without a title, it is a first
     line printed twice, a one-sentence line right under a masthead, or a short first line with
-    no closing punctuation. Found values fill ``published``, ``authors`` and ``title`` when empty.
+    no closing punctuation (not on an HTML page that names no title: trace ``extract:no-title``). Found values fill ``published``, ``authors`` and ``title`` when empty.
     """
 
     name: ClassVar[str] = "header"
@@ -161,7 +161,7 @@ class Header(DocumentStage):
                 headline_done = True
             elif first_hit(self.junk_rules, line) is not None:
                 pass  # boilerplate will take it; look past it for the header
-            elif not title and not headline_done and self._is_headline(lines, i, seen_masthead):
+            elif not title and not headline_done and NO_TITLE not in article.trace and self._is_headline(lines, i, seen_masthead):
                 title = line
                 take(i, Category.HEADLINE, "header.headline.first-line")
                 headline_done = True
