@@ -141,3 +141,27 @@ def test_full_text_scores_and_rule_audit_stay_above_their_floors():
         if share < floor:
             failures.append(f"rule {rule}: junk share {share:.3f} < floor {floor:.3f} ({kept} words the gold keeps)")
     assert not failures, "; ".join(failures)
+
+
+def test_dragnet_gold_drops_the_lines_newsclean_put_in_the_header_or_removed_as_captions():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import fulltext
+    finally:
+        sys.path.pop(0)
+    from newsclean.model import Article, Category, Removal
+
+    gold = "\n".join([
+        "Harbour gets a new breakwater",
+        "The council approved the breakwater on Monday after years of storms.",
+        "Crews at work on the pier in January",
+        "Engineers expect the work to take two years.",
+    ])
+    caption = Removal(stage="extract", category=Category.CAPTION, rule="dom.caption.figure", text="Crews at work on the pier in January")
+    article = Article(id="p", title="Harbour gets a new breakwater", text="The council approved ...", removed=(caption,))
+    run = fulltext.PageRun(dataset="dragnet-news", id="p", gold=gold, articles={"html": article})
+    body = ["The council approved the breakwater on Monday after years of storms.", "Engineers expect the work to take two years."]
+    assert fulltext.scored_gold(run).splitlines() == body
+    assert fulltext.scored_gold(run, captions=False).splitlines() == [body[0], "Crews at work on the pier in January", body[1]]
+    # l3s-gn1-dev's gold follows our convention already: it is scored as it is.
+    assert fulltext.scored_gold(fulltext.PageRun(dataset="l3s-gn1-dev", id="p", gold=gold, articles={"html": article})) == gold
