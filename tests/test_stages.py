@@ -96,6 +96,35 @@ def test_header_repeated_headline_with_known_title():
     assert out.text == "\n\n".join(ARTICLE) and categories(out) == ["headline"]
 
 
+@pytest.mark.parametrize(
+    "title, line",
+    [
+        ("Council passes budget after long debate | The Harbour Times", "Council passes budget after long debate"),
+        ("» The Harbour Times: Council passes budget after long debate", "Council passes budget after long debate"),
+        ("Council passes budget after long debate", "Council passes budget after long debate 254"),
+        ("Council passes budget after long debate", "Council passes budget after long debate 29 August, 2011"),
+    ],
+)
+def test_header_headline_inside_a_longer_title_or_with_a_count_is_the_headline(title, line):
+    out = HEADER(art(line, *ARTICLE, title=title))
+    assert out.text == "\n\n".join(ARTICLE) and categories(out) == ["headline"]
+    assert out.title == title
+
+
+@pytest.mark.parametrize(
+    "title, line",
+    [
+        ("Council passes budget after long debate | The Harbour Times", "Council passes budget after long debate."),
+        ("Budget vote | The Harbour Times", "Budget vote"),  # too short to tell from a subhead
+        ("Council passes budget", "Council passes budget after the mayor agreed to delay the harbour levy until spring"),
+        ("Council passes budget", "Council passes budget 2024 plan with two amendments"),
+    ],
+)
+def test_header_line_that_only_shares_words_with_the_title_stays(title, line):
+    out = HEADER(art(line, *ARTICLE, title=title))
+    assert out.text.startswith(line)
+
+
 def test_header_short_first_line_without_punctuation_is_headline():
     out = HEADER(art("Council passes budget", *ARTICLE))
     assert out.title == "Council passes budget"

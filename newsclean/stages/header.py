@@ -107,6 +107,10 @@ class Header(DocumentStage):
     headline_max_words: int = 30
     # A first line this short, with no closing punctuation, reads as a headline.
     bare_headline_max_words: int = 20
+    # A headline found inside a longer title ("<headline> | <site>") has at least this many
+    # words, and the rest of the title (the site's name) at most ``title_affix_max_words``.
+    affixed_headline_min_words: int = 4
+    title_affix_max_words: int = 10
 
     @classmethod
     def for_languages(cls, *languages: str, **settings) -> Header:
@@ -156,7 +160,7 @@ class Header(DocumentStage):
             elif names := self._byline_names(line):
                 take(i, Category.BYLINE, "header.byline")
                 fields.setdefault("authors", names)
-            elif title and comparison_key(line) == comparison_key(title):
+            elif title and self._repeats_title(line, title):
                 take(i, Category.HEADLINE, "header.headline.repeat")
                 headline_done = True
             elif first_hit(self.junk_rules, line) is not None:
@@ -187,6 +191,27 @@ class Header(DocumentStage):
             removed=article.removed + tuple(sorted(removed, key=lambda r: r.line or 0)),
             **updates,
         )
+
+    def _repeats_title(self, line: str, title: str) -> bool:
+        """Is ``line`` the headline that ``title`` holds? The same words; or, for a line of
+        ``affixed_headline_min_words`` or more without closing punctuation, the title with the
+        site's name before or after it ("Dragonfly robot flies | IdeaFeed"); or the title and then
+        a count or a date, as some templates print the headline in the body ("Dragonfly robot
+        flies 254", "... 29 August, 2011")."""
+        line_key, title_key = comparison_key(line), comparison_key(title)
+        if not line_key or not title_key:
+            return False
+        if line_key == title_key:
+            return True
+        if word_count(line) >= self.affixed_headline_min_words and not ends_sentence(line):
+            if title_key.startswith(line_key + " "):
+                return len(title_key[len(line_key):].split()) <= self.title_affix_max_words
+            if title_key.endswith(" " + line_key):
+                return len(title_key[: -len(line_key)].split()) <= self.title_affix_max_words
+        if line_key.startswith(title_key + " "):
+            rest = line_key[len(title_key) + 1:]
+            return rest.isdigit() or self.dates.date_line.match(rest) is not None
+        return False
 
     def _is_headline(self, lines: list[str], i: int, seen_masthead: bool) -> bool:
         if i + 1 >= len(lines):
