@@ -132,3 +132,35 @@ def test_counts_are_exact_however_the_corpus_is_split_and_merged(articles, parts
         for line, count in lines.items():
             truth = sum(1 for a in corpus if a.source == source and line in stage.candidate_lines(a))
             assert count == truth and count >= max(3, 0.1 * total)
+
+def titled(n: int, title: str, first: str) -> Article:
+    return Article(id=f"a{n}", url=f"https://blog.example/{n}", title=title, text="\n\n".join([first, story(n)]))
+
+
+def test_a_title_every_article_of_a_source_shares_gives_way_to_the_headline_line():
+    # The blog's <title> is its name; each post's headline is the first line of its text.
+    out = run([titled(n, "The Harbour Blog", f"Ferry timetable changes for week {n}") for n in range(6)])
+    for n in range(6):
+        cleaned = out[f"a{n}"]
+        assert cleaned.title == f"Ferry timetable changes for week {n}"
+        assert cleaned.text == story(n)
+        [removal] = cleaned.removed
+        assert (removal.category, removal.rule) == (Category.HEADLINE, "site.title")
+        assert removal.evidence == "the title 'The Harbour Blog' is in 6 of 6 articles from blog.example"
+
+
+def test_a_site_wide_title_stays_when_the_first_line_is_no_headline():
+    # A letters column: the same title every day, and the text opens with the letter itself.
+    firsts = ["Dear editor,", "Sir, the harbour levy will ruin the fish market this winter.", "Yes"]
+    out = run([titled(n, "Letters to the editor", firsts[n % 3]) for n in range(6)])
+    for n in range(6):
+        assert out[f"a{n}"].title == "Letters to the editor"
+        assert out[f"a{n}"].text.startswith(firsts[n % 3])
+        assert not out[f"a{n}"].removed
+
+
+def test_titles_of_their_own_or_shared_by_a_few_articles_stay():
+    articles = [titled(n, "Ferry fares rise" if n < 4 else f"Story {n}", f"Ferry timetable changes for week {n}") for n in range(30)]
+    out = run(articles)
+    assert all(out[f"a{n}"].title == ("Ferry fares rise" if n < 4 else f"Story {n}") for n in range(30))
+    assert all(not a.removed for a in out.values())

@@ -10,6 +10,13 @@ and in at least ``min_share`` of them, and is at most ``max_words`` long. Two ar
 quote the same sentence stay untouched (below ``min_articles``); a background paragraph a
 desk repeats in a running story is long and rarely in a fifth of everything the site prints.
 
+Titles are counted the same way. A title found in at least ``min_articles`` articles and
+``min_share`` of its source is the site's name ("Official Blog of the National Football
+League") or a heading of the template that the extractor took for the title ("Share this"),
+not the article's headline. When the article's first line reads like a headline (a short line
+without closing punctuation) it becomes the title and leaves the text (category ``headline``,
+rule ``site.title``); otherwise the title is left as it is.
+
 It is a corpus stage (``newsclean.corpus``): the state is, per source, its article count and
 the exact count of each short line's hash (12 bytes a distinct line and source, in numpy
 arrays, about 300 bytes an article), so the result does not depend on input order or on how
@@ -30,9 +37,10 @@ import xxhash
 from newsclean.corpus import CorpusStage, Keyed
 from newsclean.errors import ConfigError
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, join_paragraphs, split_paragraphs, word_count
+from newsclean.text import comparison_key, ends_sentence, join_paragraphs, split_paragraphs, word_count
 
 RULE = "site.repeat"
+TITLE_RULE = "site.title"
 
 
 def source_key(article: Article) -> str | None:
@@ -47,6 +55,11 @@ def source_key(article: Article) -> str | None:
 
 def line_hash(line: str) -> int:
     return xxhash.xxh3_64_intdigest(comparison_key(line).encode("utf-8"))
+
+
+def title_hash(title: str) -> int:
+    """A title's hash, apart from the lines' (a title is counted among titles only)."""
+    return xxhash.xxh3_64_intdigest(b"title\x00" + comparison_key(title).encode("utf-8"))
 
 
 @attrs.frozen
@@ -74,6 +87,9 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
     min_articles: int = 5
     min_share: float = 0.2
     max_words: int = 40
+    # A first line that may replace a site-wide title: a headline's length, no closing punctuation.
+    headline_min_words: int = 3
+    headline_max_words: int = 20
 
     def __attrs_post_init__(self) -> None:
         if self.min_articles < 3:
@@ -82,7 +98,10 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
             raise ConfigError(f"min_share must be in (0, 1], not {self.min_share}")
 
     def candidate_lines(self, article: Article) -> set[int]:
-        return {line_hash(p) for p in split_paragraphs(article.text) if 0 < word_count(p) <= self.max_words}
+        found = {line_hash(p) for p in split_paragraphs(article.text) if 0 < word_count(p) <= self.max_words}
+        if article.title and comparison_key(article.title):
+            found.add(title_hash(article.title))
+        return found
 
     def observe(self, batch: Sequence[Keyed]) -> LineCounts:
         sizes: Counter[str] = Counter()
@@ -138,13 +157,35 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
         total, found = model.get(source or "", (0, {}))
         if not found:
             return article
-        kept: list[str] = []
+        kept: list[tuple[int, str]] = []
         removed: list[Removal] = []
         for i, paragraph in enumerate(split_paragraphs(article.text)):
             count = found.get(line_hash(paragraph)) if word_count(paragraph) <= self.max_words else None
             if count is None:
-                kept.append(paragraph)
+                kept.append((i, paragraph))
                 continue
             evidence = f"in {count} of {total} articles from {source}"
             removed.append(Removal(stage=self.name, category=Category.SITE_REPEAT, rule=RULE, text=paragraph, line=i, evidence=evidence))
-        return attrs.evolve(article, text=join_paragraphs(kept), removed=article.removed + tuple(removed))
+        title = article.title
+        title_count = found.get(title_hash(title)) if title else None
+        if title_count is not None and len(kept) > 1 and self._reads_as_headline(kept[0][1]):
+            (i, title), kept = kept[0], kept[1:]
+            evidence = f"the title {article.title!r} is in {title_count} of {total} articles from {source}"
+            removed.append(Removal(stage=self.name, category=Category.HEADLINE, rule=TITLE_RULE, text=title, line=i, evidence=evidence))
+        if not removed:
+            return article
+        return attrs.evolve(
+            article,
+            title=title,
+            text=join_paragraphs([p for _, p in kept]),
+            removed=article.removed + tuple(sorted(removed, key=lambda r: r.line or 0)),
+        )
+
+    def _reads_as_headline(self, line: str) -> bool:
+        words = word_count(line)
+        return (
+            self.headline_min_words <= words <= self.headline_max_words
+            and not ends_sentence(line)
+            and not line.rstrip().endswith((",", ";", ":"))
+            and line.lstrip()[:1].isupper()
+        )
