@@ -90,9 +90,11 @@ class Header(DocumentStage):
     2024``, also glued to the first sentence), mastheads and taglines (the source's name and
     the packs' masthead rules), bylines (``By Jane Doe``) and the headline.
 
-    The headline is the first line when it repeats ``title``; without a title, it is a first
-    line printed twice, a one-sentence line right under a masthead, or a short first line with
-    no closing punctuation (not on an HTML page that names no title: trace ``extract:no-title``). Found values fill ``published``, ``authors`` and ``title`` when empty.
+    The headline is the first line when it repeats ``title`` (see ``_repeats_title``); without a
+    title, it is a first line printed twice, a one-sentence line right under a masthead, or a
+    short first line with no closing punctuation, except on an HTML page that names no title
+    (trace ``extract:no-title``). Found values fill ``published``, ``authors`` and ``title`` when
+    empty.
     """
 
     name: ClassVar[str] = "header"
@@ -134,6 +136,7 @@ class Header(DocumentStage):
         taken: set[int] = set()
         fields: dict[str, Any] = {}
         title, seen_masthead, headline_done = article.title, False, False
+        first_line_may_be_headline = NO_TITLE not in article.trace  # not on an HTML page without a title
 
         def take(i: int, category: Category, rule: str) -> None:
             removed.append(Removal(stage=self.name, category=category, rule=rule, text=lines[i], line=i))
@@ -165,7 +168,7 @@ class Header(DocumentStage):
                 headline_done = True
             elif first_hit(self.junk_rules, line) is not None:
                 pass  # boilerplate will take it; look past it for the header
-            elif not title and not headline_done and NO_TITLE not in article.trace and self._is_headline(lines, i, seen_masthead):
+            elif not title and not headline_done and first_line_may_be_headline and self._is_headline(lines, i, seen_masthead):
                 title = line
                 take(i, Category.HEADLINE, "header.headline.first-line")
                 headline_done = True
