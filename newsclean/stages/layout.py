@@ -192,9 +192,11 @@ class MenuRow(LineFilter):
                 i += 1
                 continue
             start, last, bars = i, i, 0
-            while i < len(lines) and (self._is_menu_item(lines[i]) or _is_group_label(lines[i])):
+            while i < len(lines):
                 if self._is_menu_item(lines[i]):
                     bars, last = bars + 1, i
+                elif not _is_group_label(lines[i]):
+                    break
                 i += 1
             # A bar alone separates two items: the ones before the first bar and after the last go
             # too, when they read as menu items (no digits: not a date under a byline).
