@@ -6,11 +6,14 @@ a person selected, so they show lost text as clearly as leaked junk:
 - ``l3s-gn1-dev``: 321 English news pages of 2008; gold = the blocks labelled full text.
 - ``dragnet-news``: 1,381 news and blog pages of about 2012; gold = the text a person selected,
   which by its convention starts with the headline (often a date line and byline) and keeps
-  captions. As the README says, the gold lines newsclean puts in ``title``, ``authors`` and
-  ``published`` are dropped from the gold before scoring (for every system alike), and caption
-  and header removals are read as a difference of convention, not as lost text: in the audit,
-  and in the score, where the gold lines newsclean removed as captions are dropped too (for every
-  system alike). The report also prints the score with the captions left in the gold.
+  captions. As the README says, the gold lines newsclean's HTML path puts in ``title``,
+  ``authors`` and ``published`` (near the top) are dropped from the gold before scoring, and
+  caption and header removals are read as a difference of convention, not as lost text: in the
+  audit, and in the score, where the gold lines newsclean removed as captions are dropped too.
+  The gold is the same for every system. An output that prints those lines in the body is
+  charged for them, as on l3s-gn1-dev, whose gold holds neither headline nor captions. The
+  report also prints two variants: the captions left in the gold, and those lines scored for no
+  system (dropped from every output as well).
 
 Systems, all on the page's raw bytes, in one run:
 
@@ -356,15 +359,14 @@ def run_set(pages: list[GoldPage], jobs: int, systems: tuple[str, ...] = SYSTEMS
 # --- scoring, audit, diagnostics --------------------------------------------------------------
 
 
-def scored_gold(run: PageRun, captions: bool = True) -> str:
-    """The gold the outputs are scored against, the same for every system. On dragnet: the gold
-    without the lines newsclean's HTML path put in ``title``, ``authors`` and ``published`` (near
-    the top) and, with ``captions``, without the lines it removed as captions (anywhere)."""
-    if run.dataset != "dragnet-news":
-        return run.gold
+def convention_lines(run: PageRun, captions: bool = True) -> collections.Counter:
+    """On dragnet: the gold lines (comparison keys, with their counts) that its convention puts in
+    the gold and newsclean's HTML path puts elsewhere: the lines near the top it put in ``title``,
+    ``authors`` and ``published`` and, with ``captions``, the lines it removed as captions."""
+    dropped: collections.Counter = collections.Counter()
     article = run.articles.get("html")
-    if article is None:
-        return run.gold
+    if run.dataset != "dragnet-news" or article is None:
+        return dropped
     from newsclean.text import comparison_key
 
     header = {comparison_key(article.title or "")}
@@ -375,18 +377,55 @@ def scored_gold(run: PageRun, captions: bool = True) -> str:
     caption = {comparison_key(r.text) for r in article.removed if r.category.value == "caption"} if captions else set()
     caption.discard("")
     lines = [line for line in run.gold.splitlines() if line.strip()]
-    # Only near the top: the header is above the body.
-    head = {i for i, line in enumerate(lines[:8]) if comparison_key(line) in header}
-    return "\n".join(
-        line for i, line in enumerate(lines) if i not in head and (not caption or comparison_key(line) not in caption)
-    )
+    for i, line in enumerate(lines):
+        key = comparison_key(line)
+        # Only near the top: the header is above the body.
+        if (i < 8 and key in header) or key in caption:
+            dropped[key] += 1
+    return dropped
 
 
-def scores(runs: list[PageRun], captions: bool = True) -> dict[str, SetScore]:
-    """Each system's score on one set (``captions=False``: dragnet's captions left in its gold)."""
+def _without(text: str, dropped: collections.Counter) -> str:
+    """``text`` without the first occurrences of the ``dropped`` lines (as many as counted)."""
+    if not dropped:
+        return text
+    from newsclean.text import comparison_key
+
+    left = collections.Counter(dropped)
+    kept = []
+    for line in text.splitlines():
+        key = comparison_key(line)
+        if left[key] > 0:
+            left[key] -= 1
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def scored_gold(run: PageRun, captions: bool = True) -> str:
+    """The gold the outputs are scored against, the same for every system: on dragnet, without
+    its ``convention_lines``."""
+    if run.dataset != "dragnet-news":
+        return run.gold
+    lines = [line for line in run.gold.splitlines() if line.strip()]
+    return _without("\n".join(lines), convention_lines(run, captions))
+
+
+def scored_output(run: PageRun, system: str, captions: bool = True, symmetric: bool = False) -> str:
+    """A system's output as it is scored; with ``symmetric``, on dragnet, without the
+    ``convention_lines`` (scored for no system: printing the headline is not charged)."""
+    output = run.outputs.get(system, "")
+    if symmetric and run.dataset == "dragnet-news":
+        return _without(output, convention_lines(run, captions))
+    return output
+
+
+def scores(runs: list[PageRun], captions: bool = True, symmetric: bool = False) -> dict[str, SetScore]:
+    """Each system's score on one set (``captions=False``: dragnet's captions left in its gold;
+    ``symmetric``: dragnet's convention lines dropped from the outputs too)."""
     golds = [scored_gold(r, captions) for r in runs]
     return {
-        system: set_score([page_counts(r.outputs.get(system, ""), g) for r, g in zip(runs, golds)])
+        system: set_score([page_counts(scored_output(r, system, captions, symmetric), g) for r, g in zip(runs, golds)])
         for system in SYSTEMS
         if all(system in r.outputs for r in runs)
     }
@@ -488,8 +527,8 @@ def losses(runs: list[PageRun], limit: int) -> list[str]:
     rows = []
     for run in runs:
         gold = scored_gold(run)
-        base = page_counts(run.outputs.get(TRAFILATURA, ""), gold)
-        ours = page_counts(run.outputs.get(NEWSCLEAN_HTML, ""), gold)
+        base = page_counts(scored_output(run, TRAFILATURA), gold)
+        ours = page_counts(scored_output(run, NEWSCLEAN_HTML), gold)
         lost = ours[2] - base[2]  # extra gold shingles missed
         if lost <= 0:
             continue

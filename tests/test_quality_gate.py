@@ -165,3 +165,23 @@ def test_dragnet_gold_drops_the_lines_newsclean_put_in_the_header_or_removed_as_
     assert fulltext.scored_gold(run, captions=False).splitlines() == [body[0], "Crews at work on the pier in January", body[1]]
     # l3s-gn1-dev's gold follows our convention already: it is scored as it is.
     assert fulltext.scored_gold(fulltext.PageRun(dataset="l3s-gn1-dev", id="p", gold=gold, articles={"html": article})) == gold
+
+
+def test_dragnet_symmetric_score_drops_the_convention_lines_from_every_output_once():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import fulltext
+    finally:
+        sys.path.pop(0)
+    from newsclean.model import Article
+
+    gold = "Harbour gets a new breakwater\nThe council approved the breakwater on Monday after years of storms."
+    printed = "Harbour gets a new breakwater\nThe council approved the breakwater on Monday after years of storms.\nHarbour gets a new breakwater"
+    article = Article(id="p", title="Harbour gets a new breakwater", text="The council approved ...")
+    run = fulltext.PageRun(dataset="dragnet-news", id="p", gold=gold, outputs={fulltext.TRAFILATURA: printed}, articles={"html": article})
+    # The README's convention: the headline leaves the gold, and an output printing it pays for it.
+    assert fulltext.scored_output(run, fulltext.TRAFILATURA) == printed
+    # Symmetric: it leaves the output as often as it left the gold (once), a later repeat stays.
+    assert fulltext.scored_output(run, fulltext.TRAFILATURA, symmetric=True).splitlines() == printed.splitlines()[1:]
+    l3s = fulltext.PageRun(dataset="l3s-gn1-dev", id="p", gold=gold, outputs={fulltext.TRAFILATURA: printed}, articles={"html": article})
+    assert fulltext.scored_output(l3s, fulltext.TRAFILATURA, symmetric=True) == printed
