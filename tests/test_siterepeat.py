@@ -164,3 +164,33 @@ def test_titles_of_their_own_or_shared_by_a_few_articles_stay():
     out = run(articles)
     assert all(out[f"a{n}"].title == ("Ferry fares rise" if n < 4 else f"Story {n}") for n in range(30))
     assert all(not a.removed for a in out.values())
+
+
+def test_line_in_under_half_of_a_source_stays_one_authors_sign_off():
+    sign_off = "Written by Mara Keel, who covers the harbour for the Gazette."
+    out = run([article(n, sign_off if n < 9 else "") for n in range(20)])  # 9 of 20 < half
+    assert sign_off in out["a0"].text
+    out = run([article(n, sign_off if n < 10 else "") for n in range(20)])  # 10 of 20: the template's
+    assert sign_off not in out["a0"].text
+
+
+INTERVIEW = ["What is your earliest memory of the harbour?", "Which boat would you save from a storm?"]
+
+
+def interview(n: int) -> str:
+    answers = [f"Guest {n} remembers the ferry horn of {1950 + n} and the smell of tar.", f"Guest {n} would save the lifeboat number {n}."]
+    return "\n\n".join(line for pair in zip(INTERVIEW, answers) for line in pair)
+
+
+def test_questions_an_interview_series_repeats_stay_with_their_answers():
+    out = run([article(n, interview(n)) for n in range(8)])
+    for n in range(8):
+        assert out[f"a{n}"].text == "\n\n".join([story(n), interview(n)])
+        assert not out[f"a{n}"].removed
+
+
+def test_repeated_question_prompt_without_an_answer_of_its_own_goes():
+    prompt, follow = "Enjoyed this story?", "Share it with a friend and follow the Gazette."
+    out = run([article(n, prompt, follow) for n in range(6)] + [article(n, prompt) for n in range(6, 12)])
+    assert out["a0"].text == story(0) and out["a7"].text == story(7)
+    assert {r.text for r in out["a0"].removed} == {prompt, follow}

@@ -6,9 +6,16 @@ field, else the URL's host) and removes them with category ``site_repeat``; the 
 ``evidence`` says in how many of the source's articles the line was found.
 
 A line is removed when, within its source, it is found in at least ``min_articles`` articles
-and in at least ``min_share`` of them, and is at most ``max_words`` long. Two articles that
-quote the same sentence stay untouched (below ``min_articles``); a background paragraph a
-desk repeats in a running story is long and rarely in a fifth of everything the site prints.
+and in at least ``min_share`` of them (half by default), and is at most ``max_words`` long. Two
+articles that quote the same sentence stay untouched (below ``min_articles``); a background
+paragraph a desk repeats in a running story is long and rarely in half of everything the site
+prints. A line in fewer than half of a source's articles is more often one author's or one
+series' own (a sign-off, a guest-post disclaimer) than the site's template, so it stays.
+
+A repeated question followed by a line of the article's own (not repeated) is the structure of
+a series, not junk: the questions an interview series asks every guest, the fixed headings of a
+format ("What happened?" over each story's own answer). It stays; a prompt such as "Enjoyed
+this story?" followed by another repeated line, or by nothing, goes.
 
 Titles are counted the same way. A title found in at least ``min_articles`` articles and
 ``min_share`` of its source is the site's name ("Official Blog of the National Football
@@ -85,7 +92,7 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
     name: ClassVar[str] = "site_repeat"
 
     min_articles: int = 5
-    min_share: float = 0.2
+    min_share: float = 0.5
     max_words: int = 40
     # A first line that may replace a site-wide title: a headline's length, no closing punctuation.
     headline_min_words: int = 3
@@ -159,9 +166,10 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
             return article
         kept: list[tuple[int, str]] = []
         removed: list[Removal] = []
-        for i, paragraph in enumerate(split_paragraphs(article.text)):
-            count = found.get(line_hash(paragraph)) if word_count(paragraph) <= self.max_words else None
-            if count is None:
+        paragraphs = split_paragraphs(article.text)
+        counts = [found.get(line_hash(p)) if word_count(p) <= self.max_words else None for p in paragraphs]
+        for i, (paragraph, count) in enumerate(zip(paragraphs, counts)):
+            if count is None or self._asks_the_next_line(paragraph, counts[i + 1:i + 2]):
                 kept.append((i, paragraph))
                 continue
             evidence = f"in {count} of {total} articles from {source}"
@@ -180,6 +188,11 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
             text=join_paragraphs([p for _, p in kept]),
             removed=article.removed + tuple(sorted(removed, key=lambda r: r.line or 0)),
         )
+
+    @staticmethod
+    def _asks_the_next_line(line: str, following: list[int | None]) -> bool:
+        """A question answered by the next line, which is the article's own (not repeated)."""
+        return line.rstrip().endswith("?") and bool(following) and following[0] is None
 
     def _reads_as_headline(self, line: str) -> bool:
         words = word_count(line)
