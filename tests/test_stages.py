@@ -78,6 +78,34 @@ def test_header_byline_fills_authors():
     assert categories(out) == ["byline"]
 
 
+@pytest.mark.parametrize(
+    "line, names",
+    [
+        ("Post written by Mara Lindqvist.", ("Mara Lindqvist",)),
+        ("Article written by guest writer Tomas Berne", ("Tomas Berne",)),
+        ("By staff writer Ana Ruiz and Tom Roe", ("Ana Ruiz", "Tom Roe")),
+        ("Posted by Jane Doe", ("Jane Doe",)),
+    ],
+)
+def test_header_byline_forms_of_blogs_and_role_words(line, names):
+    out = HEADER(art(line, *ARTICLE, title="Budget passes"))
+    assert out.authors == names and categories(out) == ["byline"]
+    assert out.text == "\n\n".join(ARTICLE)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Posted by the council on its website, the notice drew 300 replies within a day.",
+        "Article written by hand in 1887, the harbour charter still hangs in the town hall.",
+        "By staff writers' count, the paper printed 41 corrections last year.",
+    ],
+)
+def test_header_sentence_starting_like_a_blog_byline_stays(first):
+    out = HEADER(art(first, *ARTICLE, title="Budget passes"))
+    assert out.text.startswith(first) and not out.authors
+
+
 def test_header_sentence_starting_with_by_stays():
     first = "By the end of the week, the council had approved the plan."
     out = HEADER(art(first, *ARTICLE, title="Budget passes"))

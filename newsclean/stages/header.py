@@ -118,15 +118,18 @@ class Header(DocumentStage):
     def for_languages(cls, *languages: str, **settings) -> Header:
         packs = packs_for(*languages)
         prefixes: set[str] = set()
+        roles: set[str] = set()
         for pack in packs:
             prefixes.update(p.casefold() for p in pack.header.get("byline_prefixes", ()))
+            roles.update(r.casefold() for r in pack.header.get("byline_roles", ()))
         prefix = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True)) or "(?!)"
+        role = "|".join(sorted((re.escape(r).replace("\\ ", r"\s+") for r in roles), key=len, reverse=True)) or "(?!)"
         rules = [r for p in packs for r in p.rules]
         return cls(
             masthead_rules=tuple(r for r in rules if r.category is Category.MASTHEAD),
             junk_rules=tuple(r for r in rules if r.category not in HEADER_CATEGORIES and r.position != "tail"),
             dates=DateParser.from_header_tables([p.header for p in packs]),
-            byline=re.compile(rf"^(?:{prefix})\s*:?\s+(?P<names>.+)$", re.IGNORECASE),
+            byline=re.compile(rf"^(?:{prefix})\s*:?\s+(?:(?:{role})\s+)?(?P<names>.+)$", re.IGNORECASE),
             **settings,
         )
 
