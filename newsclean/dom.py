@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 
 from newsclean.errors import RulePackError
 from newsclean.model import Category, Removal
+from newsclean.text import sentences
 
 RULES_FILE = "dom.toml"
 STAGE = "extract"
@@ -30,6 +31,7 @@ MAX_TEXT_SHARE = 0.3
 MAX_VISIBLE_SHARE = 0.5
 _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 _PROTECTED_DESCENDANTS = etree.XPath("boolean(.//article | .//main | .//h1)")
+_HAS_LINK = etree.XPath("boolean(.//a[@href])")
 _NAME_PARTS = re.compile(r"[-_\s]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _WORD = re.compile(r"\w+")
@@ -57,6 +59,9 @@ class PruneRule:
     # of its paragraph text together, they are the story and all stay (None: no such limit).
     # A photo story is its captions.
     max_page_share: float | None = None
+    # An element without a link holding more sentences than this is text, not a link list or a
+    # control (None: no such limit): a "read more" expander holds the text it reveals.
+    max_unlinked_sentences: int | None = None
 
     def matches_name(self, name: str) -> str | None:
         """The token or pair that makes a class or id ``name`` one this rule prunes, or None."""
@@ -154,6 +159,7 @@ def parse_rule(item: dict) -> PruneRule:
             pairs=tuple(frozenset(p.lower() for p in pair) for pair in item.get("pairs", [])),
             max_paragraphs=item.get("max_paragraphs"),
             max_page_share=item.get("max_page_share"),
+            max_unlinked_sentences=item.get("max_unlinked_sentences"),
         )
     except (KeyError, ValueError) as exc:
         raise RulePackError(f"{RULES_FILE}: bad prune rule {item.get('id', '?')}: {exc}") from None
@@ -285,6 +291,9 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
             continue
         if _PROTECTED_DESCENDANTS(element):
             continue
+        unlinked = getattr(match[0], "max_unlinked_sentences", None)
+        if unlinked is not None and _is_unlinked_text(element, unlinked):
+            continue
         if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
             continue
         if page_visible is None:
@@ -296,6 +305,13 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
         chosen.add(element)
         found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
     return _without_page_stories(found, page_chars)
+
+
+def _is_unlinked_text(element: HtmlElement, max_sentences: int) -> bool:
+    """Does ``element`` hold no link and more than ``max_sentences`` sentences?"""
+    if element.tag == "a" or _HAS_LINK(element):
+        return False
+    return len(sentences(visible_text(element))) > max_sentences
 
 
 # A rule's picks are the page's story only when there are several of them (a photo story has

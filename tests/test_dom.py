@@ -106,6 +106,29 @@ def test_a_post_entry_is_not_read_by_the_categories_and_tags_in_its_classes():
     assert [p.rule.id for p in find_junk(tree)] == ["dom.social.share"]
 
 
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "<div class='read-more'><a href='/ferry-fares'>Read more: Ferry fares to rise in spring</a></div>",
+        "<button class='readMore'>Read more</button>",
+        "<div id='readmore'>Keep reading for the council's answers and add your own questions below!</div>",
+    ],
+)
+def test_read_more_links_controls_and_prompts_are_pruned(snippet):
+    tree = lxml_html.fromstring(f"<html><body><p>{STORY[0]}</p>{snippet}<p>{STORY[1]}</p></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == ["dom.related.read-more"]
+
+
+def test_a_read_more_expander_holding_sentences_and_no_link_is_text():
+    # A listing's description behind a "read more" toggle: the text itself, not a link to more.
+    expander = (
+        "<div class='js_readmore'>The cottage sleeps six and has two terraces. A playground and a barbecue "
+        "are in the garden. Bicycles can be kept in the shed.</div><span class='readmore_toggle'>More</span>"
+    )
+    tree = lxml_html.fromstring(f"<html><body><p>{STORY[0]}</p>{expander}</body></html>")
+    assert [p.element.get("class") for p in find_junk(tree)] == ["readmore_toggle"]
+
+
 def test_only_the_outermost_junk_element_is_recorded():
     tree = lxml_html.fromstring(
         "<html><body><p>" + STORY[0] + "</p><div class='share-box'><div class='social'>Follow us</div></div></body></html>"
