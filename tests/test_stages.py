@@ -158,6 +158,15 @@ def test_header_short_first_line_without_punctuation_is_headline():
     assert out.title == "Council passes budget"
 
 
+def test_header_first_line_no_later_line_outdoes_is_the_post_not_its_headline():
+    # A one-line blog post over its comment form: taking it for the headline empties the body.
+    post = "Harbour seals spotted again at the old pier this morning by the ferry crew"
+    out = HEADER(art(post, "No comments yet.", "Name (required)", "Leave a reply"))
+    assert out.title is None and out.text.startswith(post) and not out.removed
+    # The same line over a body that outdoes it is the headline.
+    assert HEADER(art(post, *ARTICLE)).title == post
+
+
 def test_no_first_line_is_taken_for_the_headline_of_an_html_page_without_a_title():
     # A page that names no title in its markup: the first line of its body is a photo caption
     # or a section label, not the headline. From text, the same line is the headline.

@@ -226,6 +226,10 @@ class Header(DocumentStage):
         if comparison_key(first) == comparison_key(lines[i + 1]):
             return True
         n = word_count(first)
+        # A headline stands over a body longer than itself: a first line that no later line
+        # outdoes is the post (a one-line blog post over its comment form), not its headline.
+        if not any(word_count(line) > n for line in lines[i + 1:]):
+            return False
         if seen_masthead and n <= self.headline_max_words and len(sentences(first)) == 1:
             return True
         return 0 < n <= self.bare_headline_max_words and not ends_sentence(first) and first[0].isupper()
