@@ -85,6 +85,8 @@ def test_header_byline_fills_authors():
         ("Article written by guest writer Tomas Berne", ("Tomas Berne",)),
         ("By staff writer Ana Ruiz and Tom Roe", ("Ana Ruiz", "Tom Roe")),
         ("Posted by Jane Doe", ("Jane Doe",)),
+        ("Posted by Dave on August 13th, 2012", ("Dave",)),
+        ("Posted by Jane Doe on Monday, March 3, 2012 at 10:15 am", ("Jane Doe",)),
     ],
 )
 def test_header_byline_forms_of_blogs_and_role_words(line, names):
@@ -99,6 +101,8 @@ def test_header_byline_forms_of_blogs_and_role_words(line, names):
         "Posted by the council on its website, the notice drew 300 replies within a day.",
         "Article written by hand in 1887, the harbour charter still hangs in the town hall.",
         "By staff writers' count, the paper printed 41 corrections last year.",
+        "By Friday at 5 the council had approved the plan and 3 members had left",
+        "By Jane Doe on behalf of the council",
     ],
 )
 def test_header_sentence_starting_like_a_blog_byline_stays(first):
@@ -165,6 +169,12 @@ def test_header_first_line_no_later_line_outdoes_is_the_post_not_its_headline():
     assert out.title is None and out.text.startswith(post) and not out.removed
     # The same line over a body that outdoes it is the headline.
     assert HEADER(art(post, *ARTICLE)).title == post
+
+
+def test_header_first_line_running_on_after_a_comma_is_not_a_headline():
+    verse = "He in his madness prays for storms,"
+    out = HEADER(art(verse, "and dreams that storms will bring him peace.", *ARTICLE))
+    assert out.title is None and out.text.startswith(verse)
 
 
 def test_no_first_line_is_taken_for_the_headline_of_an_html_page_without_a_title():

@@ -19,7 +19,9 @@ from newsclean.text import comparison_key, ends_sentence, join_paragraphs, sente
 
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}){0,3}"
 _NAME_LIST = re.compile(rf"^{_NAME}(?:(?:,| and| &) {_NAME})*$")
-_BYLINE_TAIL = re.compile(r"\s*(?:[,|•·(]|\s[-–—]\s).*$")
+# What follows the names: a credit or a role after a comma, a bar or a dash; a date ("on March 3,
+# 2012", "at 10:15").
+_BYLINE_TAIL = re.compile(r"\s*(?:[,|•·(]|\s[-–—]\s|\s(?:on|at)\s(?=.*\d)).*$")
 _WEEKDAYS = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _TIME = r"(?:,? (?:at )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,5}| UTC[+-]?\d*)?)"
 
@@ -232,7 +234,13 @@ class Header(DocumentStage):
             return False
         if seen_masthead and n <= self.headline_max_words and len(sentences(first)) == 1:
             return True
-        return 0 < n <= self.bare_headline_max_words and not ends_sentence(first) and first[0].isupper()
+        return (
+            0 < n <= self.bare_headline_max_words
+            and not ends_sentence(first)
+            # A line ending in a comma or a colon runs on into the next (a poem's first line).
+            and not first.rstrip().endswith((",", ";", ":"))
+            and first[0].isupper()
+        )
 
     def _byline_names(self, line: str) -> tuple[str, ...]:
         if word_count(line) > 16:
@@ -245,6 +253,9 @@ class Header(DocumentStage):
         # "By Jane Doe, Reuters" ends in a short credit; "By Friday, the objections had
         # passed 900." ends in a sentence.
         if word_count(rest) > 4 and ends_sentence(line):
+            return ()
+        # "on March 3, 2012" is a date; "at 5 the council had approved..." goes on as a sentence.
+        if re.match(r"\s(?:on|at)\s", rest) and word_count(rest) > 10:
             return ()
         if not _NAME_LIST.match(names):
             return ()
