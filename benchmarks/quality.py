@@ -170,6 +170,7 @@ class PageResult:
     text_removals: list[tuple[str, str]] = field(default_factory=list)  # the same, text path
     drop: str | None = None
     lost: list[tuple[str, str]] = field(default_factory=list)  # (snippet, where it went)
+    text_lost: list[tuple[str, str]] = field(default_factory=list)  # the same, text path
     leaks: list[str] = field(default_factory=list)
 
 
@@ -280,6 +281,13 @@ def evaluate_page(page: Page) -> PageResult:
         result.counts[system] = score(output, page)
         result.plain_counts[system] = score(output, page, norm=plain)
     base_text, text = normalise(base_text), normalise(text)
+    if text_article is not None:
+        text_path = normalise(text_path)
+        result.text_lost = [
+            (s, where_lost(s, text_article.removed, text_article, raw))
+            for s in page.with_
+            if normalise(s) in base_text and normalise(s) not in text_path
+        ]
     if article is None:
         return result
     result.drop = article.drop.reason if article.drop is not None else None
@@ -416,11 +424,11 @@ def rule_table(results: list[PageResult]) -> list[str]:
     return out
 
 
-def diagnostics(results: list[PageResult], limit: int) -> list[str]:
-    """``with`` snippets trafilatura found and newsclean lost, and where they went."""
-    lost = [(r.url, s, where) for r in results for s, where in r.lost]
+def diagnostics(results: list[PageResult], limit: int, path: str = "html") -> list[str]:
+    """``with`` snippets trafilatura found and newsclean's ``path`` lost, and where they went."""
+    lost = [(r.url, s, where) for r in results for s, where in (r.lost if path == "html" else r.text_lost)]
     by_cause = collections.Counter(where.removesuffix(" (partial)") for _, _, where in lost)
-    out = [f"{len(lost)} `with` snippets found by trafilatura alone but lost by newsclean; by cause:"]
+    out = [f"{len(lost)} `with` snippets found by trafilatura alone but lost by newsclean's {path} path; by cause:"]
     out += [f"- {cause}: {n}" for cause, n in sorted(by_cause.items(), key=lambda kv: (-kv[1], kv[0]))]
     out += ["", f"First {min(limit, len(lost))} (by url):", ""]
     for url, snippet, where in lost[:limit]:
@@ -693,8 +701,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(removal_table(results)))
     print("\n## Removals per rule (newsclean)\n")
     print("\n".join(rule_table(results)))
-    print("\n## Diagnostics: lost `with` snippets\n")
+    print("\n## Diagnostics: lost `with` snippets, HTML path\n")
     print("\n".join(diagnostics(results, args.diagnostics)))
+    print("\n## Diagnostics: lost `with` snippets, text path\n")
+    print("\n".join(diagnostics(results, args.diagnostics, "text")))
     print("\n## Leaked `without` snippets (newsclean)\n")
     print("\n".join(leaks(results, args.leaks)))
     crashes = [(r.url, s, e) for r in results for s, e in sorted(r.errors.items())]
