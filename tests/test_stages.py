@@ -110,6 +110,21 @@ def test_header_sentence_starting_like_a_blog_byline_stays(first):
     assert out.text.startswith(first) and not out.authors
 
 
+def test_header_looks_past_one_unknown_short_line_for_the_byline_and_date():
+    # The page's title is the site's name; the headline in the body does not repeat it.
+    out = HEADER(art("Council votes on bus routes", "By THE ASSOCIATED PRESS", "May 3, 2024", *ARTICLE, title="Harbour Daily News"))
+    assert out.authors == ("THE ASSOCIATED PRESS",) and out.published == dt.date(2024, 5, 3)
+    assert out.text == "\n\n".join(["Council votes on bus routes", *ARTICLE])
+
+
+def test_header_looks_past_no_sentence_and_no_second_unknown_line():
+    first = "The council met on Tuesday."
+    out = HEADER(art(first, "By Jane Doe", *ARTICLE, title="Harbour Daily News"))
+    assert not out.authors and out.text.startswith(first + "\n\nBy Jane Doe")
+    out = HEADER(art("Council votes", "Bus routes", "By Jane Doe", *ARTICLE, title="Harbour Daily News"))
+    assert not out.authors
+
+
 def test_header_sentence_starting_with_by_stays():
     first = "By the end of the week, the council had approved the plan."
     out = HEADER(art(first, *ARTICLE, title="Budget passes"))

@@ -147,7 +147,7 @@ class Header(DocumentStage):
             removed.append(Removal(stage=self.name, category=category, rule=rule, text=lines[i], line=i))
             taken.add(i)
 
-        i = 0
+        i, passed_over = 0, False
         while i < min(len(lines), self.max_head_lines):
             line = lines[i]
             if self.dates.date_line.match(line):
@@ -177,6 +177,10 @@ class Header(DocumentStage):
                 title = line
                 take(i, Category.HEADLINE, "header.headline.first-line")
                 headline_done = True
+            elif title and not passed_over and self._may_head(line):
+                # A short line the header does not know (a headline that is not the page's title, a
+                # section label) may stand above the byline and date line: look one line further.
+                passed_over = True
             else:
                 break
             i += 1
@@ -241,6 +245,9 @@ class Header(DocumentStage):
             and not first.rstrip().endswith((",", ";", ":"))
             and first[0].isupper()
         )
+
+    def _may_head(self, line: str) -> bool:
+        return 0 < word_count(line) <= self.bare_headline_max_words and not ends_sentence(line)
 
     def _byline_names(self, line: str) -> tuple[str, ...]:
         if word_count(line) > 16:
