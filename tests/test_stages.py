@@ -123,6 +123,9 @@ def test_header_looks_past_no_sentence_and_no_second_unknown_line():
     assert not out.authors and out.text.startswith(first + "\n\nBy Jane Doe")
     out = HEADER(art("Council votes", "Bus routes", "By Jane Doe", *ARTICLE, title="Harbour Daily News"))
     assert not out.authors
+    # Below the unknown line only bylines and dates go: not a line that names the source.
+    out = HEADER(art("Saved by the desk", "Council votes on bus routes", *ARTICLE, title="Menu", source="Council votes on bus routes"))
+    assert out.text.startswith("Saved by the desk\n\nCouncil votes on bus routes")
 
 
 def test_header_sentence_starting_with_by_stays():

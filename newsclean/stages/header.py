@@ -150,6 +150,8 @@ class Header(DocumentStage):
         i, passed_over = 0, False
         while i < min(len(lines), self.max_head_lines):
             line = lines[i]
+            if passed_over and not self._dates_or_names(line):
+                break  # below a line it does not know, the header takes only bylines and dates
             if self.dates.date_line.match(line):
                 take(i, Category.DATELINE, "header.dateline.line")
                 fields.setdefault("published", self.dates.parse(line))
@@ -245,6 +247,9 @@ class Header(DocumentStage):
             and not first.rstrip().endswith((",", ";", ":"))
             and first[0].isupper()
         )
+
+    def _dates_or_names(self, line: str) -> bool:
+        return bool(self.dates.date_line.match(line) or self.dates.date_prefix.match(line) or self._byline_names(line))
 
     def _may_head(self, line: str) -> bool:
         return 0 < word_count(line) <= self.bare_headline_max_words and not ends_sentence(line)
