@@ -100,7 +100,13 @@ def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Ite
     try:
         for batch in chain(batches, [None]):
             if batch is not None:
-                pending.append((batch, executor.submit(_process_batch, batch)))
+                try:
+                    future = executor.submit(_process_batch, batch)
+                except BrokenProcessPool as broken:
+                    # The pool broke after the last result was taken: this batch is lost with the
+                    # ones in flight, and is run again with them below.
+                    future = _failed(broken)
+                pending.append((batch, future))
             while pending and (batch is None or len(pending) >= max_in_flight):
                 done, future = pending.popleft()
                 try:
@@ -117,6 +123,12 @@ def _ordered(pool: Callable[[int], ProcessPoolExecutor], jobs: int, batches: Ite
                 yield from articles
     finally:
         _stop(executor)
+
+
+def _failed(error: BaseException) -> Future[list[Timed]]:
+    future: Future[list[Timed]] = Future()
+    future.set_exception(error)
+    return future
 
 
 def _retry(pool: Callable[[int], ProcessPoolExecutor], documents: list[Any]) -> Iterator[Timed]:

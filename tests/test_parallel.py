@@ -50,3 +50,40 @@ def test_small_inputs_run_in_this_process_with_the_same_result():
     pipeline = default_pipeline()
     docs = documents(3)
     assert list(run_parallel(pipeline, docs, jobs=4)) == list(pipeline.run(docs))
+
+
+class _FakeExecutor:
+    """A process pool stand-in that breaks after ``healthy`` batches: the batch that breaks it
+    fails, and every later ``submit`` raises at once, as a pool whose worker was killed does."""
+
+    def __init__(self, healthy: int | None) -> None:
+        self.healthy, self.submitted, self.broken = healthy, 0, False
+
+    def submit(self, fn, batch):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self.broken:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        self.submitted += 1
+        future = Future()
+        if self.healthy is not None and self.submitted > self.healthy:
+            self.broken = True
+            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        else:
+            future.set_result([(document, 0.0) for document in batch])
+        return future
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        pass
+
+
+def test_a_pool_that_breaks_between_results_and_the_next_submit_loses_no_document():
+    # The race a killed worker causes: the pool is already broken when the next batch is
+    # submitted, before any pending result has told the run so.
+    from newsclean.parallel import _ordered
+
+    executors = iter([_FakeExecutor(healthy=3)] + [_FakeExecutor(healthy=None) for _ in range(20)])
+    batches = iter([[n] for n in range(12)])
+    out = list(_ordered(lambda workers: next(executors), 2, batches, max_in_flight=4))
+    assert [document for document, _ in out] == list(range(12))
