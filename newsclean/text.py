@@ -44,6 +44,17 @@ def ends_sentence(text: str) -> bool:
     return bool(_FINAL_PUNCT.search(text.rstrip()))
 
 
+def looks_like_headline(line: str, min_words: int, max_words: int) -> bool:
+    """A headline's shape: ``min_words`` to ``max_words`` words, a capital first, no closing
+    punctuation, and no comma at the end (a line ending in one runs on into the next)."""
+    return (
+        min_words <= word_count(line) <= max_words
+        and not ends_sentence(line)
+        and not line.rstrip().endswith(",")
+        and line.lstrip()[:1].isupper()
+    )
+
+
 def folded_words(text: str) -> list[str]:
     """``[w.casefold() for w in words(text)]`` with one casefold call: casefolding works
     character by character and never makes a space, so the words split back apart."""

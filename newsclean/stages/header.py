@@ -15,13 +15,14 @@ from newsclean.rulepack import Rule, packs_for
 from newsclean.rules.engine import RulesByLength, first_hit
 from newsclean.stages.base import DocumentStage
 from newsclean.stages.boilerplate import HEADER_CATEGORIES
-from newsclean.text import comparison_key, ends_sentence, join_paragraphs, sentences, split_paragraphs, word_count
+from newsclean.text import comparison_key, ends_sentence, join_paragraphs, looks_like_headline, sentences, split_paragraphs, word_count
 
 _NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}){0,3}"
 _NAME_LIST = re.compile(rf"^{_NAME}(?:(?:,| and| &) {_NAME})*$")
 # What follows the names: a credit or a role after a comma, a bar or a dash; a date ("on March 3,
 # 2012", "at 10:15").
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|•·(]|\s[-–—]\s|\s(?:on|at)\s(?=.*\d)).*$")
+_DATE_TAIL = re.compile(r"\s(?:on|at)\s")
 _WEEKDAYS = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _TIME = r"(?:,? (?:at )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,5}| UTC[+-]?\d*)?)"
 
@@ -240,13 +241,7 @@ class Header(DocumentStage):
             return False
         if seen_masthead and n <= self.headline_max_words and len(sentences(first)) == 1:
             return True
-        return (
-            0 < n <= self.bare_headline_max_words
-            and not ends_sentence(first)
-            # A line ending in a comma or a colon runs on into the next (a poem's first line).
-            and not first.rstrip().endswith((",", ";", ":"))
-            and first[0].isupper()
-        )
+        return looks_like_headline(first, 1, self.bare_headline_max_words)
 
     def _dates_or_names(self, line: str) -> bool:
         return bool(self.dates.date_line.match(line) or self.dates.date_prefix.match(line) or self._byline_names(line))
@@ -267,7 +262,7 @@ class Header(DocumentStage):
         if word_count(rest) > 4 and ends_sentence(line):
             return ()
         # "on March 3, 2012" is a date; "at 5 the council had approved..." goes on as a sentence.
-        if re.match(r"\s(?:on|at)\s", rest) and word_count(rest) > 10:
+        if _DATE_TAIL.match(rest) and word_count(rest) > 10:
             return ()
         if not _NAME_LIST.match(names):
             return ()

@@ -19,21 +19,11 @@ import attrs
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
 from newsclean.stages.base import LineFilter
-from newsclean.text import comparison_key, ends_sentence, is_table_row, word_count
+from newsclean.text import comparison_key, ends_sentence, is_table_row, looks_like_headline, word_count
 
 
 def _looks_like_menu_item(line: str, max_words: int) -> bool:
     return 0 < word_count(line) <= max_words and not ends_sentence(line) and "," not in line
-
-
-def _looks_like_headline(line: str, min_words: int, max_words: int) -> bool:
-    n = word_count(line)
-    return (
-        min_words <= n <= max_words
-        and not ends_sentence(line)
-        and line[:1].isupper()
-        and not line.rstrip().endswith((",", ";", ":"))
-    )
 
 
 _NUMBER = re.compile(r"\d+")
@@ -43,7 +33,7 @@ def _looks_like_other_headline(line: str, min_words: int, max_words: int) -> boo
     """A headline of another story, not an item of the story's own list: no colon ("Friday 12
     July: Leeds", "Lunch: lentil soup"), no leading number ("1 tsp. olive oil"), at most one
     number ("Kilbride 1 Portmoy 3" is a result; "Storms of 2018 broke records" a headline)."""
-    if not _looks_like_headline(line, min_words, max_words) or ":" in line:
+    if not looks_like_headline(line, min_words, max_words) or ":" in line:
         return False
     numbers = _NUMBER.findall(line)
     return len(numbers) <= 1 and not line.lstrip()[:1].isdigit()

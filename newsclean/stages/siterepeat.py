@@ -44,7 +44,7 @@ import xxhash
 from newsclean.corpus import CorpusStage, Keyed
 from newsclean.errors import ConfigError
 from newsclean.model import Article, Category, Removal
-from newsclean.text import comparison_key, ends_sentence, join_paragraphs, split_paragraphs, word_count
+from newsclean.text import comparison_key, join_paragraphs, looks_like_headline, split_paragraphs, word_count
 
 RULE = "site.repeat"
 TITLE_RULE = "site.title"
@@ -169,14 +169,16 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
         paragraphs = split_paragraphs(article.text)
         counts = [found.get(line_hash(p)) if word_count(p) <= self.max_words else None for p in paragraphs]
         for i, (paragraph, count) in enumerate(zip(paragraphs, counts)):
-            if count is None or self._asks_the_next_line(paragraph, counts[i + 1:i + 2]):
+            # A repeated question over a line of the article's own: a series' question, it stays.
+            answered = paragraph.rstrip().endswith("?") and i + 1 < len(counts) and counts[i + 1] is None
+            if count is None or answered:
                 kept.append((i, paragraph))
                 continue
             evidence = f"in {count} of {total} articles from {source}"
             removed.append(Removal(stage=self.name, category=Category.SITE_REPEAT, rule=RULE, text=paragraph, line=i, evidence=evidence))
         title = article.title
         title_count = found.get(title_hash(title)) if title else None
-        if title_count is not None and len(kept) > 1 and self._reads_as_headline(kept[0][1]):
+        if title_count is not None and len(kept) > 1 and looks_like_headline(kept[0][1], self.headline_min_words, self.headline_max_words):
             (i, title), kept = kept[0], kept[1:]
             evidence = f"the title {article.title!r} is in {title_count} of {total} articles from {source}"
             removed.append(Removal(stage=self.name, category=Category.HEADLINE, rule=TITLE_RULE, text=title, line=i, evidence=evidence))
@@ -189,16 +191,4 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
             removed=article.removed + tuple(sorted(removed, key=lambda r: r.line or 0)),
         )
 
-    @staticmethod
-    def _asks_the_next_line(line: str, following: list[int | None]) -> bool:
-        """A question answered by the next line, which is the article's own (not repeated)."""
-        return line.rstrip().endswith("?") and bool(following) and following[0] is None
 
-    def _reads_as_headline(self, line: str) -> bool:
-        words = word_count(line)
-        return (
-            self.headline_min_words <= words <= self.headline_max_words
-            and not ends_sentence(line)
-            and not line.rstrip().endswith((",", ";", ":"))
-            and line.lstrip()[:1].isupper()
-        )
