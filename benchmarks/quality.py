@@ -282,22 +282,24 @@ def evaluate_page(page: Page) -> PageResult:
         result.plain_counts[system] = score(output, page, norm=plain)
     base_text, text = normalise(base_text), normalise(text)
     if text_article is not None:
-        text_path = normalise(text_path)
-        result.text_lost = [
-            (s, where_lost(s, text_article.removed, text_article, raw))
-            for s in page.with_
-            if normalise(s) in base_text and normalise(s) not in text_path
-        ]
+        result.text_lost = lost_snippets(page, base_text, normalise(text_path), text_article, raw)
     if article is None:
         return result
     result.drop = article.drop.reason if article.drop is not None else None
     result.removals = [(r.category.value, r.rule) for r in article.removed]
-    for snippet in page.with_:
-        key = normalise(snippet)
-        if key in base_text and key not in text:
-            result.lost.append((snippet, where_lost(snippet, article.removed, article, raw)))
+    result.lost = lost_snippets(page, base_text, text, article, raw)
     result.leaks = [s for s in page.without if normalise(s) in text]
     return result
+
+
+def lost_snippets(page: Page, base_text: str, text: str, article, raw: bytes) -> list[tuple[str, str]]:
+    """The ``with`` snippets in trafilatura's text and not in newsclean's (both normalised),
+    each with where it went."""
+    return [
+        (snippet, where_lost(snippet, article.removed, article, raw))
+        for snippet in page.with_
+        if normalise(snippet) in base_text and normalise(snippet) not in text
+    ]
 
 
 def evaluate(pages: list[Page], jobs: int) -> list[PageResult]:
