@@ -388,7 +388,9 @@ LAYOUT_CELL_WORDS = 60
 # with long cells inside an article (a wiki's infobox, a comparison) is content and stays.
 LAYOUT_PAGE_SHARE = 0.3
 _TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
-_CONTAINER_TAGS = ("div", "section", "article", "main", "center", "blockquote")
+# Blocks whose loose text becomes paragraphs; <font> too, as old templates wrap a whole story
+# column in one (its bold lede loose before the <p>s, which the extractor would drop).
+_CONTAINER_TAGS = ("div", "section", "article", "main", "center", "blockquote", "font")
 # Paragraphs in a cell make it a page column; a styled <div>, a list or a heading does not
 # (data tables have them: a recipe's ingredients under a heading, a results table).
 _CELL_PARAGRAPHS = etree.XPath("count(./p | ./blockquote)")

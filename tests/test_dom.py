@@ -210,6 +210,21 @@ def test_unwrapping_puts_loose_story_text_into_paragraphs():
         assert any(sentence in p for p in paragraphs)
 
 
+def test_a_bold_lede_loose_in_a_font_tag_of_a_layout_cell_is_extracted():
+    # Old news templates open the story column with <font> and put the lede loose in it, in bold,
+    # before the <p>s; unwrapped, that loose lede must become a paragraph, or the extractor
+    # drops it.
+    lede = "The harbour board has defended its new ferry timetable after island residents protested at the quay on Sunday."
+    column = f"<font size='2'><table align='right'><tr><td><img src='a.jpg'></td></tr></table><b>{lede}</b>" + "".join(
+        f"<p>{sentence}" for sentence in STORY
+    ) + "</font>"
+    page = LAYOUT_PAGE.replace(LAYOUT_PAGE[LAYOUT_PAGE.index('<td class="main">'):LAYOUT_PAGE.index('<td class="right">')], f'<td class="main">{column}</td>\n')
+    article = newsclean.clean(html=page)
+    assert lede in article.text
+    for sentence in STORY:
+        assert sentence in article.text
+
+
 def test_the_story_of_a_layout_table_page_comes_out_as_paragraphs_without_the_columns():
     article = newsclean.clean(html=LAYOUT_PAGE)
     for sentence in STORY:
