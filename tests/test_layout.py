@@ -36,6 +36,12 @@ def test_menu_needs_an_article_paragraph_after_it():
     assert NavigationHead()(article(*lines)).text == "\n\n".join(lines)
 
 
+def test_a_recipe_head_is_not_a_menu():
+    # Short lines with no punctuation above the text, but they are the recipe's facts.
+    lines = ["Servings", "8 to 12", "Prep time", "30 mins", "Ingredients", "1 medium onion, finely chopped", *BODY]
+    assert NavigationHead()(article(*lines)).text == "\n\n".join(lines)
+
+
 def test_headings_with_commas_are_not_menu_items():
     lines = ["Slowly, then fast", "Step one", "Step two", "Step three", *BODY]
     assert NavigationHead()(article(*lines)).text == "\n\n".join(lines)

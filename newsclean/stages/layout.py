@@ -23,7 +23,13 @@ from newsclean.text import comparison_key, ends_sentence, is_table_row, looks_li
 
 
 def _looks_like_menu_item(line: str, max_words: int) -> bool:
-    return 0 < word_count(line) <= max_words and not ends_sentence(line) and "," not in line
+    # A digit ends the run: a recipe's or a fact box's head ("Servings", "8 to 12", "Prep time",
+    # "30 mins") is built of short lines too, and site menus carry no numbers.
+    return 0 < word_count(line) <= max_words and not ends_sentence(line) and "," not in line and not _has_digit(line)
+
+
+def _has_digit(line: str) -> bool:
+    return any(ch.isdigit() for ch in line)
 
 
 _NUMBER = re.compile(r"\d+")
@@ -117,7 +123,7 @@ def _is_group_label(line: str) -> bool:
 
 
 def _is_menu_label(line: str) -> bool:
-    return _is_group_label(line) and not any(ch.isdigit() for ch in line)
+    return _is_group_label(line) and not _has_digit(line)
 
 
 @attrs.frozen(kw_only=True)
