@@ -616,7 +616,9 @@ def fulltext_report(results: dict[str, tuple[str, list]], limit: int) -> list[st
             f"#### Per-rule audit, {path} path (both sets summed; words a rule removed that the gold keeps)",
             "",
             f"A rule under {fulltext.JUNK_FLOOR:.0%} junk by words is flagged. Dragnet's header and caption",
-            "removals are its convention, counted in neither column.",
+            "removals are its convention, counted in neither column. Of the words the gold keeps, the",
+            "next column counts those trafilatura alone leaves out too (its own rules drop them, or",
+            "the page's story is read differently): the rest is what the rule costs beside the baseline.",
             "",
             *fulltext.audit_table(table),
         ]

@@ -185,3 +185,30 @@ def test_dragnet_symmetric_score_drops_the_convention_lines_from_every_output_on
     assert fulltext.scored_output(run, fulltext.TRAFILATURA, symmetric=True).splitlines() == printed.splitlines()[1:]
     l3s = fulltext.PageRun(dataset="l3s-gn1-dev", id="p", gold=gold, outputs={fulltext.TRAFILATURA: printed}, articles={"html": article})
     assert fulltext.scored_output(l3s, fulltext.TRAFILATURA, symmetric=True) == printed
+
+
+def test_audit_counts_the_gold_words_a_rule_removed_and_those_trafilatura_drops_too():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import fulltext
+    finally:
+        sys.path.pop(0)
+    from newsclean.model import Article, Category, Removal
+
+    story = "The council approved the breakwater on Monday after years of storms."
+    caption = "Crews lower the first block into the bay at high tide."
+    quote = "We waited ten years for this wall, the harbour master said."
+    gold = "\n".join([story, caption, quote])
+    removed = (
+        Removal(stage="extract", category=Category.CAPTION, rule="dom.caption.figure", text=caption),
+        Removal(stage="boilerplate", category=Category.SOCIAL, rule="en.social.share-buttons", text=quote),
+        Removal(stage="boilerplate", category=Category.SOCIAL, rule="en.social.share-buttons", text="Share on Facebook now"),
+    )
+    article = Article(id="p", text=story, removed=removed)
+    # trafilatura alone printed the quote but not the caption.
+    run = fulltext.PageRun(dataset="l3s-gn1-dev", id="p", gold=gold, outputs={fulltext.TRAFILATURA: f"{story}\n{quote}"}, articles={"html": article})
+    table = fulltext.rule_totals(fulltext.audit([run], "html"))
+    words = len(caption.split()), len(quote.split())
+    assert (table["dom.caption.figure"].kept, table["dom.caption.figure"].baseline_drops) == (words[0], words[0])
+    share = table["en.social.share-buttons"]
+    assert (share.kept, share.junk, share.baseline_drops) == (words[1], 4, 0)
