@@ -189,6 +189,14 @@ def test_header_first_line_no_later_line_outdoes_is_the_post_not_its_headline():
     assert HEADER(art(post, *ARTICLE)).title == post
 
 
+@pytest.mark.parametrize("line", ["Want more harbour news? Follow @harbourtimes on Twitter", "Mara Quill @maraquill"])
+def test_header_first_line_with_a_social_handle_is_not_a_headline(line):
+    out = HEADER(art(line, *ARTICLE))
+    assert out.title is None and out.text.startswith(line)
+    # A handle-like word inside an address is no handle.
+    assert HEADER(art("Letters to news@harbourtimes.example go to the editor", *ARTICLE)).title is not None
+
+
 def test_header_first_line_running_on_after_a_comma_is_not_a_headline():
     verse = "He in his madness prays for storms,"
     out = HEADER(art(verse, "and dreams that storms will bring him peace.", *ARTICLE))

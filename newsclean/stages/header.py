@@ -23,6 +23,7 @@ _NAME_LIST = re.compile(rf"^{_NAME}(?:(?:,| and| &) {_NAME})*$")
 # 2012", "at 10:15").
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|•·(]|\s[-–—]\s|\s(?:on|at)\s(?=.*\d)).*$")
 _DATE_TAIL = re.compile(r"\s(?:on|at)\s")
+_SOCIAL_HANDLE = re.compile(r"(?<![\w.])@\w")
 _WEEKDAYS = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _TIME = r"(?:,? (?:at )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,5}| UTC[+-]?\d*)?)"
 
@@ -234,6 +235,8 @@ class Header(DocumentStage):
         first = lines[i]
         if comparison_key(first) == comparison_key(lines[i + 1]):
             return True
+        if _SOCIAL_HANDLE.search(first):
+            return False  # "Follow @harbourtimes on Twitter", "By Jane Doe @janedoe": not a headline
         n = word_count(first)
         # A headline stands over a body longer than itself: a first line that no later line
         # outdoes is the post (a one-line blog post over its comment form), not its headline.
