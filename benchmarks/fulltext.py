@@ -361,20 +361,26 @@ def run_set(pages: list[GoldPage], jobs: int, systems: tuple[str, ...] = SYSTEMS
 
 def convention_lines(run: PageRun, captions: bool = True) -> collections.Counter:
     """On dragnet: the gold lines (comparison keys, with their counts) that its convention puts in
-    the gold and newsclean's HTML path puts elsewhere: the lines near the top it put in ``title``,
-    ``authors`` and ``published`` and, with ``captions``, the lines it removed as captions."""
+    the gold and newsclean puts elsewhere: the lines near the top that either of its paths put in
+    ``title``, ``authors`` and ``published`` and, with ``captions``, the lines either removed as
+    captions. Both paths: the text path, which reads no markup, finds the headline where the
+    page's own title is the site's name, and following the convention there is no lost text."""
     dropped: collections.Counter = collections.Counter()
-    article = run.articles.get("html")
-    if run.dataset != "dragnet-news" or article is None:
+    articles = [a for path in PATHS.values() if (a := run.articles.get(path)) is not None]
+    if run.dataset != "dragnet-news" or not articles:
         return dropped
     from newsclean.text import comparison_key
 
-    header = {comparison_key(article.title or "")}
-    header.update(
-        comparison_key(r.text) for r in article.removed if r.category.value in ("headline", "byline", "dateline")
-    )
+    header: set[str] = set()
+    caption: set[str] = set()
+    for article in articles:
+        header.add(comparison_key(article.title or ""))
+        header.update(
+            comparison_key(r.text) for r in article.removed if r.category.value in ("headline", "byline", "dateline")
+        )
+        if captions:
+            caption.update(comparison_key(r.text) for r in article.removed if r.category.value == "caption")
     header.discard("")
-    caption = {comparison_key(r.text) for r in article.removed if r.category.value == "caption"} if captions else set()
     caption.discard("")
     lines = [line for line in run.gold.splitlines() if line.strip()]
     for i, line in enumerate(lines):

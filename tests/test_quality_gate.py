@@ -212,3 +212,23 @@ def test_audit_counts_the_gold_words_a_rule_removed_and_those_trafilatura_drops_
     assert (table["dom.caption.figure"].kept, table["dom.caption.figure"].baseline_drops) == (words[0], words[0])
     share = table["en.social.share-buttons"]
     assert (share.kept, share.junk, share.baseline_drops) == (words[1], 4, 0)
+
+
+def test_dragnet_gold_drops_the_headline_either_newsclean_path_took():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import fulltext
+    finally:
+        sys.path.pop(0)
+    from newsclean.model import Article, Category, Removal
+
+    body = "The council approved the breakwater on Monday after years of storms."
+    gold = "Harbour gets a new breakwater\n" + body
+    # The page's <title> is the site's name: the HTML path keeps the headline in its body, the
+    # text path takes it for the headline.
+    html = Article(id="p", title="Harbour Times", text=gold)
+    headline = Removal(stage="header", category=Category.HEADLINE, rule="header.headline.first-line", text="Harbour gets a new breakwater")
+    text = Article(id="p", title="Harbour gets a new breakwater", text=body, removed=(headline,))
+    run = fulltext.PageRun(dataset="dragnet-news", id="p", gold=gold, articles={"html": html, "text": text})
+    assert fulltext.scored_gold(run) == body
+    assert fulltext.scored_gold(fulltext.PageRun(dataset="dragnet-news", id="p", gold=gold, articles={"html": html})) == gold
