@@ -314,14 +314,19 @@ def run_page(page: GoldPage, systems: tuple[str, ...] = SYSTEMS) -> PageRun:
     return run
 
 
-def delivered_text(article) -> str:
+def delivered_text(article, headline: bool = False) -> str:
     """The article body newsclean delivers: the standfirst it moved to ``description`` (when it
     took one out of the body), then ``text``; empty for a dropped article. Scoring ``text`` alone
-    would count the dek as lost, though it is in the output."""
+    would count the dek as lost, though it is in the output. With ``headline``, the headline it
+    moved to ``title`` (when it took one out of the body) comes first: for a set whose gold counts
+    the headline as article text (the snippet set), not for the full-text sets, whose convention
+    leaves it out."""
     if article is None or not article.kept:
         return ""
-    deks = [r.text for r in article.removed if r.category.value == "standfirst"]
-    return "\n\n".join([*deks, article.text]) if deks else article.text
+    moved = [r.text for r in article.removed if r.category.value == "standfirst"]
+    if headline:
+        moved = [r.text for r in article.removed if r.category.value == "headline" and r.stage == "header"] + moved
+    return "\n\n".join([*moved, article.text]) if moved else article.text
 
 
 def corpus_pass(runs: list[PageRun]) -> None:

@@ -266,14 +266,14 @@ def evaluate_page(page: Page) -> PageResult:
     article, result.seconds[NEWSCLEAN], error = timed(run_newsclean, raw, page.url)
     if error:
         result.errors[NEWSCLEAN] = error
-    text = fulltext.delivered_text(article)
+    text = fulltext.delivered_text(article, headline=True)
 
     text_article, clean_seconds, error = timed(run_newsclean_text, base_text) if base_text else (None, 0.0, None)
     # The text path's user already paid for extraction: its time is trafilatura's plus ours.
     result.seconds[NEWSCLEAN_TEXT] = result.seconds[BASELINE] + clean_seconds
     if error:
         result.errors[NEWSCLEAN_TEXT] = error
-    text_path = fulltext.delivered_text(text_article)
+    text_path = fulltext.delivered_text(text_article, headline=True)
 
     if text_article is not None:
         result.text_removals = [(r.category.value, r.rule) for r in text_article.removed]
@@ -518,10 +518,11 @@ def docs_page(
         "scores as empty text.",
         "",
         "- trafilatura alone: `trafilatura.extract(raw, url=url)`, defaults",
-        "- newsclean (HTML path): `newsclean.clean(html=raw, url=url)`; scored on the standfirst it",
-        "  moved to `description` (if it took one out of the body) followed by `text`",
+        "- newsclean (HTML path): `newsclean.clean(html=raw, url=url)`; scored on what it moved out",
+        "  of the body into fields, the headline line (to `title`) and the standfirst (to",
+        "  `description`), followed by `text`: the annotators count the headline as article text",
         "- newsclean (text path): `newsclean.clean(text=trafilatura_output)`: no HTML, as for text",
-        "  a scraper already extracted; its seconds include trafilatura's",
+        "  a scraper already extracted; scored the same way; its seconds include trafilatura's",
         "",
         "### Run",
         "",

@@ -232,3 +232,24 @@ def test_dragnet_gold_drops_the_headline_either_newsclean_path_took():
     run = fulltext.PageRun(dataset="dragnet-news", id="p", gold=gold, articles={"html": html, "text": text})
     assert fulltext.scored_gold(run) == body
     assert fulltext.scored_gold(fulltext.PageRun(dataset="dragnet-news", id="p", gold=gold, articles={"html": html})) == gold
+
+
+def test_snippet_scoring_reads_the_headline_and_standfirst_newsclean_moved_out_of_the_body():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import fulltext
+    finally:
+        sys.path.pop(0)
+    from newsclean.model import Article, Category, Removal
+
+    removed = (
+        Removal(stage="header", category=Category.HEADLINE, rule="header.headline.repeat", text="Harbour gets a new breakwater"),
+        Removal(stage="extract", category=Category.STANDFIRST, rule="dom.standfirst", text="Work starts in spring."),
+        Removal(stage="doc_dedup", category=Category.HEADLINE, rule="doc.repeat.headline", text="Harbour gets a new breakwater"),
+    )
+    article = Article(id="p", title="Harbour gets a new breakwater", text="The council approved it.", removed=removed)
+    assert fulltext.delivered_text(article) == "Work starts in spring.\n\nThe council approved it."
+    # A repeat of the headline further down the body was a duplicate, not the headline moved to title.
+    assert fulltext.delivered_text(article, headline=True).split("\n\n") == [
+        "Harbour gets a new breakwater", "Work starts in spring.", "The council approved it."
+    ]
