@@ -10,6 +10,7 @@ the floors of the previous commit.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -27,13 +28,21 @@ def devsets() -> Path:
     return Path(os.environ.get("NEWSCLEAN_DEVSETS") or ROOT.parent / "shared" / "devsets")
 
 
-def load_quality():
+def load_benchmark(name: str):
+    """Import a script of ``benchmarks/`` (they import each other by plain name)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        import quality
+        return importlib.import_module(name)
     finally:
         sys.path.pop(0)
-    return quality
+
+
+def load_quality():
+    return load_benchmark("quality")
+
+
+def load_fulltext():
+    return load_benchmark("fulltext")
 
 
 def test_floors_file_is_well_formed():
@@ -144,11 +153,7 @@ def test_full_text_scores_and_rule_audit_stay_above_their_floors():
 
 
 def test_dragnet_gold_drops_the_lines_newsclean_put_in_the_header_or_removed_as_captions():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import fulltext
-    finally:
-        sys.path.pop(0)
+    fulltext = load_fulltext()
     from newsclean.model import Article, Category, Removal
 
     gold = "\n".join([
@@ -168,11 +173,7 @@ def test_dragnet_gold_drops_the_lines_newsclean_put_in_the_header_or_removed_as_
 
 
 def test_dragnet_symmetric_score_drops_the_convention_lines_from_every_output_once():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import fulltext
-    finally:
-        sys.path.pop(0)
+    fulltext = load_fulltext()
     from newsclean.model import Article
 
     gold = "Harbour gets a new breakwater\nThe council approved the breakwater on Monday after years of storms."
@@ -188,11 +189,7 @@ def test_dragnet_symmetric_score_drops_the_convention_lines_from_every_output_on
 
 
 def test_audit_counts_the_gold_words_a_rule_removed_and_those_trafilatura_drops_too():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import fulltext
-    finally:
-        sys.path.pop(0)
+    fulltext = load_fulltext()
     from newsclean.model import Article, Category, Removal
 
     story = "The council approved the breakwater on Monday after years of storms."
@@ -215,11 +212,7 @@ def test_audit_counts_the_gold_words_a_rule_removed_and_those_trafilatura_drops_
 
 
 def test_dragnet_gold_drops_the_headline_either_newsclean_path_took():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import fulltext
-    finally:
-        sys.path.pop(0)
+    fulltext = load_fulltext()
     from newsclean.model import Article, Category, Removal
 
     body = "The council approved the breakwater on Monday after years of storms."
@@ -235,11 +228,7 @@ def test_dragnet_gold_drops_the_headline_either_newsclean_path_took():
 
 
 def test_snippet_scoring_reads_the_headline_and_standfirst_newsclean_moved_out_of_the_body():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import fulltext
-    finally:
-        sys.path.pop(0)
+    fulltext = load_fulltext()
     from newsclean.model import Article, Category, Removal
 
     removed = (
