@@ -6,7 +6,7 @@ a person selected, so they show lost text as clearly as leaked junk:
 - ``l3s-gn1-dev``: 321 English news pages of 2008; gold = the blocks labelled full text.
 - ``dragnet-news``: 1,381 news and blog pages of about 2012; gold = the text a person selected,
   which by its convention starts with the headline (often a date line and byline) and keeps
-  captions. As the README says, the gold lines newsclean's HTML path puts in ``title``,
+  captions. As the README says, the gold lines either newsclean path puts in ``title``,
   ``authors`` and ``published`` (near the top) are dropped from the gold before scoring, and
   caption and header removals are read as a difference of convention, not as lost text: in the
   audit, and in the score, where the gold lines newsclean removed as captions are dropped too.
@@ -416,10 +416,14 @@ def _without(text: str, dropped: collections.Counter) -> str:
 def scored_gold(run: PageRun, captions: bool = True) -> str:
     """The gold the outputs are scored against, the same for every system: on dragnet, without
     its ``convention_lines``."""
+    return _gold_without(run, convention_lines(run, captions))
+
+
+def _gold_without(run: PageRun, dropped: collections.Counter) -> str:
     if run.dataset != "dragnet-news":
         return run.gold
     lines = [line for line in run.gold.splitlines() if line.strip()]
-    return _without("\n".join(lines), convention_lines(run, captions))
+    return _without("\n".join(lines), dropped)
 
 
 def scored_output(run: PageRun, system: str, captions: bool = True, symmetric: bool = False) -> str:
@@ -434,12 +438,14 @@ def scored_output(run: PageRun, system: str, captions: bool = True, symmetric: b
 def scores(runs: list[PageRun], captions: bool = True, symmetric: bool = False) -> dict[str, SetScore]:
     """Each system's score on one set (``captions=False``: dragnet's captions left in its gold;
     ``symmetric``: dragnet's convention lines dropped from the outputs too)."""
-    golds = [scored_gold(r, captions) for r in runs]
-    return {
-        system: set_score([page_counts(scored_output(r, system, captions, symmetric), g) for r, g in zip(runs, golds)])
+    dropped = [convention_lines(r, captions) for r in runs]  # once per page, not per system
+    golds = [_gold_without(r, d) for r, d in zip(runs, dropped)]
+    outputs = {
+        system: [_without(r.outputs[system], d) if symmetric else r.outputs[system] for r, d in zip(runs, dropped)]
         for system in SYSTEMS
         if all(system in r.outputs for r in runs)
     }
+    return {system: set_score([page_counts(o, g) for o, g in zip(texts, golds)]) for system, texts in outputs.items()}
 
 
 @dataclass

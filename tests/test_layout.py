@@ -85,7 +85,6 @@ def test_a_sentence_that_names_sections_stays():
     assert MENU_ROW(article(*BODY, line)).text == "\n\n".join([*BODY, line])
 
 
-
 # Old table layouts, as trafilatura writes them: the story sits in one row's long cell; the
 # page's boxes and labels are rows of one cell or with empty cells.
 STORY_ROW = "| | " + BODY[0] + " " + BODY[1] + " |"

@@ -190,5 +190,3 @@ class SiteRepeat(CorpusStage[LineCounts, Repeated]):
             text=join_paragraphs([p for _, p in kept]),
             removed=article.removed + tuple(sorted(removed, key=lambda r: r.line or 0)),
         )
-
-
