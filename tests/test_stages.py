@@ -280,25 +280,22 @@ def test_content_mentioning_junk_words_stays_anywhere(sentence):
         assert out.text == "\n\n".join(paragraphs), f"removed at position {position}: {out.removed}"
 
 
-@pytest.mark.parametrize(
-    "tail",
-    [
-        ["Jane Doe"],
-        ["Jane Doe is a reporter for The Harbour Times covering city hall."],
-        ["Follow her on Twitter @janedoe"],
-        ["Write to Jane Doe at jane.doe@example.com"],
-        ["Jane Doe", "Jane Doe is a reporter for The Harbour Times covering city hall.", "Follow her on Twitter @janedoe"],
-        ["The mayor's letter to residents ended on a warmer note than it began.", "With best wishes,", "Margaret Olsen"],
-    ],
-)
-def test_english_tail_bio_and_sign_off_stay(tail):
-    # The full-text dev sets keep a writer's name, bio, handle and address under the piece as
-    # article text, so no English rule peels them.
-    lines = [*ARTICLE, *tail]
-    out = BOILERPLATE(art(*lines))
-    assert out.text == "\n\n".join(lines)
+def test_tail_bio_is_peeled_and_fills_authors():
+    out = BOILERPLATE(art(*ARTICLE, "Jane Doe", "Jane Doe is a reporter for The Harbour Times covering city hall.", "Follow her on Twitter @janedoe"))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert out.authors == ("Jane Doe",)
+    assert set(categories(out)) == {"author_bio"}
+
+
+def test_signature_under_a_letters_closing_stays():
+    letter = [*ARTICLE, "The mayor's letter to residents ended on a warmer note than it began.", "With best wishes,", "Margaret Olsen"]
+    out = BOILERPLATE(art(*letter))
+    assert out.text == "\n\n".join(letter)
     assert not out.removed
-    assert out.authors == ()
+    # the same name with no closing above it is the author's name line, peeled as before
+    out = BOILERPLATE(art(*ARTICLE, "Margaret Olsen"))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert categories(out) == ["author_bio"]
 
 
 def test_bio_sentence_in_the_middle_stays():
