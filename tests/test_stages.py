@@ -292,10 +292,34 @@ def test_signature_under_a_letters_closing_stays():
     out = BOILERPLATE(art(*letter))
     assert out.text == "\n\n".join(letter)
     assert not out.removed
-    # the same name with no closing above it is the author's name line, peeled as before
+    # a bare name with no bio under it stays too (a sign-off as often as a menu item) ...
     out = BOILERPLATE(art(*ARTICLE, "Margaret Olsen"))
+    assert out.text == "\n\n".join(ARTICLE + ["Margaret Olsen"])
+    # ... and heads the writer's box when a bio line follows it
+    bio = "Margaret Olsen is a senior reporter for The Harbour Times."
+    out = BOILERPLATE(art(*ARTICLE, "Margaret Olsen", bio))
     assert out.text == "\n\n".join(ARTICLE)
-    assert categories(out) == ["author_bio"]
+    assert [r.rule for r in out.removed] == ["en.author_bio.name-line", "en.author_bio.role"]
+    assert out.authors == ("Margaret Olsen",)
+
+
+def test_about_the_author_section_goes_only_when_short():
+    box = ["About the author", "Kim Hale has lived on the island for thirty years and keeps bees."]
+    out = BOILERPLATE(art(*ARTICLE, *box))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert {r.rule for r in out.removed} == {"en.author_bio.about-header"}
+    # a story's own long section under such a heading stays whole
+    long_section = ["About the author", *ARTICLE * 4]
+    out = BOILERPLATE(art(*ARTICLE, *long_section))
+    assert not out.removed
+
+
+def test_inline_teaser_lines_go_and_sentences_citing_reports_stay():
+    teaser = "Read also: Harbour ferry fares to rise in spring"
+    cited = "Related reporting by the Ledger found the ferry ran at a loss, the minister said."
+    out = BOILERPLATE(art(ARTICLE[0], teaser, ARTICLE[1], cited, ARTICLE[2]))
+    assert teaser not in out.text and cited in out.text
+    assert [r.rule for r in out.removed] == ["en.related.inline-teaser"]
 
 
 def test_bio_sentence_in_the_middle_stays():
