@@ -96,13 +96,22 @@ def load_rules() -> tuple[PruneRule, ...]:
 
 @attrs.frozen(kw_only=True)
 class TeaserListRule:
-    """Lists of links to other stories, found by shape (see ``[teaser_list]`` in dom.toml)."""
+    """Lists of links to other stories, found by shape (see ``[teaser_list]`` in dom.toml): a
+    list whose items start with a headline link, or a block of repeated sibling cards (same tag
+    and class) each holding a headline link and at most a short summary."""
 
     id: str
     category: Category = attrs.field(converter=Category)
     min_items: int = 3
     min_link_words: int = 4
     min_linked_share: float = 0.8
+    # Cards: the most words one may hold (a headline and a summary of a sentence or two), the
+    # most words before its headline link (a section label, a time), the share of the block's
+    # text the cards must hold, and the most words of the headline link (longer is a sentence).
+    max_card_words: int = 70
+    max_words_before_link: int = 6
+    min_cards_share: float = 0.8
+    max_link_words: int = 25
 
     def evidence(self, element: HtmlElement) -> str | None:
         """Why ``element`` is a teaser list (``<dl> of 5 headline links``), or None."""
@@ -111,7 +120,7 @@ class TeaserListRule:
         elif element.tag in ("ul", "ol"):
             items = [c for c in element if c.tag == "li"]
         else:
-            return None
+            return self._card_evidence(element)
         if len(items) < self.min_items:
             return None
         needed = self.min_linked_share * len(items)
@@ -135,6 +144,58 @@ class TeaserListRule:
         if len(link_text.split()) < self.min_link_words:
             return False
         return " ".join(item.text_content().split()).startswith(link_text)
+
+    def _card_evidence(self, element: HtmlElement) -> str | None:
+        """Evidence that ``element`` is a block of teaser cards, or None."""
+        groups: dict[tuple, list[HtmlElement]] = {}
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in _NOT_CARDS:
+                groups.setdefault((child.tag, child.get("class")), []).append(child)
+        cards = max(groups.values(), key=len, default=[])
+        if len(cards) < self.min_items:
+            return None
+        needed = self.min_linked_share * len(cards)
+        teasers = 0
+        for i, card in enumerate(cards):
+            if self._is_card(card):
+                teasers += 1
+            elif i + 1 - teasers > len(cards) - needed:
+                return None  # too many missed already
+        if teasers < needed:
+            return None
+        held = sum(len(" ".join(c.text_content().split())) for c in cards)
+        if held < self.min_cards_share * len(" ".join(element.text_content().split())):
+            return None
+        tag, class_ = cards[0].tag, cards[0].get("class")
+        name = f"<{tag} class=\"{class_}\">" if class_ else f"<{tag}>"
+        return f"<{element.tag}> of {teasers} teaser cards {name}"
+
+    def _is_card(self, card: HtmlElement) -> bool:
+        """A headline link, with at most a label before it and a short summary after it."""
+        text = " ".join(card.text_content().split())
+        words = len(text.split())
+        if words > self.max_card_words or _holds_more_paragraphs(card, 1):
+            return False
+        for link in card.iter("a"):
+            link_text = " ".join(link.text_content().split())
+            if not link.get("href") or len(link_text.split()) < self.min_link_words:
+                continue
+            if len(link_text.split()) > self.max_link_words or _CLOSING_PERIOD.search(link_text):
+                return False
+            # A headline stands on its own: it opens with a capital (or a figure), and no
+            # sentence runs on after it ("... <a>the man was arrested</a> near the pier").
+            if not (link_text[0].isupper() or link_text[0].isdigit()) or _RUNS_ON.match(link.tail or ""):
+                return False
+            before = text.find(link_text)
+            return before >= 0 and len(text[:before].split()) <= self.max_words_before_link
+        return False
+
+
+# A sentence's full stop (not "...", not "?"): a headline link has none.
+_CLOSING_PERIOD = re.compile(r"(?<![.])[.][\"'”’)]*$")
+_RUNS_ON = re.compile(r"\s*[a-z,;]")
+# Children that are never teaser cards: a block's heading, scripts, line breaks.
+_NOT_CARDS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "br", "hr", "noscript"})
 
 
 @cache
@@ -264,7 +325,8 @@ def _candidates(tags: tuple[str, ...], lists: bool) -> etree.XPath:
     # "//@class/.." selects what "//*[@class]" does, in about half the time.
     paths = ["//@class/..", "//@id/..", *(f"//{t}" for t in tags)]
     if lists:
-        paths += ["//ul", "//ol", "//dl"]
+        # lists, and blocks of three or more children (teaser cards)
+        paths += ["//ul", "//ol", "//dl", "//*[count(*) >= 3]"]
     return etree.XPath(" | ".join(paths))
 
 
@@ -425,8 +487,12 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     page_chars = len(tree.text_content())
     layout = [t for t in tables if len(t.text_content()) >= LAYOUT_PAGE_SHARE * page_chars and is_layout_table(t)]
     containers: dict[HtmlElement, None] = {}  # ordered, no repeats
+    # A data table inside a layout table (a results table in the story's column) stays a table.
+    data = {t for t in tables if t not in layout and not is_layout_table(t)}
     for table in layout:
         for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):
+            if data and (element in data or any(a in data for a in element.iterancestors("table"))):
+                continue
             containers[element] = None
             if element.tag in _TABLE_PARTS:
                 if element.tag in ("td", "th"):
