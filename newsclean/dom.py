@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from newsclean.errors import RulePackError
 from newsclean.model import Category, Removal
-from newsclean.text import sentences
+from newsclean.text import comparison_key, sentences
 
 RULES_FILE = "dom.toml"
 STAGE = "extract"
@@ -583,6 +583,44 @@ def _wrap_loose_text(element: HtmlElement, children: list) -> None:
     if current is not None:
         grouped.append(current)
     element.extend(grouped)
+
+
+# --- a story split across sibling containers ------------------------------------------------
+
+_PARAGRAPHS = etree.XPath(".//p")
+
+
+def continuation(tree: HtmlElement, extracted: list[str]) -> list[str]:
+    """Paragraphs of running text that continue the story in a sibling of its container and
+    that the extractor left out, in page order.
+
+    Some templates split one story body over two or more sibling containers of the same tag and
+    class (``<div class="story-text">`` before and after an ad or a photo); an extractor that
+    picks one block keeps the first only. The container is the parent of most of the extracted
+    ``<p>`` paragraphs; a later sibling continues it when it has the same tag and the same
+    (non-empty) class, is not marked junk and holds no ``<h1>``."""
+    keys = {comparison_key(p) for p in extracted}
+    parents: dict[HtmlElement, int] = {}
+    for paragraph in _PARAGRAPHS(tree):
+        if comparison_key(paragraph.text_content()) in keys and (parent := paragraph.getparent()) is not None:
+            parents[parent] = parents.get(parent, 0) + 1
+    if not parents:
+        return []
+    container = max(parents, key=parents.__getitem__)
+    kind = (container.tag, container.get("class"))
+    if not kind[1] or parents[container] < 2:
+        return []
+    found: list[str] = []
+    for sibling in container.itersiblings():
+        if (sibling.tag, sibling.get("class")) != kind or sibling.get(MARK) is not None or _PROTECTED_DESCENDANTS(sibling):
+            continue
+        for paragraph in sibling.iter("p"):
+            if any(a.get(MARK) is not None for a in paragraph.iterancestors()):
+                continue
+            text = " ".join(paragraph.text_content().split())
+            if len(text.split()) >= RUNNING_TEXT_WORDS and comparison_key(text) not in keys:
+                found.append(text)
+    return found
 
 
 # --- standfirst ------------------------------------------------------------------------------
