@@ -198,6 +198,67 @@ _RUNS_ON = re.compile(r"\s*[a-z,;]")
 _NOT_CARDS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "br", "hr", "noscript"})
 
 
+@attrs.frozen(kw_only=True)
+class RelatedHeadingRule:
+    """A block of links under a heading that introduces other stories ("More stories", "Read
+    also", "Lesen Sie auch", ...; see ``[related_heading]`` in dom.toml)."""
+
+    id: str
+    category: Category = attrs.field(converter=Category)
+    pattern: re.Pattern[str] = attrs.field(converter=lambda p: re.compile(p, re.IGNORECASE) if isinstance(p, str) else p)
+    max_heading_words: int = 8
+    min_links: int = 2
+    min_link_share: float = 0.5
+    examples: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    counterexamples: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def introduces_stories(self, heading: str) -> bool:
+        """Does the text of a heading introduce other stories?"""
+        return len(heading.split()) <= self.max_heading_words and bool(self.pattern.fullmatch(heading))
+
+    def blocks(self, tree: HtmlElement) -> dict[HtmlElement, str]:
+        """The headings that introduce other stories and the link blocks under them, each with
+        its evidence."""
+        found: dict[HtmlElement, str] = {}
+        for heading in _HEADINGS(tree):
+            text = " ".join(heading.text_content().split())
+            if not text or not self.introduces_stories(text):
+                continue
+            block = heading.getnext()
+            anchor = heading
+            while block is None and anchor.getparent() is not None and len(anchor.getparent()) == 1:
+                anchor = anchor.getparent()  # a heading wrapped alone: the block follows its wrapper
+                block = anchor.getnext()
+            if block is None or not isinstance(block.tag, str) or not self._is_link_block(block):
+                continue
+            found[anchor] = f'heading "{text}"'
+            found[block] = f'links under the heading "{text}"'
+        return found
+
+    def _is_link_block(self, block: HtmlElement) -> bool:
+        links = [a for a in block.iter("a") if a.get("href")]
+        if len(links) < self.min_links:
+            return False
+        words = len(_WORD.findall(visible_text(block)))
+        linked = len(_WORD.findall(" ".join(_LINK_TEXT(block))))
+        return words > 0 and linked >= self.min_link_share * words
+
+
+_HEADINGS = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6 | //*[contains(@class, 'title') or contains(@class, 'head')][not(*[not(self::a or self::span or self::b or self::strong)])]")
+
+
+@cache
+def load_related_heading_rule() -> RelatedHeadingRule | None:
+    """The packaged related-heading rule, or None when dom.toml has none."""
+    data = _rules_file().get("related_heading")
+    if not data:
+        return None
+    try:
+        return RelatedHeadingRule(**data)
+    except (TypeError, ValueError, re.error) as exc:
+        raise RulePackError(f"{RULES_FILE}: bad related_heading rule: {exc}") from None
+
+
 @cache
 def load_teaser_list_rule() -> TeaserListRule | None:
     """The packaged teaser-list rule, or None when dom.toml has none."""
@@ -231,7 +292,7 @@ class Pruned:
     """One element chosen for pruning, the rule that chose it and why."""
 
     element: HtmlElement = attrs.field(eq=False)
-    rule: PruneRule | TeaserListRule
+    rule: PruneRule | TeaserListRule | RelatedHeadingRule
     evidence: str
 
 
@@ -338,12 +399,20 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     found: list[Pruned] = []
     chosen: set[HtmlElement] = set()
     teasers = load_teaser_list_rule() if rules is None else None
-    for element in _candidates(tuple(matcher.tags), teasers is not None)(tree):
+    heading_rule = load_related_heading_rule() if rules is None else None
+    headed = heading_rule.blocks(tree) if heading_rule is not None else {}
+    candidates = _candidates(tuple(matcher.tags), teasers is not None)(tree)
+    if headed:
+        order = {e: i for i, e in enumerate(tree.iter())}
+        candidates = sorted(set(candidates).union(headed), key=order.__getitem__)
+    for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
-        match: tuple[PruneRule | TeaserListRule, str] | None = matcher.rule_for(element)
+        match: tuple[PruneRule | TeaserListRule | RelatedHeadingRule, str] | None = matcher.rule_for(element)
         if match is None and teasers is not None and (evidence := teasers.evidence(element)):
             match = (teasers, evidence)
+        if match is None and element in headed and heading_rule is not None:
+            match = (heading_rule, headed[element])
         if match is None:
             continue
         if chosen and any(a in chosen for a in element.iterancestors()):

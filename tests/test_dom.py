@@ -353,6 +353,29 @@ def test_repeated_blocks_that_are_story_stay():
     assert pruned_rules(f"<div>{sources}</div>", STORY * 3) == []
 
 
+def test_the_related_heading_rule_reads_its_examples():
+    from newsclean.dom import load_related_heading_rule
+
+    rule = load_related_heading_rule()
+    assert rule.examples and rule.counterexamples
+    assert all(rule.introduces_stories(e) for e in rule.examples)
+    assert not any(rule.introduces_stories(c) for c in rule.counterexamples)
+
+
+def test_links_under_a_heading_that_introduces_other_stories_are_related():
+    links = '<p><a href="/a">Harbour festival</a> | <a href="/b">Ferry fares</a> | <a href="/c">New pier</a></p>'
+    for heading in ("<h3>More from the Harbour Times</h3>", '<div class="box-title"><span>Lesen Sie auch</span></div>'):
+        assert pruned_rules(heading + links, STORY * 3) == ["dom.related.heading", "dom.related.heading"]
+
+
+def test_a_heading_over_the_story_text_or_not_about_other_stories_stays():
+    # A section of the story under a heading like "More rain expected", and a "Related" heading
+    # over running text with a link in it.
+    story = f'<p>{STORY[0]} <a href="/r">The report</a> says so.</p>'
+    assert pruned_rules("<h3>More rain expected on Friday</h3>" + '<p><a href="/a">Forecast</a> <a href="/b">Radar</a></p>', STORY * 3) == []
+    assert pruned_rules("<h3>Related</h3>" + story, STORY * 3) == []
+
+
 def test_two_headline_links_are_not_a_teaser_list():
     two = '<ul><li><a href="/a">Harbour festival line-up announced for July</a></li><li><a href="/b">Ferry fares to rise by a fifth in June</a></li></ul>'
     assert pruned_rules(two) == []
