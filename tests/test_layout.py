@@ -460,3 +460,15 @@ def test_a_letters_page_signed_with_names_places_and_dates_stays():
         "Kirsty Bell, Glenbrae, June 4",
     ]
     assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+def test_a_signature_whose_stamp_went_to_the_next_line_is_a_signature():
+    thread = [
+        "Posted by: Morag, Kilbride on",
+        "9:35am Wed 4 Jun 25",
+        "About time the early boat came back.",
+        "Posted by: Ian D, Portmoy on",
+        "11:16am Wed 4 Jun 25",
+        "Who pays for the late sailing?",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])

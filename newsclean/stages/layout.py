@@ -87,11 +87,20 @@ _STAMP_WORDS = re.compile(
     re.IGNORECASE,
 )
 # "Posted by[:] <name> <rest>", "Comment by <name> <rest>": the name runs to a separator or a date.
+_BY_VERBS = r"posted|written|submitted|comment(?:ed)?|added|sent|reply|response|left"
+_BY_PREFIX = re.compile(rf"^\W*(?:{_BY_VERBS})\s+by\b", re.IGNORECASE)
 _BY_SIGNATURE = re.compile(
-    r"^\W*(?P<verb>posted|written|submitted|comment(?:ed)?|added|sent|reply|response|left)\s+by(?P<colon>\s*:)?\s*"
+    rf"^\W*(?P<verb>{_BY_VERBS})\s+by(?P<colon>\s*:)?\s*"
     r"(?P<name>[^|\n]{1,60}?)\s*(?:\s(?:on|at|@)\s|[|@—–(]|\s-\s|,\s*(?=\d)|\s(?=\d))(?P<rest>.*)$",
     re.IGNORECASE,
 )
+def _is_stamp_line(line: str) -> bool:
+    """A line that is only a date and a time ("9:35am Wed 9 Jan 08", "January 5, 2008 at 3:12 pm")."""
+    if not (_DATE.search(line) and _TIME.search(line)):
+        return False
+    return not _STAMP_WORDS.sub(" ", _TIME.sub(" ", _DATE.sub(" ", line))).strip()
+
+
 # "<name> says:", "<name> wrote:", "<name> said on <date>:" (then, often, the stamp).
 _VERB_SIGNATURE = re.compile(
     r"^\W*(?P<name>[^:.!?\n]{1,50}?)\s+(?:says|wrote|said)\b(?P<rest>[^.!?]{0,60}?):?\s*(?P<after>.*)$", re.IGNORECASE
@@ -139,6 +148,8 @@ def _signature(line: str, following: str = "") -> _Signature | None:
     if not words or words > _SIGNATURE_MAX_WORDS or (ends_sentence(text) and not text.endswith((".m.", "pm.", "am."))):
         if not text.endswith(":"):
             return None
+    if not _stamp(text)[0] and not _stamp(text)[1] and _BY_PREFIX.match(text) and _is_stamp_line(following):
+        text = f"{text} {following.strip()}"  # "Posted by: <name> on" over "9:35am Wed 9 Jan 08"
     if m := _BY_SIGNATURE.match(text):
         name, rest = m.group("name").strip(" -,"), m.group("rest")
         dated, timed = _stamp(rest)
