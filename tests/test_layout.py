@@ -472,3 +472,32 @@ def test_a_signature_whose_stamp_went_to_the_next_line_is_a_signature():
         "Who pays for the late sailing?",
     ]
     _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_name_and_date_signatures_with_report_links_are_a_comment_thread():
+    thread = [
+        "Morag, Kilbride | 3 June 2025",
+        "About time the early boat came back.",
+        "Report abuse",
+        "Ian D - 3 June 2025",
+        "Who pays for the late sailing?",
+        "Report abuse",
+        "harbourwatcher (4 June 2025)",
+        "Good news for the island at last.",
+        "Report abuse",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_a_results_list_with_dates_after_the_story_stays():
+    lines = [
+        *BODY,
+        "Results",
+        "Kilbride Athletic 1 Portmoy Rovers 3 | 3 June 2025",
+        "A late goal settled a scrappy game in front of a small crowd.",
+        "Dunmore United 2 Ardlochan 2 | 4 June 2025",
+        "Both sides had a man sent off before half-time.",
+        "Glenbrae Thistle 1 Harbour Star 0 | 5 June 2025",
+        "The keeper saved a penalty in the last minute.",
+    ]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)

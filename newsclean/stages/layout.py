@@ -118,6 +118,7 @@ _NAME_MAX_WORDS = 6
 _SIGNATURE_MAX_WORDS = 20
 
 
+_STAMP_SEPARATOR = re.compile(r"\s[|—–-]\s|\(")
 # "Tracked", "Updated", "Edited": the word of a stamp that names nobody.
 _STAMP_VERB = re.compile(r"[A-Za-z]+ed", re.IGNORECASE)
 
@@ -178,9 +179,10 @@ def _signature(line: str, following: str = "") -> _Signature | None:
         if m.group("after") and word_count(_DATE.sub(" ", _TIME.sub(" ", m.group("after")))) > 3:
             return None  # "<name> said: <a sentence>" quotes someone
         return _Signature(comparison_key(name), True, dated)
-    # "<name>[, <place>] | <date> <time>", "<name> (<date> <time>)", "<date> <time> | <name>".
+    # "<name>[, <place>] | <date> <time>", "<name> (<date> <time>)", "<date> <time> | <name>", and
+    # with a date alone when a bar, dash or bracket sets it apart ("<name> | <date>").
     dated, timed = _stamp(text)
-    if not (dated and timed):
+    if not (dated and (timed or _STAMP_SEPARATOR.search(text))):
         return None
     name = _TIME.sub(" ", _DATE.sub(" ", text))
     name = _STAMP_WORDS.sub(" ", name).strip()
