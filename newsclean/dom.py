@@ -402,9 +402,9 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     heading_rule = load_related_heading_rule() if rules is None else None
     headed = heading_rule.blocks(tree) if heading_rule is not None else {}
     candidates = _candidates(tuple(matcher.tags), teasers is not None)(tree)
-    if headed:
-        order = {e: i for i, e in enumerate(tree.iter())}
-        candidates = sorted(set(candidates).union(headed), key=order.__getitem__)
+    if headed:  # merged in document order (XPath may also return nodes outside ``tree``)
+        wanted = set(candidates).union(headed)
+        candidates = [e for e in tree.iter() if e in wanted]
     for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue

@@ -368,6 +368,16 @@ def test_links_under_a_heading_that_introduces_other_stories_are_related():
         assert pruned_rules(heading + links, STORY * 3) == ["dom.related.heading", "dom.related.heading"]
 
 
+def test_a_page_with_a_stray_second_html_tag_is_read():
+    # lxml keeps a second <html class=...> as a node outside the tree; the XPath still finds it.
+    from trafilatura.utils import load_html
+
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY * 3)
+    links = '<h3>Most popular</h3><ul><li><a href="/a">Harbour</a></li><li><a href="/b">Ferry</a></li></ul>'
+    tree = load_html(f"<html><body><article>{paragraphs}</article>{links}</body></html><html class='late'><p>x</p></html>")
+    assert [p.rule.id for p in find_junk(tree)] == ["dom.related.heading", "dom.related.heading"]
+
+
 def test_a_heading_over_the_story_text_or_not_about_other_stories_stays():
     # A section of the story under a heading like "More rain expected", and a "Related" heading
     # over running text with a link in it.
