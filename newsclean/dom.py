@@ -543,6 +543,25 @@ def is_layout_table(table: HtmlElement) -> bool:
     return False
 
 
+# A data table: a grid of at least this many rows and columns, every row of the same width,
+# little of it link text (a menu or a bar of page furniture in a nested table is none of these).
+DATA_TABLE_MIN = 3, 2
+DATA_TABLE_MAX_LINK_SHARE = 0.3
+
+
+def is_data_table(table: HtmlElement) -> bool:
+    """A grid of data (results, a schedule, figures), not page layout nor a menu bar."""
+    if is_layout_table(table):
+        return False
+    rows = [r for r in table.iter("tr") if next(r.iterancestors("table"), None) is table]
+    widths = {sum(1 for c in r if c.tag in ("td", "th")) for r in rows}
+    if len(rows) < DATA_TABLE_MIN[0] or len(widths) != 1 or widths.pop() < DATA_TABLE_MIN[1]:
+        return False
+    words = len(_WORD.findall(table.text_content()))
+    linked = len(_WORD.findall(" ".join(_LINK_TEXT(table))))
+    return words > 0 and linked <= DATA_TABLE_MAX_LINK_SHARE * words
+
+
 def unwrap_layout_tables(tree: HtmlElement) -> int:
     """Turn the layout tables of ``tree`` into ``<div>`` blocks, so the extractor sees a story
     column and its sidebars as blocks, not as table rows that glue a menu, the story and a list of
@@ -557,7 +576,7 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     layout = [t for t in tables if len(t.text_content()) >= LAYOUT_PAGE_SHARE * page_chars and is_layout_table(t)]
     containers: dict[HtmlElement, None] = {}  # ordered, no repeats
     # A data table inside a layout table (a results table in the story's column) stays a table.
-    data = {t for t in tables if t not in layout and not is_layout_table(t)}
+    data = {t for t in tables if t not in layout and is_data_table(t)}
     for table in layout:
         for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):
             if data and (element in data or any(a in data for a in element.iterancestors("table"))):
