@@ -314,13 +314,16 @@ def _take_headings(paragraphs: list[str], keys: frozenset[str]) -> tuple[list[st
     (``<h1>``-``<h3>``) and read as one (no closing punctuation), and their removals: the
     extractor printed the headline or a section heading as the story's first line."""
     taken: list[Removal] = []
+    drop: set[int] = set()
     kept = list(paragraphs)
     for i, paragraph in enumerate(paragraphs[:_HEADING_SEARCH]):
         key = comparison_key(paragraph)
         if key in keys and len(paragraph.split()) <= _HEADLINE_MAX_WORDS and not ends_sentence(paragraph):
-            taken.append(Removal(stage="extract", category=Category.HEADLINE, rule="dom.headline.heading", text=paragraph, line=i))
+            # No line number: like the elements pruned before extraction, it was never a line of
+            # the text the line stages (and the report) number.
+            taken.append(Removal(stage="extract", category=Category.HEADLINE, rule="dom.headline.heading", text=paragraph))
+            drop.add(i)
     if taken:
-        drop = {r.line for r in taken}
         kept = [p for i, p in enumerate(paragraphs) if i not in drop]
     return kept, tuple(taken)
 
