@@ -19,7 +19,7 @@ from newsclean.api import default_pipeline
 from newsclean.checkpoint import run_options
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
-from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs
+from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs, output_file
 from newsclean.readers import check_paths, read_inputs
 from newsclean.runner import Runner, default_rejects_path, default_stats_path
 from newsclean.stats import RunStats
@@ -269,6 +269,8 @@ def run_report(args: argparse.Namespace) -> int:
         named = (read_stats(stats).get("options") or {}).get("rejects")
         rejects = _existing(named) if isinstance(named, str) else None
     rejects = rejects or _existing(default_rejects_path(args.run))
+    distinct_outputs([p for p in (args.run, rejects, stats) if p], {"-o": args.output})
+    output_file(args.output, "-o")
     build_report(args.run, args.output, rejects=rejects, stats=stats, sample=args.sample, seed=args.seed)
     used = ", ".join(p for p in (args.run, rejects, stats) if p)
     print(f"newsclean: report of {used} written to {args.output}", file=sys.stderr)

@@ -19,6 +19,10 @@ DEDUP_MODES = ("near", "exact", "off")
 ON_ERROR = ("drop", "raise")
 DOCUMENT_FORMATS = ("text", "html")
 STDIN_FORMATS = ("jsonl", "html", "text")
+# The files a run owns beside each file it writes (OUT + suffix): the file being written, its
+# lock, and beside the output the spill file and the checkpoint (see writers, runner,
+# checkpoint). An input or another output with one of these names is refused, never deleted.
+RUN_FILE_SUFFIXES = (".partial", ".lock", ".partial.spill", ".partial.checkpoint", ".partial.checkpoint.tmp")
 # The size over which a document is rejected unless a run says otherwise (``max_bytes``).
 DEFAULT_MAX_BYTES = 10_000_000
 # langdetect names Chinese by script; a bare "zh" (or "Chinese") means both.
@@ -209,8 +213,9 @@ def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
 def distinct_outputs(inputs: Iterable[str], outputs: dict[str, str | None]) -> None:
     """ConfigError when a file a run writes (``outputs``: option -> path, ``-`` and None
     left out) is one of the ``inputs`` named, lies inside an input folder (whether or not it
-    exists yet: the next run would read it), or is another output: by resolved path or
-    inode, so links and ``..`` do not hide it."""
+    exists yet: the next run would read it), or is another output; and when an input or an
+    output is one of the files the run owns beside an output (``RUN_FILE_SUFFIXES``). By
+    resolved path or inode, so links and ``..`` do not hide it."""
     named = {option: _identity(path) for option, path in outputs.items() if path not in (None, "-")}
     read = [(name, _identity(name)) for name in inputs if name != "-"]
     folders = [(name, identity) for name, identity in read if os.path.isdir(name)]
@@ -219,10 +224,24 @@ def distinct_outputs(inputs: Iterable[str], outputs: dict[str, str | None]) -> N
         return a[0] == b[0] or (a[1] is not None and a[1] == b[1])
 
     options = list(named)
+    owned = {option: [(f"{outputs[option]}{suffix}", _identity(f"{outputs[option]}{suffix}")) for suffix in RUN_FILE_SUFFIXES] for option in options}
     for i, option in enumerate(options):
         for name, identity in read:
             if same(named[option], identity):
                 raise ConfigError(f"{option} {outputs[option]!r} is the input {name!r}: a run never writes over its input")
+            for sibling in owned[option]:
+                if same(sibling, identity):
+                    raise ConfigError(
+                        f"the input {name!r} is {sibling[0]!r}, a file the run writing {option} {outputs[option]!r} "
+                        "creates and removes; rename that input or pick another output"
+                    )
+        for other in options:
+            for sibling in owned[other] if other != option else ():
+                if same(named[option], sibling):
+                    raise ConfigError(
+                        f"{option} {outputs[option]!r} is {sibling[0]!r}, a file the run writing {other} "
+                        f"{outputs[other]!r} creates and removes; give {option} another name"
+                    )
         for name, identity in folders:
             if _inside(named[option][0], identity):
                 raise ConfigError(

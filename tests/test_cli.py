@@ -699,3 +699,58 @@ def test_subprocess_text_on_stdin_read_as_jsonl_exits_1_with_a_hint(tmp_path):
     last = result.stderr.rstrip().splitlines()[-1]
     assert last.startswith("newsclean: error: every input was rejected (7 of 7); reasons: bad_json 7")
     assert last.endswith("(- is read as JSONL; --stdin-format html or text reads one document)")
+
+
+# --- every command guards every output (issue 29, items 1 and 2) ----------------------------------
+
+
+@pytest.fixture
+def finished_run(corpus, tmp_path):
+    out = tmp_path / "out" / "clean.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("target", ["run", "rejects", "stats"])
+def test_report_never_writes_over_a_file_it_reads(finished_run, target, capsys):
+    files = {"run": finished_run, "rejects": Path(default_rejects_path(str(finished_run))), "stats": finished_run.with_name("clean.stats.json")}
+    before = {name: path.read_bytes() for name, path in files.items()}
+    code = main(["report", str(finished_run), "-o", str(files[target])])
+    assert code == 2
+    assert "is the input" in capsys.readouterr().err
+    assert {name: path.read_bytes() for name, path in files.items()} == before
+
+
+@pytest.mark.parametrize("suffix", [".partial", ".lock", ".partial.spill", ".partial.checkpoint"])
+def test_an_input_named_like_a_file_the_run_owns_is_refused_not_deleted(tmp_path, suffix, capsys):
+    out = tmp_path / "clean.jsonl"
+    planted = tmp_path / f"clean.jsonl{suffix}"
+    planted.write_text(FERRY, encoding="utf-8")
+    code = main(["clean", str(planted), "-o", str(out), "--quiet"])
+    assert code == 2
+    assert "a file the run" in capsys.readouterr().err
+    assert planted.read_text(encoding="utf-8") == FERRY
+    assert not out.exists()
+
+
+def test_an_input_named_like_the_rejects_files_partial_is_refused(tmp_path, capsys):
+    planted = tmp_path / "clean.rejects.jsonl.partial"
+    planted.write_text(FERRY, encoding="utf-8")
+    assert main(["clean", str(planted), "-o", str(tmp_path / "clean.jsonl"), "--quiet"]) == 2
+    assert planted.read_text(encoding="utf-8") == FERRY
+
+
+def test_an_output_named_like_another_outputs_partial_is_refused(corpus, tmp_path, capsys):
+    out = tmp_path / "clean.jsonl"
+    code = main(["clean", str(corpus), "-o", str(out), "--rejects", f"{out}.partial", "--quiet"])
+    assert code == 2
+    assert "give --rejects another name" in capsys.readouterr().err
+
+
+def test_run_files_are_named_as_the_guard_knows_them():
+    from newsclean.checkpoint import checkpoint_path
+    from newsclean.options import RUN_FILE_SUFFIXES
+    from newsclean.writers import lock_path, partial_path
+
+    names = {str(p)[len("o.jsonl"):] for p in (partial_path("o.jsonl"), lock_path("o.jsonl"), runner.spill_path("o.jsonl"), checkpoint_path("o.jsonl"))}
+    assert names <= set(RUN_FILE_SUFFIXES)
