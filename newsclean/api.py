@@ -127,5 +127,7 @@ def clean(
         pipeline = _DEFAULT
     content = text if text is not None else html
     assert content is not None  # one of the two, checked above
+    if isinstance(content, str) and content.startswith("\ufeff"):
+        content = content[1:]  # a byte-order mark would hide markup from the sniffing
     raw = RawDocument(id=id, content=content, format=fmt, url=url, hints=hints)
     return pipeline.process(raw)
