@@ -129,6 +129,7 @@ class Runner:
         options: dict[str, Any] | None = None,
         context: Callable[[], dict[str, Any]] | None = None,
         exclude: Sequence[str] = (),
+        text_only: bool = False,
     ) -> RunStats:
         """Clean ``inputs`` (files, folders, ``-`` for stdin) into ``output`` (JSONL,
         ``.jsonl.gz``, Parquet, ``-``), the rejects into ``rejects`` (default: beside the
@@ -136,7 +137,9 @@ class Runner:
         unless named). ``resume`` continues an interrupted run of the same inputs and
         ``options`` (what must not change between the two: the CLI's options; default: the
         pipeline's stage names). ``context()`` adds to the stats file (versions, options);
-        ``exclude`` names other files of the run never to read as input (a report)."""
+        ``exclude`` names other files of the run never to read as input (a report);
+        ``text_only`` rejects markup found where text was expected (``html_as_text``)
+        instead of reading it as HTML."""
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [str(inputs)]
         inputs = [str(p) for p in inputs]
@@ -153,7 +156,7 @@ class Runner:
             if path is not None and path != STDOUT:
                 output_file(path, option)
         written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
-        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress)
+        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress, text_only)
         with contextlib.ExitStack() as locks:
             # One run at a time writes these files: a second one is refused before it touches them.
             for path in written:
@@ -186,6 +189,7 @@ class _Run:
     also_excluded: tuple[str, ...]
     stdin_format: str
     show_progress: bool
+    text_only: bool = False
     report: ReadReport = attrs.field(factory=ReadReport)
     stats: RunStats = attrs.field(factory=RunStats)
     _bar: Any = None
@@ -241,12 +245,16 @@ class _Run:
         self.stats.skipped_files = self.report.skipped_files_total
         self.stats.skipped_records = dict(self.report.skipped_records)
         self.stats.skipped_file_names = [{"path": p, "reason": skip_reason(p)} for p in self.report.skipped_files]
+        self.stats.renamed_ids = self.report.renamed_ids
+        self.stats.renamed_id_names = list(self.report.renamed_id_names)
         return self.stats
 
     # --- reading and cleaning ------------------------------------------------------------
 
     def _documents(self) -> Iterator[RawDocument]:
-        return read_inputs(self.inputs, self.report, exclude=self.excluded, stdin_format=self.stdin_format, max_bytes=self.max_bytes)
+        return read_inputs(
+            self.inputs, self.report, exclude=self.excluded, stdin_format=self.stdin_format, max_bytes=self.max_bytes, text_only=self.text_only
+        )
 
     def _head(self, skip: int) -> Iterator[Timed]:
         """The plan's head over the documents after the first ``skip``, in input order."""
@@ -398,7 +406,7 @@ def _count_documents(files: list[InputFile]) -> int | None:
     total = 0
     for file in files:
         kind = kind_of(Path(file.path)) if file.error is None else "text"
-        if kind in ("text", "html"):
+        if kind in ("text", "html", "data"):
             total += 1
         elif kind == "parquet":
             try:

@@ -754,3 +754,57 @@ def test_run_files_are_named_as_the_guard_knows_them():
 
     names = {str(p)[len("o.jsonl"):] for p in (partial_path("o.jsonl"), lock_path("o.jsonl"), runner.spill_path("o.jsonl"), checkpoint_path("o.jsonl"))}
     assert names <= set(RUN_FILE_SUFFIXES)
+
+
+# --- inputs are what they claim (issue 29, items 3, 4 and 7) --------------------------------------
+
+PAGE_AS_TEXT = (
+    "<!doctype html><html><head><title>Harbour Town Opens New Ferry Terminal</title></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Harbour Town Opens New Ferry Terminal</h1>"
+    + "".join(f"<p>{p}</p>" for p in FERRY.split("\n\n")[2:4])
+    + "</article><script>var tracking = {'id': 42};</script></body></html>"
+)
+
+
+def test_a_new_users_folder_of_misnamed_inputs_gives_no_markup_and_no_raw_file(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text(PAGE_AS_TEXT, encoding="utf-8")
+    (folder / "articles.json").write_text(json.dumps([{"text": LIBRARY}, {"text": ORCHARD}]), encoding="utf-8")
+    (folder / "table.csv").write_text('id,text\n1,"' + LIBRARY.replace("\n", " ") + '"\n', encoding="utf-8")
+    out = tmp_path / "out" / "clean.jsonl"
+    code = main(["clean", str(folder), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0
+    [article] = read_jsonl(out)
+    assert article["id"] == "story"
+    assert "<" not in article["text"] and "tracking" not in article["text"]
+    assert article["text"].startswith("The town of Eastmere opened")
+    rejects = {r["id"]: r for r in read_jsonl(Path(default_rejects_path(str(out))))}
+    assert {i: r["reason"] for i, r in rejects.items()} == {"articles": "not_articles", "table": "not_articles"}
+    assert "jq -c" in rejects["articles"]["detail"] and "to_json" in rejects["table"]["detail"]
+    assert "e.g. " in err  # the summary says what to do instead
+    assert balance(err) == (3, 1, 2)
+
+
+def test_text_only_rejects_a_page_saved_as_text(tmp_path, capsys):
+    (tmp_path / "story.txt").write_text(PAGE_AS_TEXT, encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(FERRY, encoding="utf-8")
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(tmp_path / "story.txt"), str(tmp_path / "plain.txt"), "-o", str(out), "--text-only", "--quiet"]) == 0
+    [reject] = read_jsonl(Path(default_rejects_path(str(out))))
+    assert reject["reason"] == "html_as_text" and reject["id"] == "story"
+
+
+def test_colliding_ids_are_renamed_and_named_in_the_stats(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.txt").write_text(FERRY, encoding="utf-8")
+    (folder / "page.HTML").write_text(PAGE_AS_TEXT.replace("Eastmere", "Westmere"), encoding="utf-8")
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "--no-dedup"]) == 0
+    ids = [r["id"] for r in read_jsonl(out)]
+    assert len(ids) == len(set(ids)) == 2
+    stats = json.loads(out.with_name("clean.stats.json").read_text(encoding="utf-8"))
+    assert stats["ids_renamed"] == 1
+    assert "documents renamed" in capsys.readouterr().err
