@@ -545,6 +545,26 @@ def marked_standfirst(tree: HtmlElement) -> str | None:
         if not any(STANDFIRST_NAMES & set(name_parts(name)) for name in names):
             continue
         text = visible_text(element)
-        if STANDFIRST_WORDS[0] <= len(text.split()) <= STANDFIRST_WORDS[1]:
+        if STANDFIRST_WORDS[0] <= len(text.split()) <= STANDFIRST_WORDS[1] and not _opens_story(text):
             return text
     return None
+
+
+# The story's first paragraph, whatever its markup says: a dateline ("LONDON (Reuters) -",
+# "KYIV, Ukraine —") or a lead-in set in capitals ("THE HARBOUR BOARD approved ..."). A dek
+# summarises the story; it does not open it.
+_DATELINE_MARK = re.compile(r"^[^\s,(—–-]+(?:[ ,]+[^\s,(—–-]+){0,3}\s*(?:\([^)]{1,30}\)\s*)?[—–-]")
+
+
+def _opens_story(text: str) -> bool:
+    """Does ``text`` open with a dateline or a lead-in in capitals (see above)?"""
+    words = text.split()
+    capitals = 0
+    for word in words[:4]:
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) < 2 or not all(c.isupper() for c in letters):
+            break
+        capitals += 1
+    if capitals >= 2:
+        return True
+    return capitals == 1 and bool(_DATELINE_MARK.match(text))
