@@ -498,10 +498,10 @@ def read_jsonl_stream(
         if over:
             yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
         elif raw.strip():
-            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only)
+            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes)
 
 
-def record_document(raw: bytes, fallback_id: str, text_only: bool = False) -> RawDocument:
+def record_document(raw: bytes, fallback_id: str, text_only: bool = False, max_bytes: int | None = None) -> RawDocument:
     """A RawDocument from one JSONL line (bytes), or one with ``error`` saying what is wrong."""
     try:
         record = json.loads(raw)
@@ -513,7 +513,9 @@ def record_document(raw: bytes, fallback_id: str, text_only: bool = False) -> Ra
         return RawDocument(id=fallback_id, error=Reject("too_deep", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"))
     if not isinstance(record, dict):
         return RawDocument(id=fallback_id, error=Reject("bad_record", f"expected an object, got {type(record).__name__}"))
-    return document_from_record(record, fallback_id, text_only=text_only)
+    # A line within the limit cannot hold fields over it: only a longer one is measured.
+    limit = max_bytes if max_bytes is not None and len(raw) > max_bytes else None
+    return document_from_record(record, fallback_id, text_only=text_only, max_bytes=limit)
 
 
 def _depth_over(value: Any, limit: int) -> bool:
@@ -530,14 +532,26 @@ CONTENT_FIELDS = (("html", "html"), ("text", "text"))
 
 
 def document_from_record(
-    record: dict[str, Any], fallback_id: str, content_fields: Sequence[tuple[str, str | None]] = CONTENT_FIELDS, text_only: bool = False
+    record: dict[str, Any],
+    fallback_id: str,
+    content_fields: Sequence[tuple[str, str | None]] = CONTENT_FIELDS,
+    text_only: bool = False,
+    max_bytes: int | None = None,
 ) -> RawDocument:
     """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
     ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``. A leading byte-order mark is
-    dropped; text holding markup is HTML (``html_as_text`` with ``text_only``)."""
+    dropped; text holding markup is HTML (``html_as_text`` with ``text_only``). With
+    ``max_bytes``, the fields other than the content count against it too: more, and the
+    record is ``too_large``."""
     doc_id = record.get("id")
     doc_id = _escaped(str(doc_id)) if doc_id not in (None, "") else fallback_id
+    if max_bytes is not None:
+        contents = {field for field, _ in content_fields}
+        size = _size_over({k: v for k, v in record.items() if k not in contents}, max_bytes)
+        if size > max_bytes:
+            detail = f"its fields other than the content take over {max_bytes} bytes, the limit"
+            return RawDocument(id=doc_id[:200], error=Reject("too_large", detail))
     url = _escaped(record["url"]) if isinstance(record.get("url"), str) else None
     hints = _hints(record)
     read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)}
@@ -551,6 +565,26 @@ def document_from_record(
             return _sniffed(document, text_only) if fmt == "text" else document
     names = " or ".join(repr(field) for field, _ in content_fields)
     return RawDocument(id=doc_id, url=url, meta=meta, error=Reject("no_content", f"record has no non-empty {names}"))
+
+
+def _size_over(value: Any, limit: int) -> int:
+    """About how many bytes ``value`` takes as JSON; counting stops past ``limit``."""
+    size = 0
+    stack = [value]
+    while stack and size <= limit:
+        item = stack.pop()
+        if isinstance(item, (str, bytes)):
+            size += len(item) + 2
+        elif isinstance(item, dict):
+            size += 2 + 4 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            size += 2 + len(item)
+            stack.extend(item)
+        else:
+            size += 8
+    return size
 
 
 def _escaped(value: str) -> str:
@@ -626,7 +660,8 @@ def read_warc(
         yield RawDocument(id=source, error=Reject("unreadable", str(exc)))
         return
     with handle:
-        records = archive(handle)
+        guard = _WarcGuard(handle, WARC_HEADER_LIMIT)
+        records = archive(guard)
         end = 0  # where the last complete record ends in the file
         number = 0  # of the record being read
         while True:
@@ -642,8 +677,15 @@ def read_warc(
             # warcio raises more than its own ArchiveLoadFailed on a damaged file (EOFError,
             # zlib.error, even AttributeError on a cut header): any of them ends this file only.
             except Exception as exc:  # noqa: BLE001
+                if guard.over is not None:
+                    yield _warc_too_large(source, guard, path)
+                    return
                 detail = f"broken WARC at record {number} in {path.name}: {type(exc).__name__}: {exc}"
                 yield RawDocument(id=f"{source}:{number}", error=Reject("unreadable", str(detail)))
+                return
+            if guard.over is not None and (truncated or guard.over[0] <= number):
+                # The guard stopped the reading inside this record: it is the one over the limit.
+                yield _warc_too_large(source, guard, path)
                 return
             if truncated:
                 doc_id = document.id if document is not None else f"{source}:{number}"
@@ -654,12 +696,140 @@ def read_warc(
                 report.skipped_records[skipped] += 1
             elif document is not None:
                 yield document
+        if guard.over is not None:
+            yield _warc_too_large(source, guard, path)
+            return
         # A record cut inside a gzip member can vanish without an error: bytes after the last
         # complete record mean the file was cut short.
         handle.seek(end)
         if handle.read(4096).strip():
             detail = f"truncated WARC: bytes after the last complete record (offset {end}) in {path.name}"
             yield RawDocument(id=f"{source}:{number}", error=Reject("unreadable", str(detail)))
+
+
+# A WARC record's header block, and the HTTP header block at the start of a response, longer
+# than this stop the file's reading (``too_large``): real ones are a few KB, and warcio reads a
+# header line whole, however long.
+WARC_HEADER_LIMIT = 1 << 20
+_WARC_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+_WARC_HTTP = re.compile(rb"^content-type:[ \t]*application/http", re.IGNORECASE | re.MULTILINE)
+
+
+class _WarcGuard:
+    """The WARC file ``handle`` as warcio reads it, followed record by record as it goes by
+    (gunzipped on the side, a chunk at a time): when a record's WARC header or HTTP header
+    block runs over ``limit`` bytes, ``over`` is set to (record number, what) and the file
+    ends there for warcio, which never holds more than the limit and one read block of it.
+    When the framing cannot be followed (no Content-Length), the guard stands aside and
+    warcio's own errors apply."""
+
+    def __init__(self, handle: IO[bytes], limit: int):
+        self._handle = handle
+        self.limit = limit
+        self.over: tuple[int, str] | None = None
+        self._inflater: Any = None
+        self._gzip: bool | None = None
+        self._state = "between"
+        self._header = bytearray()
+        self._left = 0
+        self._record = 0
+        self._lost = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.over is not None:
+            return b""
+        data = self._handle.read(size)
+        if data and not self._lost:
+            self._feed(data)
+        return data
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+    def _feed(self, data: bytes) -> None:
+        if self._gzip is None:
+            self._gzip = data[:2] == GZIP_MAGIC
+        if not self._gzip:
+            self._scan(data)
+            return
+        while data and not self._lost and self.over is None:
+            if self._inflater is None:
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                self._scan(self._inflater.decompress(data, _READ_CHUNK))
+            except zlib.error:
+                self._lost = True  # warcio says what is wrong with the file
+                return
+            if self._inflater.unconsumed_tail:
+                data = self._inflater.unconsumed_tail
+            elif self._inflater.eof:
+                data = self._inflater.unused_data
+                self._inflater = None
+            else:
+                data = b""
+
+    def _scan(self, out: bytes) -> None:
+        i = 0
+        while i < len(out) and not self._lost and self.over is None:
+            if self._state == "between":
+                while i < len(out) and out[i] in b"\r\n":
+                    i += 1
+                if i < len(out):
+                    self._state, self._record = "warc", self._record + 1
+                    self._header.clear()
+            elif self._state == "body":
+                n = min(self._left, len(out) - i)
+                self._left -= n
+                i += n
+                if not self._left:
+                    self._state = "between"
+            else:
+                i += self._header_bytes(out, i)
+
+    def _header_bytes(self, out: bytes, i: int) -> int:
+        """Take header bytes from ``out[i:]``; return how many were used."""
+        start = max(0, len(self._header) - 3)
+        room = self.limit + 1 - len(self._header)
+        if self._state == "http":
+            room = min(room, self._left)
+        piece = out[i : i + room]
+        before = len(self._header)
+        self._header += piece
+        end = self._header.find(b"\r\n\r\n", start)
+        if end < 0:
+            if self._state == "http":
+                self._left -= len(piece)
+                if not self._left:
+                    self._state = "between"
+                    return len(piece)
+            if len(self._header) > self.limit:
+                what = "WARC header" if self._state == "warc" else "HTTP header block"
+                self.over = (self._record, what)
+            return len(piece)
+        used = end + 4 - before
+        if self._state == "warc":
+            length = _WARC_LENGTH.search(self._header, 0, end + 2)
+            if length is None:
+                self._lost = True
+                return used
+            self._left = int(length.group(1))
+            http = _WARC_HTTP.search(self._header, 0, end + 2) is not None
+            self._state = "http" if http and self._left else "body" if self._left else "between"
+        else:
+            self._left -= used
+            self._state = "body" if self._left else "between"
+        self._header.clear()
+        return used
+
+
+def _warc_too_large(source: str, guard: _WarcGuard, path: Path) -> RawDocument:
+    assert guard.over is not None
+    number, what = guard.over
+    detail = f"record {number} of {path.name}: its {what} is over the limit of {guard.limit} bytes; the rest of the file was not read"
+    return RawDocument(id=f"{source}:{number}", error=Reject("too_large", detail))
 
 
 def _warc_document(record: Any, fallback_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawDocument | None, str | None]:
@@ -728,16 +898,52 @@ def read_parquet(
             if not names & {"html", "text"}:
                 yield RawDocument(id=source, error=Reject("bad_schema", f"{path.name} has no 'html' or 'text' column"))
                 return
-            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                batch, over = _without_large_content(batch, max_bytes)
-                for record, too_large in zip(batch.to_pylist(), over):
-                    row += 1
-                    document = document_from_record(record, f"{source}:{row}", text_only=text_only)
-                    if too_large:
-                        document = attrs.evolve(document, error=Reject("too_large", f"row {row} of {path.name} is over the limit of {max_bytes} bytes"))
-                    yield document
+            for group in range(table.metadata.num_row_groups):
+                problem = _row_group_over(table.metadata.row_group(group), max_bytes)
+                if problem is not None:  # never decoded: each of its rows is a reject
+                    for _ in range(table.metadata.row_group(group).num_rows):
+                        row += 1
+                        yield RawDocument(id=f"{source}:{row}", error=Reject("too_large", f"row {row} of {path.name}: {problem}"))
+                    continue
+                for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
+                    batch, over = _without_large_content(batch, max_bytes)
+                    for record, too_large in zip(batch.to_pylist(), over):
+                        row += 1
+                        document = document_from_record(record, f"{source}:{row}", text_only=text_only, max_bytes=max_bytes)
+                        if too_large:
+                            document = attrs.evolve(document, error=Reject("too_large", f"row {row} of {path.name} is over the limit of {max_bytes} bytes"))
+                        yield document
     except Exception as exc:  # noqa: BLE001  (pyarrow's errors for a damaged file have no common base)
         yield RawDocument(id=f"{source}:{row + 1}", error=Reject("unreadable", f"{path.name} after row {row}: {type(exc).__name__}: {exc}"))
+
+
+# A row may hold this many values of one list or map column (tags, links...); more, and its
+# row group is never decoded (a list of a hundred million values unpacks from a few bytes).
+PARQUET_MAX_VALUES_PER_ROW = 100_000
+# A column of a row group may unpack to this much whatever its rows (a cell is decoded whole
+# before it can be measured); past it, only while its rows average under ``max_bytes``.
+PARQUET_COLUMN_BYTES = 256 << 20
+
+
+def _row_group_over(group: Any, max_bytes: int) -> str | None:
+    """Why a row group must not be decoded (its metadata only is read), or None: a column
+    that unpacks to over ``PARQUET_COLUMN_BYTES`` and over ``max_bytes`` a row on average (a
+    huge cell compresses to a few bytes), or a list or map column over
+    ``PARQUET_MAX_VALUES_PER_ROW`` values a row."""
+    rows = max(group.num_rows, 1)
+    for index in range(group.num_columns):
+        column = group.column(index)
+        if column.total_uncompressed_size > max(rows * max_bytes, PARQUET_COLUMN_BYTES):
+            return (
+                f"column {column.path_in_schema} unpacks to {column.total_uncompressed_size} bytes for {group.num_rows} row(s), "
+                f"over the limit of {max_bytes} bytes a row; the row group was not read"
+            )
+        if column.num_values > rows * PARQUET_MAX_VALUES_PER_ROW:
+            return (
+                f"column {column.path_in_schema} holds {column.num_values} values for {group.num_rows} row(s), "
+                f"over the limit of {PARQUET_MAX_VALUES_PER_ROW} a row; the row group was not read"
+            )
+    return None
 
 
 def _without_large_content(batch: Any, max_bytes: int) -> tuple[Any, list[bool]]:
