@@ -148,6 +148,12 @@ def check_paths(paths: Iterable[str]) -> None:
             _require_reader(kind_of(path))
 
 
+def require_readers(files: Iterable[InputFile]) -> None:
+    """InputError naming the extra to install when one of ``files`` needs a missing library."""
+    for kind in {kind_of(Path(file.path)) for file in files if file.error is None and file.path != STDIN}:
+        _require_reader(kind)
+
+
 def _require_reader(kind: str | None) -> Any:
     """The module that reads ``kind`` (None for the built-in kinds); InputError naming the
     extra to install when it is missing."""

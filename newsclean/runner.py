@@ -47,7 +47,19 @@ from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file
 from newsclean.parallel import process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
-from newsclean.readers import DEFAULT_MAX_BYTES, STDIN, InputFile, ReadReport, check_paths, input_files, kind_of, read_inputs, skip_reason
+from newsclean.extras import require
+from newsclean.readers import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    InputFile,
+    ReadReport,
+    check_paths,
+    input_files,
+    kind_of,
+    read_inputs,
+    require_readers,
+    skip_reason,
+)
 from newsclean.stats import RunStats
 from newsclean.writers import (
     STDOUT,
@@ -152,6 +164,7 @@ class Runner:
         stats_path = Path(stats) if stats else None if output == STDOUT else Path(default_stats_path(output))
         outputs = {"-o": output, "--rejects": rejects_path, "--stats": str(stats_path) if stats_path else None}
         distinct_outputs(inputs, outputs)
+        self._require_extras(output)
         for option, path in outputs.items():
             if path is not None and path != STDOUT:
                 output_file(path, option)
@@ -170,6 +183,16 @@ class Runner:
                     sync(handle)
                 finish(str(stats_path))
         return result
+
+
+    def _require_extras(self, output: str) -> None:
+        """ConfigError naming the extra to install when the output or the engine needs a
+        package that is missing: found before any work, not after it."""
+        if output != STDOUT and output.lower().endswith(".parquet"):
+            require("pyarrow.parquet", "parquet", "writing Parquet", error=ConfigError)
+        if self.engine == "dask":
+            require("dask.bag", "dask", "the dask engine", error=ConfigError)
+            require("distributed", "dask", "the dask engine", error=ConfigError)
 
 
 def run(inputs: Sequence[str] | str, output: str, *, jobs: int | None = None, **options: Any) -> RunStats:
@@ -213,6 +236,7 @@ class _Run:
         stdin = STDIN in self.inputs
         checkpointing = resumable(self.output) and resumable(self.rejects) and not stdin
         files = list(input_files(self.inputs, ReadReport(), self.excluded)) if not stdin else []
+        require_readers(files)  # a WARC or Parquet file in a folder, its library missing: before any work
         manifest = input_manifest(f.path for f in files) if checkpointing else {}
         checkpoint = None
         if resume:
