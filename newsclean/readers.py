@@ -543,11 +543,13 @@ def document_from_record(
     content_fields: Sequence[tuple[str, str | None]] = CONTENT_FIELDS,
     text_only: bool = False,
     max_bytes: int | None = None,
+    sniff: bool = True,
 ) -> RawDocument:
     """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
     ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``. A leading byte-order mark is
-    dropped; text holding markup is HTML (``html_as_text`` with ``text_only``). With
+    dropped; text holding markup is HTML (``html_as_text`` with ``text_only``), unless
+    ``sniff`` is off (the caller said the field is text). With
     ``max_bytes``, the fields other than the content count against it too: more, and the
     record is ``too_large``."""
     doc_id = record.get("id")
@@ -568,7 +570,7 @@ def document_from_record(
             value = value[1:]
         if isinstance(value, (str, bytes)) and value.strip():
             document = RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints, meta=meta)
-            return _sniffed(document, text_only) if fmt == "text" else document
+            return _sniffed(document, text_only) if fmt == "text" and sniff else document
     names = " or ".join(repr(field) for field, _ in content_fields)
     return RawDocument(id=doc_id, url=url, meta=meta, error=Reject("no_content", f"record has no non-empty {names}"))
 
