@@ -41,7 +41,8 @@ import attrs
 from tqdm import tqdm
 
 from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
-from newsclean.checkpoint import Checkpoint, input_manifest, read_lines, remove_checkpoint, tail_digest
+from newsclean.checkpoint import SECONDS as CHECKPOINT_SECONDS
+from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
 from newsclean.errors import ConfigError
 from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file
@@ -147,7 +148,7 @@ class Runner:
         ``.jsonl.gz``, Parquet, ``-``), the rejects into ``rejects`` (default: beside the
         output) and the stats into ``stats`` (default: beside the output; none for stdout
         unless named). ``resume`` continues an interrupted run of the same inputs and
-        ``options`` (what must not change between the two: the CLI's options; default: the
+        ``options`` (with no checkpoint to continue from, the run starts afresh) (what must not change between the two: the CLI's options; default: the
         pipeline's stage names). ``context()`` adds to the stats file (versions, options);
         ``exclude`` names other files of the run never to read as input (a report);
         ``text_only`` rejects markup found where text was expected (``html_as_text``)
@@ -216,6 +217,7 @@ class _Run:
     report: ReadReport = attrs.field(factory=ReadReport)
     stats: RunStats = attrs.field(factory=RunStats)
     _bar: Any = None
+    _last_checkpoint: float = attrs.field(factory=time.monotonic)
 
     @property
     def excluded(self) -> tuple[str, ...]:
@@ -244,9 +246,12 @@ class _Run:
                 raise ConfigError("--resume cannot read standard input again: run afresh without --resume")
             if not checkpointing:
                 raise ConfigError("--resume needs plain JSONL output and rejects files (not stdout, .gz or .parquet)")
-            checkpoint = Checkpoint.load(self.output)
-            checkpoint.check_run(options, manifest)
-        elif self.output != STDOUT:
+            if checkpoint_path(self.output).exists():
+                checkpoint = Checkpoint.load(self.output)
+                checkpoint.check_run(options, manifest)
+            else:
+                log.info("nothing to resume for %s (no checkpoint): the run starts afresh", self.output)
+        if checkpoint is None and self.output != STDOUT:
             # A fresh run: an older run's checkpoint must never be taken for this one's.
             remove_checkpoint(self.output)
             spill_path(self.output).unlink(missing_ok=True)
@@ -323,7 +328,7 @@ class _Run:
             for article in articles:
                 self._write(article, out, rejects)
                 self._progress("documents", 1)
-                if new_checkpoint is not None and self.stats.documents_in % CHECKPOINT_EVERY == 0:
+                if new_checkpoint is not None and self._checkpoint_due(self.stats.documents_in):
                     output_bytes, rejects_bytes = out.flush(), rejects.flush()  # synced
                     new_checkpoint(
                         phase="write",
@@ -355,7 +360,7 @@ class _Run:
                     size += spill.write(*item)
                     done += 1
                     self._progress("documents", 1)
-                    if new_checkpoint is not None and done % CHECKPOINT_EVERY == 0:
+                    if new_checkpoint is not None and self._checkpoint_due(done):
                         new_checkpoint(phase="documents", **_spill_mark(handle, spill_file, done, size)).save(self.output)
                 if new_checkpoint is not None and spill_file is not None:
                     new_checkpoint(phase="corpus", **_spill_mark(handle, spill_file, done, size)).save(self.output)
@@ -368,6 +373,14 @@ class _Run:
             with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
                 for article, _ in stream:
                     self._write(article, out, rejects)
+
+    def _checkpoint_due(self, done: int) -> bool:
+        """Every ``CHECKPOINT_EVERY`` documents, or ``CHECKPOINT_SECONDS`` after the last one."""
+        now = time.monotonic()
+        if done % CHECKPOINT_EVERY == 0 or now - self._last_checkpoint >= CHECKPOINT_SECONDS:
+            self._last_checkpoint = now
+            return True
+        return False
 
     def _write(self, article: Article, out: Any, rejects: JsonlWriter) -> None:
         self.stats.add(article)
