@@ -16,7 +16,7 @@ from typing import Any
 
 from newsclean import __version__
 from newsclean.api import default_pipeline
-from newsclean.checkpoint import run_options
+from newsclean.checkpoint import checkpoint_path, run_options
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
 from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs, output_file
@@ -121,8 +121,20 @@ def _main(args: argparse.Namespace) -> int:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("newsclean: interrupted; output left under *.partial names is incomplete", file=sys.stderr)
+        print(f"newsclean: interrupted; output left under *.partial names is incomplete{_how_to_resume(args)}", file=sys.stderr)
         return 130
+
+
+def _how_to_resume(args: argparse.Namespace) -> str:
+    """The interrupt message's advice: ``--resume``, when the interrupted run can be resumed."""
+    from newsclean.writers import resumable
+
+    if args.command != "clean":
+        return ""
+    rejects = args.rejects or default_rejects_path(args.output)
+    if "-" in args.inputs or not resumable(args.output) or not resumable(rejects):
+        return ""
+    return "; the same command with --resume continues it from its last checkpoint"
 
 
 @contextlib.contextmanager
@@ -172,6 +184,8 @@ def run_clean(args: argparse.Namespace) -> int:
     check_stdin(args)
     if args.report and args.output == STDOUT:
         raise ConfigError("--report reads the output back: name an output file, not stdout")
+    if args.resume and args.output != STDOUT and not checkpoint_path(args.output).exists():
+        print(f"newsclean: nothing to resume for {args.output} (no checkpoint): starting the run afresh", file=sys.stderr)
     pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
     if args.engine == "dask":
         runner = Runner.dask(scheduler=args.scheduler, workers=args.workers)
