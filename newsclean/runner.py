@@ -143,6 +143,7 @@ class Runner:
         context: Callable[[], dict[str, Any]] | None = None,
         exclude: Sequence[str] = (),
         text_only: bool = False,
+        limit: int | None = None,
     ) -> RunStats:
         """Clean ``inputs`` (files, folders, ``-`` for stdin) into ``output`` (JSONL,
         ``.jsonl.gz``, Parquet, ``-``), the rejects into ``rejects`` (default: beside the
@@ -152,7 +153,8 @@ class Runner:
         pipeline's stage names). ``context()`` adds to the stats file (versions, options);
         ``exclude`` names other files of the run never to read as input (a report);
         ``text_only`` rejects markup found where text was expected (``html_as_text``)
-        instead of reading it as HTML."""
+        instead of reading it as HTML; ``limit`` reads only the first documents (a trial
+        run)."""
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [str(inputs)]
         inputs = [str(p) for p in inputs]
@@ -170,7 +172,11 @@ class Runner:
             if path is not None and path != STDOUT:
                 output_file(path, option)
         written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
-        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress, text_only)
+        if limit is not None:
+            integer(limit, "limit", minimum=1)
+            if self.engine != "local":
+                raise ConfigError("limit (--limit) needs the local engine")
+        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress, text_only, limit)
         with contextlib.ExitStack() as locks:
             # One run at a time writes these files: a second one is refused before it touches them.
             for path in written:
@@ -214,6 +220,7 @@ class _Run:
     stdin_format: str
     show_progress: bool
     text_only: bool = False
+    limit: int | None = None
     report: ReadReport = attrs.field(factory=ReadReport)
     stats: RunStats = attrs.field(factory=RunStats)
     _bar: Any = None
@@ -260,6 +267,8 @@ class _Run:
             log.info("resuming run %s after document %d (%s)", run_id, checkpoint.documents_done, checkpoint.phase)
         new_checkpoint = (lambda **kw: Checkpoint(run_id=run_id, inputs=manifest, options=options, **kw)) if checkpointing else None
         total = _count_documents(files) if files else None
+        if self.limit is not None:
+            total = min(total, self.limit) if total is not None else self.limit
         tqdm.monitor_interval = 0  # no monitor thread: with no other thread, workers can be forked (fast)
         try:
             if self.runner.engine == "local" and self.pipeline.plan().steps:
@@ -281,9 +290,10 @@ class _Run:
     # --- reading and cleaning ------------------------------------------------------------
 
     def _documents(self) -> Iterator[RawDocument]:
-        return read_inputs(
+        documents = read_inputs(
             self.inputs, self.report, exclude=self.excluded, stdin_format=self.stdin_format, max_bytes=self.max_bytes, text_only=self.text_only
         )
+        return islice(documents, self.limit) if self.limit is not None else documents
 
     def _head(self, skip: int) -> Iterator[Timed]:
         """The plan's head over the documents after the first ``skip``, in input order."""
@@ -396,7 +406,10 @@ class _Run:
             return
         if self._bar is None or self._bar.desc != name:
             self._progress_done()
-            self._bar = tqdm(desc=name, total=total, initial=initial, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            if sys.stderr.isatty():
+                self._bar = tqdm(desc=name, total=total, initial=initial, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            else:  # a log file: whole lines, now and then, never a bar redrawn with \r
+                self._bar = PlainProgress(name, total, initial)
         if n:
             self._bar.update(n)
 
@@ -409,6 +422,31 @@ class _Run:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+@attrs.define
+class PlainProgress:
+    """Progress as whole lines on stderr (``newsclean: documents: 1200/5000``), at most one
+    every ``every`` seconds and one at the end: for stderr that is not a terminal."""
+
+    desc: str
+    total: int | None
+    n: int = 0
+    every: float = 10.0
+    _last: float = attrs.field(factory=time.monotonic)
+
+    def update(self, n: int) -> None:
+        self.n += n
+        if time.monotonic() - self._last >= self.every:
+            self._print()
+
+    def close(self) -> None:
+        self._print()
+
+    def _print(self) -> None:
+        self._last = time.monotonic()
+        of = f"/{self.total}" if self.total is not None else ""
+        print(f"newsclean: {self.desc}: {self.n}{of}", file=sys.stderr, flush=True)
 
 
 def _open_spill(path: Path, resume_at: int | None) -> Any:
