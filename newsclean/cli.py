@@ -61,9 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what - reads: JSONL records (default), or one HTML page or one text")
     clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
                        help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
+    clean.add_argument("--limit", type=int, default=None, metavar="N",
+                       help="clean only the first N documents of the inputs: a trial run")
     clean.add_argument("--text-only", action="store_true",
                        help="reject markup found in .txt files and text fields as html_as_text (default: read it as HTML)")
-    clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress bar, no summary")
+    clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress (a bar on a terminal, else a line every 10 s), no summary")
     clean.add_argument("-v", "--verbose", action="count", default=0,
                        help="log what the run does to stderr (-v: its passes and timings; -vv: debugging detail)")
     clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
@@ -205,6 +207,7 @@ def run_clean(args: argparse.Namespace) -> int:
             context=lambda: run_context(args),
             exclude=(args.report,) if args.report else (),
             text_only=args.text_only,
+            limit=args.limit,
         )
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)

@@ -288,7 +288,9 @@ def clean_command(args: Any, outputs: dict[str, str | None]) -> dict[str, Any]:
     if args.workers is not None:
         integer(args.workers, "--workers", minimum=1)
     requires({"--scheduler": args.scheduler is not None, "--workers": args.workers is not None}, "--engine dask", args.engine == "dask")
-    requires({"--text-only": getattr(args, "text_only", False)}, "--engine local", args.engine == "local")
+    requires({"--text-only": getattr(args, "text_only", False), "--limit": getattr(args, "limit", None) is not None}, "--engine local", args.engine == "local")
+    if getattr(args, "limit", None) is not None:
+        integer(args.limit, "--limit", minimum=1)
     if args.max_reject_rate is not None:
         number(args.max_reject_rate, "--max-reject-rate", minimum=0.0, maximum=1.0)
     if args.stdin_format != "jsonl" and "-" not in args.inputs:

@@ -808,3 +808,21 @@ def test_colliding_ids_are_renamed_and_named_in_the_stats(tmp_path, capsys):
     stats = json.loads(out.with_name("clean.stats.json").read_text(encoding="utf-8"))
     assert stats["ids_renamed"] == 1
     assert "documents renamed" in capsys.readouterr().err
+
+
+# --- the conveniences (issue 29, item 8) -----------------------------------------------------------
+
+
+def test_limit_cleans_only_the_first_documents(corpus, tmp_path, capsys):
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--limit", "2", "--no-dedup"]) == 0
+    assert [r["id"] for r in read_jsonl(out)] == ["dup", "ferry"]
+    assert balance(capsys.readouterr().err) == (2, 2, 0)
+    assert main(["clean", str(corpus), "-o", str(out), "--limit", "0"]) == 2
+
+
+def test_progress_on_a_stderr_that_is_not_a_terminal_is_whole_lines(corpus, tmp_path, capsys):
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "clean.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    assert "newsclean: documents: 4/4" in err.splitlines()
