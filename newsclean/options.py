@@ -23,6 +23,8 @@ STDIN_FORMATS = ("jsonl", "html", "text")
 # lock, and beside the output the spill file and the checkpoint (see writers, runner,
 # checkpoint). An input or another output with one of these names is refused, never deleted.
 RUN_FILE_SUFFIXES = (".partial", ".lock", ".partial.spill", ".partial.checkpoint", ".partial.checkpoint.tmp")
+# The longest time budget (seconds, about 11 days): the system timer takes no more.
+MAX_TIME_BUDGET = 1e6
 # The size over which a document is rejected unless a run says otherwise (``max_bytes``).
 DEFAULT_MAX_BYTES = 10_000_000
 # langdetect names Chinese by script; a bare "zh" (or "Chinese") means both.
@@ -152,7 +154,7 @@ def budget(value: Any, option: str = "time_budget") -> float | None:
     """Seconds of a time budget: None or 0 for none, else a finite number over 0."""
     if value is None or (value == 0 and not isinstance(value, bool)):
         return None
-    return number(value, option, minimum=0.0, above=True)
+    return number(value, option, minimum=0.0, maximum=MAX_TIME_BUDGET, above=True)
 
 
 def content(value: Any, option: str) -> str | bytes | None:
@@ -197,6 +199,21 @@ def output_file(path: str | os.PathLike[str], option: str) -> Path:
         raise ConfigError(f"{option} {str(path)!r}: cannot create its folder ({exc.strerror})") from None
     if not os.access(folder, os.W_OK):
         raise ConfigError(f"{option} {str(path)!r}: folder {str(folder)!r} is not writable")
+    return path
+
+
+# What ``-o`` may end in: the writers write JSONL or Parquet, chosen by the name.
+OUTPUT_ENDINGS = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
+
+
+def output_format(path: str, option: str = "-o") -> str:
+    """``path`` when its ending names a format the writers write (or it is ``-``);
+    ConfigError otherwise, so that ``-o out.csv`` never holds JSONL under a CSV name."""
+    if path != "-" and not path.lower().endswith(OUTPUT_ENDINGS):
+        raise ConfigError(
+            f"{option} {path!r}: newsclean writes JSONL (.jsonl, .jsonl.gz) or Parquet (.parquet), chosen by the name; "
+            "name the output with one of those endings"
+        )
     return path
 
 
@@ -299,7 +316,7 @@ def clean_command(args: Any, outputs: dict[str, str | None]) -> dict[str, Any]:
         "keep_languages": language_codes(args.lang, "--lang"),
         "min_words": integer(args.min_words, "--min-words", minimum=1),
         "max_bytes": integer(args.max_bytes, "--max-bytes", minimum=1),
-        "time_budget": number(args.time_budget, "--time-budget", minimum=0.0) or None,
+        "time_budget": number(args.time_budget, "--time-budget", minimum=0.0, maximum=MAX_TIME_BUDGET) or None,
         "dedup_threshold": number(args.dedup_threshold, "--dedup-threshold", minimum=0.0, maximum=1.0, above=True),
     }
     distinct_outputs(args.inputs, outputs)

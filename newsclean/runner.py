@@ -45,7 +45,7 @@ from newsclean.checkpoint import SECONDS as CHECKPOINT_SECONDS
 from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
 from newsclean.errors import ConfigError
 from newsclean.model import Article, RawDocument
-from newsclean.options import distinct_outputs, integer, output_file
+from newsclean.options import distinct_outputs, integer, output_file, output_format
 from newsclean.parallel import process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
 from newsclean.extras import require
@@ -167,6 +167,7 @@ class Runner:
         stats_path = Path(stats) if stats else None if output == STDOUT else Path(default_stats_path(output))
         outputs = {"-o": output, "--rejects": rejects_path, "--stats": str(stats_path) if stats_path else None}
         distinct_outputs(inputs, outputs)
+        output_format(output)
         self._require_extras(output)
         for option, path in outputs.items():
             if path is not None and path != STDOUT:
