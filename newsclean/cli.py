@@ -20,7 +20,7 @@ from newsclean.checkpoint import checkpoint_path, run_options
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
 from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs, output_file
-from newsclean.readers import check_paths, read_inputs
+from newsclean.readers import ReadReport, check_paths, read_inputs, skip_reason
 from newsclean.runner import Runner, default_rejects_path, default_stats_path
 from newsclean.stats import RunStats
 from newsclean.writers import STDOUT
@@ -119,6 +119,12 @@ def _main(args: argparse.Namespace) -> int:
     except NewscleanError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of stdout went away (``newsclean explain page.html | head``): stop quietly,
+        # and keep the interpreter's last flush from failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except OSError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
@@ -251,7 +257,10 @@ def check_stdin(args: argparse.Namespace) -> None:
 def run_explain(args: argparse.Namespace) -> int:
     check_paths([args.file])
     pipeline = default_pipeline(dedup=False)
-    for article in pipeline.run(read_inputs([args.file])):
+    report = ReadReport()
+    shown = 0
+    for article in pipeline.run(read_inputs([args.file], report)):
+        shown += 1
         print(f"# {article.id}")
         for label, value in (
             ("title", article.title),
@@ -271,6 +280,10 @@ def run_explain(args: argparse.Namespace) -> int:
         for removal in article.removed:
             print(f"[{removal.category.value}] {removal.rule}: {removal.text}")
         print()
+    if not shown:
+        skipped = f"; {report.skipped_files_total} file(s) skipped ({skip_reason(report.skipped_files[0])}, ...)" if report.skipped_files else ""
+        print(f"newsclean: error: {args.file} holds no document newsclean reads{skipped}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -562,7 +562,8 @@ def document_from_record(
             return RawDocument(id=doc_id[:200], error=Reject("too_large", detail))
     url = _escaped(record["url"]) if isinstance(record.get("url"), str) else None
     hints = _hints(record)
-    read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)}
+    unused_hints = {key for key in HINT_KEYS if key not in hints and record.get(key) not in (None, "", [])}
+    read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)} - unused_hints
     meta = {_escaped(str(k)): _json_ready(v) for k, v in record.items() if k not in read}
     for field, fmt in content_fields:
         value = record.get(field)
@@ -622,16 +623,40 @@ def _json_ready(value: Any) -> Any:
 
 
 def _hints(record: dict[str, Any]) -> dict[str, Any]:
+    """The hints of ``record`` that have a usable value: a string (a number or a date as
+    one); for ``authors`` also a list of names or of objects with a ``name``. Others (an
+    object as a title) are no hint: they go to ``meta`` as they are, never as a Python repr."""
     hints: dict[str, Any] = {}
     for key in HINT_KEYS:
         value = record.get(key)
         if value in (None, "", []):
             continue
-        if key == "authors":
-            hints[key] = [_escaped(str(v)) for v in value] if isinstance(value, list) else _escaped(str(value))
-        else:
-            hints[key] = _escaped(str(value))
+        if key == "authors" and isinstance(value, (list, tuple)):
+            names = [name for name in map(_author_name, value) if name]
+            if names:
+                hints[key] = names
+            continue
+        text = _hint_text(value if key != "authors" else _author_name(value))
+        if text is not None:
+            hints[key] = text
     return hints
+
+
+def _hint_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _escaped(value)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) else None
+
+
+def _author_name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _escaped(value.strip()) if isinstance(value, str) and value.strip() else None
 
 
 def _open_binary(handle: IO[bytes], path: Path) -> IO[bytes]:

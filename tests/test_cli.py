@@ -826,3 +826,37 @@ def test_progress_on_a_stderr_that_is_not_a_terminal_is_whole_lines(corpus, tmp_
     err = capsys.readouterr().err
     assert "\r" not in err
     assert "newsclean: documents: 4/4" in err.splitlines()
+
+
+# --- smaller breaks (issue 29, items 11 and 12) ----------------------------------------------------
+
+
+def test_an_output_named_for_another_format_is_refused(corpus, tmp_path, capsys):
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "clean.csv"), "--quiet"]) == 2
+    assert "JSONL (.jsonl, .jsonl.gz) or Parquet" in capsys.readouterr().err
+    assert not (tmp_path / "clean.csv").exists()
+
+
+def test_a_time_budget_past_the_timer_is_an_option_error(corpus, tmp_path, capsys):
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "clean.jsonl"), "--time-budget", "1e10", "--quiet"]) == 2
+    assert "--time-budget must be" in capsys.readouterr().err
+
+
+def test_explain_of_a_folder_with_nothing_to_read_says_so(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.md").write_text("# notes", encoding="utf-8")
+    assert main(["explain", str(tmp_path / "empty")]) == 1
+    assert "holds no document newsclean reads" in capsys.readouterr().err
+
+
+def test_explain_into_a_closed_pipe_ends_quietly(tmp_path):
+    long = tmp_path / "long.txt"  # more than a pipe holds
+    long.write_text("\n\n".join(f"Paragraph {i} of the council's long report on the harbour and its ferries." for i in range(3000)), encoding="utf-8")
+    script = "import sys; from newsclean.cli import main; sys.exit(main(sys.argv[1:]))"
+    with subprocess.Popen([sys.executable, "-c", script, "explain", str(long)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.readline()
+        process.stdout.close()  # like `| head -1`
+        stderr = process.stderr.read().decode()
+        code = process.wait(timeout=300)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert code == 141

@@ -473,3 +473,13 @@ def test_colliding_ids_get_a_stable_suffix_and_are_reported(tmp_path):
     assert ids == ["page.HTML", "page", "same", "same#2", "page#2"] or ids == ["page", "page.txt", "same", "same#2", "page#2"]
     assert report.renamed_ids == 3
     assert ids == [d.id for d in read([folder, tmp_path / "feed.jsonl"])]
+
+
+def test_hints_that_are_not_strings_never_come_out_as_python_reprs(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    record = {"text": ARTICLE, "title": {"main": "Ferry"}, "authors": [{"name": "Mara Lindqvist"}, 7, "Oren Falk"], "source": ["a", "b"]}
+    path.write_bytes(jsonl(record, {"text": ARTICLE, "authors": {"name": "Ann Berg"}, "title": 1984}))
+    first, second = read([path])
+    assert "title" not in first.hints and first.meta["title"] == {"main": "Ferry"}
+    assert first.hints["authors"] == ["Mara Lindqvist", "Oren Falk"] and first.meta["source"] == ["a", "b"]
+    assert second.hints == {"authors": "Ann Berg", "title": "1984"}
