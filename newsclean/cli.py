@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what - reads: JSONL records (default), or one HTML page or one text")
     clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
                        help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
+    clean.add_argument("--pipeline", metavar="MODULE:FUNCTION",
+                       help="build the pipeline with FUNCTION() of MODULE (importable, or a .py file's module in the current folder) instead of the default one")
     clean.add_argument("--limit", type=int, default=None, metavar="N",
                        help="clean only the first N documents of the inputs: a trial run")
     clean.add_argument("--text-only", action="store_true",
@@ -194,7 +196,10 @@ def run_clean(args: argparse.Namespace) -> int:
         raise ConfigError("--report reads the output back: name an output file, not stdout")
     if args.resume and args.output != STDOUT and not checkpoint_path(args.output).exists():
         print(f"newsclean: nothing to resume for {args.output} (no checkpoint): starting the run afresh", file=sys.stderr)
-    pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
+    if args.pipeline:
+        pipeline = user_pipeline(args.pipeline, changed_pipeline_options(args))
+    else:
+        pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
     if args.engine == "dask":
         runner = Runner.dask(scheduler=args.scheduler, workers=args.workers)
     else:
@@ -224,6 +229,41 @@ def run_clean(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"newsclean: report written to {args.report}", file=sys.stderr)
     return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
+
+
+# The options default_pipeline takes: with --pipeline, the function decides them.
+PIPELINE_OPTIONS = ("dedup", "dedup_threshold", "no_site_repeat", "lang", "min_words", "max_bytes", "time_budget")
+
+
+def changed_pipeline_options(args: argparse.Namespace) -> list[str]:
+    defaults = build_parser().parse_args(["clean", "-", "-o", "-"])
+    return ["--" + name.replace("_", "-") for name in PIPELINE_OPTIONS if getattr(args, name) != getattr(defaults, name)]
+
+
+def user_pipeline(spec: str, changed: Sequence[str] = ()) -> Any:
+    """The Pipeline that ``module:function`` builds; ConfigError saying what is wrong."""
+    import importlib
+
+    from newsclean.pipeline import Pipeline
+
+    if changed:
+        raise ConfigError(f"--pipeline builds the whole pipeline: set {', '.join(changed)} in its function instead")
+    module_name, _, function_name = spec.partition(":")
+    if not module_name or not function_name:
+        raise ConfigError(f"--pipeline {spec!r}: expected MODULE:FUNCTION, e.g. mypipeline:build")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # the `newsclean` script does not put it there
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(f"--pipeline {spec!r}: cannot import {module_name} ({exc})") from None
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise ConfigError(f"--pipeline {spec!r}: {module_name} has no function {function_name}")
+    pipeline = function()
+    if not isinstance(pipeline, Pipeline):
+        raise ConfigError(f"--pipeline {spec!r}: {function_name}() returned {type(pipeline).__name__}, not a newsclean Pipeline")
+    return pipeline
 
 
 def exit_status(stats: RunStats, max_reject_rate: float | None, stdin: bool = False) -> int:

@@ -860,3 +860,19 @@ def test_explain_into_a_closed_pipe_ends_quietly(tmp_path):
         code = process.wait(timeout=300)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
     assert code == 141
+
+
+def test_pipeline_option_builds_the_pipeline_from_a_users_function(corpus, tmp_path, monkeypatch, capsys):
+    (tmp_path / "mypipeline.py").write_text(
+        "from newsclean import default_pipeline\n\ndef build():\n    return default_pipeline(dedup=False, min_words=500)\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet", "--jobs", "1", "--pipeline", "mypipeline:build"]) == 1  # all too short
+    rejects = read_jsonl(Path(default_rejects_path(str(out))))
+    assert {r["reason"] for r in rejects} == {"too_short"}  # min_words=500 came from the function
+    assert main(["clean", str(corpus), "-o", str(out), "--pipeline", "mypipeline:build", "--min-words", "5"]) == 2
+    assert "set --min-words in its function" in capsys.readouterr().err
+    assert main(["clean", str(corpus), "-o", str(out), "--pipeline", "mypipeline:nothing"]) == 2
+    assert "has no function nothing" in capsys.readouterr().err
