@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what - reads: JSONL records (default), or one HTML page or one text")
     clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
                        help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
+    clean.add_argument("--preset", choices=("corpus",),
+                       help=f"corpus: for a training corpus, --min-words {CORPUS_PRESET['min_words']} (unless given) and at least "
+                            f"{CORPUS_PRESET['min_sentences']} sentences left, so widgets, stubs and link lists do not pass")
     clean.add_argument("--pipeline", metavar="MODULE:FUNCTION",
                        help="build the pipeline with FUNCTION() of MODULE (importable, or a .py file's module in the current folder) instead of the default one")
     clean.add_argument("--limit", type=int, default=None, metavar="N",
@@ -199,6 +202,9 @@ def run_clean(args: argparse.Namespace) -> int:
     if args.pipeline:
         pipeline = user_pipeline(args.pipeline, changed_pipeline_options(args))
     else:
+        if args.preset == "corpus":
+            given = "--min-words" in changed_pipeline_options(args)
+            settings = {**settings, "min_words": settings["min_words"] if given else CORPUS_PRESET["min_words"], "min_sentences": CORPUS_PRESET["min_sentences"]}
         pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
     if args.engine == "dask":
         runner = Runner.dask(scheduler=args.scheduler, workers=args.workers)
@@ -231,8 +237,11 @@ def run_clean(args: argparse.Namespace) -> int:
     return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
 
 
+# --preset corpus: an article of a training corpus has some prose (a 13-word weather widget,
+# a stub, a list of links do not).
+CORPUS_PRESET = {"min_words": 50, "min_sentences": 2}
 # The options default_pipeline takes: with --pipeline, the function decides them.
-PIPELINE_OPTIONS = ("dedup", "dedup_threshold", "no_site_repeat", "lang", "min_words", "max_bytes", "time_budget")
+PIPELINE_OPTIONS = ("dedup", "dedup_threshold", "no_site_repeat", "lang", "min_words", "max_bytes", "time_budget", "preset")
 
 
 def changed_pipeline_options(args: argparse.Namespace) -> list[str]:

@@ -876,3 +876,18 @@ def test_pipeline_option_builds_the_pipeline_from_a_users_function(corpus, tmp_p
     assert "set --min-words in its function" in capsys.readouterr().err
     assert main(["clean", str(corpus), "-o", str(out), "--pipeline", "mypipeline:nothing"]) == 2
     assert "has no function nothing" in capsys.readouterr().err
+
+
+WIDGET = "Weather today\n\nSunny 21°C\n\nWind 5 km/h, humidity 40%\n\nTomorrow cloudy 18°C"
+LINKS = "\n\n".join(f"Harbour news {i}: ferry timetable, council minutes, library hours and parking" for i in range(8))
+
+
+def test_the_corpus_preset_keeps_articles_and_drops_widgets_and_link_lists(tmp_path, capsys):
+    folder = write_corpus(tmp_path / "in", ferry=FERRY, widget=WIDGET, links=LINKS)
+    plain, preset = tmp_path / "plain.jsonl", tmp_path / "preset.jsonl"
+    assert main(["clean", str(folder), "-o", str(plain), "--quiet", "--no-dedup"]) == 0
+    assert {r["id"] for r in read_jsonl(plain)} == {"ferry", "widget", "links"}  # the default keeps them
+    assert main(["clean", str(folder), "-o", str(preset), "--quiet", "--no-dedup", "--preset", "corpus"]) == 0
+    assert [r["id"] for r in read_jsonl(preset)] == ["ferry"]
+    reasons = {r["id"]: r["reason"] for r in read_jsonl(Path(default_rejects_path(str(preset))))}
+    assert reasons == {"widget": "too_short", "links": "no_sentences"}
