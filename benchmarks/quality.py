@@ -688,6 +688,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--leaks", type=int, default=MAX_LEAKS, help="leaked `without` snippets to list")
     parser.add_argument("--fulltext-only", action="store_true",
                         help="score the full-text sets only (print their report; no docs, no floors)")
+    parser.add_argument("--snippet-only", action="store_true",
+                        help="score the snippet set only (no full-text sets; no floors)")
     parser.add_argument("--pin-floors", action="store_true",
                         help=f"raise the floors in {FLOORS_FILE.name} to this run's scores (never lowers them)")
     return parser.parse_args(argv)
@@ -702,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipping: no {DATASET} data at {args.devsets}")
         return 0
     root, digest_file = found
-    fulltext_results = run_fulltext(args.devsets, args.limit, args.jobs)
+    fulltext_results = {} if args.snippet_only else run_fulltext(args.devsets, args.limit, args.jobs)
     if args.fulltext_only:
         print("\n".join(fulltext_report(fulltext_results, args.diagnostics)))
         return 0
@@ -738,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
     fulltext_lines = fulltext_report(fulltext_results, args.diagnostics)
     print("\n" + "\n".join(fulltext_lines))
     if args.pin_floors:
-        if args.limit:
+        if args.limit or args.snippet_only:
             print("refusing to pin floors from a --limit run", file=sys.stderr)
             return 2
         print("\n" + pin_floors(scores, digest))

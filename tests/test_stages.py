@@ -314,6 +314,22 @@ def test_about_the_author_section_goes_only_when_short():
     assert not out.removed
 
 
+def test_a_related_block_of_headlines_with_summaries_goes_and_the_story_after_it_stays():
+    block = [
+        "More stories",
+        "Lifeboat crew honoured for winter rescue",
+        "The crew brought six fishermen home through a force nine gale in January.",
+        "New ferry timetable starts on Monday",
+        "Islanders will get an earlier boat and a late sailing on Fridays.",
+    ]
+    out = BOILERPLATE(art(*ARTICLE, *block))
+    assert out.text == "\n\n".join(ARTICLE)
+    # under a related header, a headline followed by the story's own paragraphs: only the
+    # header and the headline go
+    out = BOILERPLATE(art(ARTICLE[0], "More stories", "Lifeboat crew honoured for winter rescue", ARTICLE[1], ARTICLE[2]))
+    assert out.text == "\n\n".join([ARTICLE[0], ARTICLE[1], ARTICLE[2]])
+
+
 def test_inline_teaser_lines_go_and_sentences_citing_reports_stay():
     teaser = "Read also: Harbour ferry fares to rise in spring"
     cited = "Related reporting by the Ledger found the ferry ran at a loss, the minister said."

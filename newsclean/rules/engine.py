@@ -130,6 +130,27 @@ def is_teaser(lines: Sequence[str], index: int, max_words: int) -> bool:
     )
 
 
+# A teaser's summary under its headline: a sentence or two.
+SUMMARY_MAX_WORDS = 45
+
+
+def _is_summary(lines: Sequence[str], marks: Sequence[Hit | None], index: int, max_words: int) -> bool:
+    """Is ``lines[index]`` the summary of the teaser headline above it, in a list of teasers
+    (another teaser headline below it, or the end of the text)?"""
+    above = marks[index - 1]
+    if above is None or above.match is not None or word_count(lines[index]) > SUMMARY_MAX_WORDS:
+        return False  # only under a teaser line the block took, not under its header
+    if not looks_like_headline_line(lines[index - 1], max_words):
+        return False
+    below = index + 1
+    return below == len(lines) or (is_teaser(lines, below, max_words) and looks_like_headline_line(lines[below], max_words))
+
+
+def looks_like_headline_line(line: str, max_words: int) -> bool:
+    """A teaser's headline: at most ``max_words`` words, no closing punctuation."""
+    return word_count(line) <= max_words and not ends_sentence(line)
+
+
 def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int) -> list[Hit | None]:
     """Which lines the rules remove. Order: ``any`` line rules everywhere; then block rules,
     each taking the teasers under its header; then ``head`` rules peeled from the top and
@@ -149,7 +170,7 @@ def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int)
                     break
                 j += 1
                 continue
-            if not is_teaser(lines, j, teaser_max_words):
+            if not (is_teaser(lines, j, teaser_max_words) or _is_summary(lines, marks, j, teaser_max_words)):
                 break
             marks[j] = Hit(rule=hit.rule, match=None)
             j += 1

@@ -14,6 +14,7 @@ from newsclean.text import comparison_key, ends_sentence
 # A list item with its label ("Breakfast: porridge with ...", "9.30 am: opening talk ..."): lists
 # of such items repeat by design (a meal plan's days, a festival's stages).
 _LABELLED_ITEM = re.compile(r"^[^\W_][\w.'’ ]{0,24}[:|–—]\s+\S")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # A heading above a list: short, without closing punctuation ("Day two", "Saturday").
 _HEADING_WORDS = 6
 
@@ -94,12 +95,18 @@ def _list_meant_to_repeat(start: int, end: int, originals: list[int], lines: lis
     if all(_LABELLED_ITEM.match(lines[j]) for j in range(start, end + 1)):
         return True
     before_copy, before_first = start - 1, originals[start] - 1
-    return (
-        before_first >= 0
-        and _is_heading(lines[before_copy])
-        and _is_heading(lines[before_first])
-        and comparison_key(lines[before_copy]) != comparison_key(lines[before_first])
-    )
+    return before_first >= 0 and _parallel_headings(lines[before_first], lines[before_copy])
+
+
+def _parallel_headings(first: str, second: str) -> bool:
+    """Two headings of one list ("Day one" / "Day two", "Monday" / "Thursday"): short, not the
+    same, and alike (the same first word, or both a day of the week)."""
+    if not (_is_heading(first) and _is_heading(second)):
+        return False
+    a, b = comparison_key(first).split(), comparison_key(second).split()
+    if not a or not b or a == b:
+        return False
+    return a[0] == b[0] or (a[0] in _WEEKDAYS and b[0] in _WEEKDAYS)
 
 
 def _is_heading(line: str) -> bool:
