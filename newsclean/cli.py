@@ -12,18 +12,18 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsclean import __version__
 from newsclean.api import default_pipeline
-from newsclean.checkpoint import checkpoint_path, run_options
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
 from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs, output_file
 from newsclean.readers import ReadReport, check_paths, read_inputs, skip_reason
-from newsclean.runner import Runner, default_rejects_path, default_stats_path
-from newsclean.stats import RunStats
 from newsclean.writers import STDOUT
+
+if TYPE_CHECKING:
+    from newsclean.stats import RunStats
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,6 +140,7 @@ def _main(args: argparse.Namespace) -> int:
 
 def _how_to_resume(args: argparse.Namespace) -> str:
     """The interrupt message's advice: ``--resume``, when the interrupted run can be resumed."""
+    from newsclean.runner import default_rejects_path
     from newsclean.writers import resumable
 
     if args.command != "clean":
@@ -187,6 +188,10 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_clean(args: argparse.Namespace) -> int:
     """``newsclean clean``: check the options, build the pipeline, and hand both to the Runner."""
+    # Imported here: ``explain`` needs neither the runner (processes, progress bar) nor checkpoints.
+    from newsclean.checkpoint import checkpoint_path, run_options
+    from newsclean.runner import Runner, default_rejects_path, default_stats_path
+
     check_paths(args.inputs)
     rejects_path = args.rejects or default_rejects_path(args.output)
     # With the output on stdout, stats are written only where --stats says.
@@ -338,6 +343,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from newsclean.report import build_report, read_stats
+    from newsclean.runner import default_rejects_path, default_stats_path
 
     if args.run == "-":
         raise ConfigError("newsclean report reads a file, not stdin")
