@@ -1,16 +1,15 @@
 """Peak memory of ``newsclean clean`` on small files that unpack to a lot (issue 29, item 5).
 
     python benchmarks/bombs.py [--size-mb 1024] [--only warc_header ...] [--keep DIR]
-        [--baseline-src DIR]
 
 Builds each bomb in a temporary folder (a gzip page, a WARC header line, a WARC body, a
 Parquet cell and a list column, a JSONL field), runs ``newsclean clean`` on it in a fresh
 process with the default limits, and prints the peak resident memory of that process and
 its workers (``getrusage(RUSAGE_CHILDREN)`` of a fresh wrapper process) against the 1 GB
-target, their CPU seconds (not wall time: the machine may be shared), the reject reason, and whether in = out + rejected; with ``--baseline-src`` (a folder
-holding another version's ``newsclean`` package, e.g. ``git archive main newsclean | tar -x -C
-DIR``) the same run of that version beside it. The tests build the same bombs small
-(tests/test_hostile.py).
+target, their CPU seconds (not wall time: the machine may be shared), the reject reason, and
+whether in = out + rejected. No baseline column: the installed newsclean is an editable
+install, whose import hook wins over PYTHONPATH, so another version cannot run beside it from
+here. The tests build the same bombs small (tests/test_hostile.py).
 """
 
 from __future__ import annotations
@@ -118,10 +117,8 @@ BOMBS = {
 }
 
 
-def measure(path: Path, out: Path, source: Path | None = None) -> dict:
-    """Run ``newsclean clean`` on ``path`` from a fresh wrapper process (the ``newsclean`` in
-    ``source`` when given); its peak memory and result."""
-    import os
+def measure(path: Path, out: Path) -> dict:
+    """Run ``newsclean clean`` on ``path`` from a fresh wrapper process; its peak memory and result."""
 
     code = (
         "import resource, subprocess, sys, json;"
@@ -131,8 +128,7 @@ def measure(path: Path, out: Path, source: Path | None = None) -> dict:
         "print(json.dumps({'rc': r.returncode, 'stderr': r.stderr[-400:],"
         " 'peak_kb': u.ru_maxrss, 'cpu': u.ru_utime + u.ru_stime}))"
     )
-    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
-    done = subprocess.run([sys.executable, "-c", code, str(path), str(out)], capture_output=True, text=True, check=True, env=env)
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(out)], capture_output=True, text=True, check=True)
     result = json.loads(done.stdout)
     stats_path = out.with_name(out.name.replace(".jsonl", ".stats.json"))
     stats = json.loads(stats_path.read_text(encoding="utf-8")) if stats_path.exists() else {}
@@ -147,7 +143,6 @@ def main(argv=None) -> int:
     parser.add_argument("--size-mb", type=int, default=1024, help="what the gzip, WARC and Parquet bombs unpack to (default 1024)")
     parser.add_argument("--only", action="append", choices=sorted(BOMBS), help="run only these bombs")
     parser.add_argument("--keep", type=Path, help="build the bombs here and keep them")
-    parser.add_argument("--baseline-src", type=Path, help="also run the newsclean package found in this folder, for comparison")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="newsclean-bombs-") as temporary:
         folder = args.keep or Path(temporary)
@@ -157,17 +152,15 @@ def main(argv=None) -> int:
             build, size = BOMBS[name]
             (folder / name).mkdir(exist_ok=True)
             path = build(folder / name, size(args.size_mb))
-            runs = [("", None)] + ([("  baseline", args.baseline_src)] if args.baseline_src else [])
-            for label, source in runs:
-                result = measure(path, folder / name / f"out{label.strip()}" / "clean.jsonl", source)
-                peak = result["peak_kb"] / 1024
-                n_in, n_out, n_rej = result["counts"]
-                print(
-                    f"{(label or name):<14} {path.stat().st_size:>10} {peak:>8.0f} {peak / TARGET_MB:>9.2f} {result['cpu']:>6.1f}  {result['rc']:>4}"
-                    f"  {n_in}={n_out}+{n_rej} {'ok' if result['balanced'] else 'NO'}  {result['reasons']}"
-                )
-                if result["rc"] not in (0, 1):
-                    print(f"    stderr: {result['stderr'][-200:]!r}")
+            result = measure(path, folder / name / "out" / "clean.jsonl")
+            peak = result["peak_kb"] / 1024
+            n_in, n_out, n_rej = result["counts"]
+            print(
+                f"{name:<14} {path.stat().st_size:>10} {peak:>8.0f} {peak / TARGET_MB:>9.2f} {result['cpu']:>6.1f}  {result['rc']:>4}"
+                f"  {n_in}={n_out}+{n_rej} {'ok' if result['balanced'] else 'NO'}  {result['reasons']}"
+            )
+            if result["rc"] not in (0, 1):
+                print(f"    stderr: {result['stderr'][-200:]!r}")
     return 0
 
 
