@@ -33,6 +33,7 @@ def default_pipeline(
     dedup_threshold: float = MinHashParams().threshold,
     site_repeat: bool = True,
     min_words: int = 1,
+    min_sentences: int = 0,
     rule_languages: Iterable[str] | None = None,
     on_error: str = "drop",
     seed: int = 0,
@@ -46,7 +47,8 @@ def default_pipeline(
     ``dedup`` is ``"near"`` (or True: exact and near copies, similarity at least
     ``dedup_threshold``), ``"exact"`` (exact copies only) or ``"off"`` (or False).
 
-    ``keep_languages`` drops articles in other languages; ``rule_languages`` picks which rule
+    ``min_sentences`` (default 0: off) drops an article with fewer sentences left as
+    ``no_sentences`` (a widget, a list of links). ``keep_languages`` drops articles in other languages; ``rule_languages`` picks which rule
     packs to load (default: every packaged one); ``seed`` seeds language detection. A document
     over ``max_bytes`` is rejected as ``too_large``; one whose extraction and document
     stages take more than ``time_budget`` seconds in all is rejected as ``timeout``.
@@ -75,7 +77,7 @@ def default_pipeline(
     ]
     if site_repeat:
         stages.append(SiteRepeat())
-    stages.append(MinLength(min_words=checked["min_words"]))
+    stages.append(MinLength(min_words=checked["min_words"], min_sentences=options.integer(min_sentences, "min_sentences", minimum=0)))
     mode = checked["dedup"]
     if mode != "off":
         stages.append(Dedup(near=mode == "near", params=MinHashParams(threshold=checked["dedup_threshold"])))
@@ -129,5 +131,7 @@ def clean(
         pipeline = _DEFAULT
     content = text if text is not None else html
     assert content is not None  # one of the two, checked above
+    if isinstance(content, str) and content.startswith("\ufeff"):
+        content = content[1:]  # a byte-order mark would hide markup from the sniffing
     raw = RawDocument(id=id, content=content, format=fmt, url=url, hints=hints)
     return pipeline.process(raw)

@@ -1,6 +1,6 @@
 """Checkpoints of a run, so that ``--resume`` continues an interrupted one.
 
-Every ``EVERY`` documents the run flushes its output and rejects files (``phase`` ``write``),
+Every ``EVERY`` documents, or ``SECONDS`` seconds, the run flushes its output and rejects files (``phase`` ``write``),
 or with corpus stages its spill file (``documents``; ``corpus`` once the document pass is
 complete), and records, in ``OUT.partial.checkpoint``, how many input documents are done and
 how many bytes of each file hold them. Each input document gives exactly one line, in input order, in one of the two
@@ -32,6 +32,9 @@ from newsclean.writers import partial_path
 TAIL_BYTES = 65536
 
 EVERY = 500
+# ... or when this many seconds have passed since the last one, whichever comes first: a run
+# of slow documents can be resumed too.
+SECONDS = 30.0
 # Options that do not change what a run writes, so a resumed run may change them.
 FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler", "report", "max_reject_rate", "verbose")
 

@@ -18,8 +18,8 @@ from newsclean import __version__
 from newsclean.api import default_pipeline
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
-from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs
-from newsclean.readers import check_paths, read_inputs
+from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs, output_file
+from newsclean.readers import ReadReport, check_paths, read_inputs, skip_reason
 from newsclean.writers import STDOUT
 
 if TYPE_CHECKING:
@@ -61,7 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="what - reads: JSONL records (default), or one HTML page or one text")
     clean.add_argument("--max-reject-rate", type=float, default=None, metavar="SHARE",
                        help="exit 1 when more than this share (0 to 1) of the inputs is rejected (default: only when all are)")
-    clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress bar, no summary")
+    clean.add_argument("--preset", choices=("corpus",),
+                       help=f"corpus: for a training corpus, --min-words {CORPUS_PRESET['min_words']} (unless given) and at least "
+                            f"{CORPUS_PRESET['min_sentences']} sentences left, so widgets, stubs and link lists do not pass")
+    clean.add_argument("--pipeline", metavar="MODULE:FUNCTION",
+                       help="build the pipeline with FUNCTION() of MODULE (importable, or a .py file's module in the current folder) instead of the default one")
+    clean.add_argument("--limit", type=int, default=None, metavar="N",
+                       help="clean only the first N documents of the inputs: a trial run")
+    clean.add_argument("--text-only", action="store_true",
+                       help="reject markup found in .txt files and text fields as html_as_text (default: read it as HTML)")
+    clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress (a bar on a terminal, else a line every 10 s), no summary")
     clean.add_argument("-v", "--verbose", action="count", default=0,
                        help="log what the run does to stderr (-v: its passes and timings; -vv: debugging detail)")
     clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
@@ -115,12 +124,31 @@ def _main(args: argparse.Namespace) -> int:
     except NewscleanError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of stdout went away (``newsclean explain page.html | head``): stop quietly,
+        # and keep the interpreter's last flush from failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except OSError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("newsclean: interrupted; output left under *.partial names is incomplete", file=sys.stderr)
+        print(f"newsclean: interrupted; output left under *.partial names is incomplete{_how_to_resume(args)}", file=sys.stderr)
         return 130
+
+
+def _how_to_resume(args: argparse.Namespace) -> str:
+    """The interrupt message's advice: ``--resume``, when the interrupted run can be resumed."""
+    from newsclean.runner import default_rejects_path
+    from newsclean.writers import resumable
+
+    if args.command != "clean":
+        return ""
+    rejects = args.rejects or default_rejects_path(args.output)
+    if "-" in args.inputs or not resumable(args.output) or not resumable(rejects):
+        return ""
+    return "; the same command with --resume continues it from its last checkpoint"
 
 
 @contextlib.contextmanager
@@ -161,7 +189,7 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
 def run_clean(args: argparse.Namespace) -> int:
     """``newsclean clean``: check the options, build the pipeline, and hand both to the Runner."""
     # Imported here: ``explain`` needs neither the runner (processes, progress bar) nor checkpoints.
-    from newsclean.checkpoint import run_options
+    from newsclean.checkpoint import checkpoint_path, run_options
     from newsclean.runner import Runner, default_rejects_path, default_stats_path
 
     check_paths(args.inputs)
@@ -174,7 +202,15 @@ def run_clean(args: argparse.Namespace) -> int:
     check_stdin(args)
     if args.report and args.output == STDOUT:
         raise ConfigError("--report reads the output back: name an output file, not stdout")
-    pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
+    if args.resume and args.output != STDOUT and not checkpoint_path(args.output).exists():
+        print(f"newsclean: nothing to resume for {args.output} (no checkpoint): starting the run afresh", file=sys.stderr)
+    if args.pipeline:
+        pipeline = user_pipeline(args.pipeline, changed_pipeline_options(args))
+    else:
+        if args.preset == "corpus":
+            given = "--min-words" in changed_pipeline_options(args)
+            settings = {**settings, "min_words": settings["min_words"] if given else CORPUS_PRESET["min_words"], "min_sentences": CORPUS_PRESET["min_sentences"]}
+        pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
     if args.engine == "dask":
         runner = Runner.dask(scheduler=args.scheduler, workers=args.workers)
     else:
@@ -192,6 +228,8 @@ def run_clean(args: argparse.Namespace) -> int:
             options=run_options(vars(args)),
             context=lambda: run_context(args),
             exclude=(args.report,) if args.report else (),
+            text_only=args.text_only,
+            limit=args.limit,
         )
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
@@ -202,6 +240,44 @@ def run_clean(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"newsclean: report written to {args.report}", file=sys.stderr)
     return exit_status(stats, args.max_reject_rate, stdin="-" in args.inputs and args.stdin_format == "jsonl")
+
+
+# --preset corpus: an article of a training corpus has some prose (a 13-word weather widget,
+# a stub, a list of links do not).
+CORPUS_PRESET = {"min_words": 50, "min_sentences": 2}
+# The options default_pipeline takes: with --pipeline, the function decides them.
+PIPELINE_OPTIONS = ("dedup", "dedup_threshold", "no_site_repeat", "lang", "min_words", "max_bytes", "time_budget", "preset")
+
+
+def changed_pipeline_options(args: argparse.Namespace) -> list[str]:
+    defaults = build_parser().parse_args(["clean", "-", "-o", "-"])
+    return ["--" + name.replace("_", "-") for name in PIPELINE_OPTIONS if getattr(args, name) != getattr(defaults, name)]
+
+
+def user_pipeline(spec: str, changed: Sequence[str] = ()) -> Any:
+    """The Pipeline that ``module:function`` builds; ConfigError saying what is wrong."""
+    import importlib
+
+    from newsclean.pipeline import Pipeline
+
+    if changed:
+        raise ConfigError(f"--pipeline builds the whole pipeline: set {', '.join(changed)} in its function instead")
+    module_name, _, function_name = spec.partition(":")
+    if not module_name or not function_name:
+        raise ConfigError(f"--pipeline {spec!r}: expected MODULE:FUNCTION, e.g. mypipeline:build")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # the `newsclean` script does not put it there
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(f"--pipeline {spec!r}: cannot import {module_name} ({exc})") from None
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise ConfigError(f"--pipeline {spec!r}: {module_name} has no function {function_name}")
+    pipeline = function()
+    if not isinstance(pipeline, Pipeline):
+        raise ConfigError(f"--pipeline {spec!r}: {function_name}() returned {type(pipeline).__name__}, not a newsclean Pipeline")
+    return pipeline
 
 
 def exit_status(stats: RunStats, max_reject_rate: float | None, stdin: bool = False) -> int:
@@ -235,7 +311,10 @@ def check_stdin(args: argparse.Namespace) -> None:
 def run_explain(args: argparse.Namespace) -> int:
     check_paths([args.file])
     pipeline = default_pipeline(dedup=False)
-    for article in pipeline.run(read_inputs([args.file])):
+    report = ReadReport()
+    shown = 0
+    for article in pipeline.run(read_inputs([args.file], report)):
+        shown += 1
         print(f"# {article.id}")
         for label, value in (
             ("title", article.title),
@@ -255,6 +334,10 @@ def run_explain(args: argparse.Namespace) -> int:
         for removal in article.removed:
             print(f"[{removal.category.value}] {removal.rule}: {removal.text}")
         print()
+    if not shown:
+        skipped = f"; {report.skipped_files_total} file(s) skipped ({skip_reason(report.skipped_files[0])}, ...)" if report.skipped_files else ""
+        print(f"newsclean: error: {args.file} holds no document newsclean reads{skipped}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -274,6 +357,8 @@ def run_report(args: argparse.Namespace) -> int:
         named = (read_stats(stats).get("options") or {}).get("rejects")
         rejects = _existing(named) if isinstance(named, str) else None
     rejects = rejects or _existing(default_rejects_path(args.run))
+    distinct_outputs([p for p in (args.run, rejects, stats) if p], {"-o": args.output})
+    output_file(args.output, "-o")
     build_report(args.run, args.output, rejects=rejects, stats=stats, sample=args.sample, seed=args.seed)
     used = ", ".join(p for p in (args.run, rejects, stats) if p)
     print(f"newsclean: report of {used} written to {args.output}", file=sys.stderr)

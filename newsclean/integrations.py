@@ -23,7 +23,7 @@ KINDS = (*options.DOCUMENT_FORMATS, None)
 # The columns clean_batch adds. All are strings, never None: datasets types a column from the
 # first batch written, and a batch in which every title was None would make it a null column.
 OUTPUT_COLUMNS = (
-    "clean_text", "clean_title", "clean_language", "clean_drop", "clean_removed",
+    "clean_text", "clean_title", "clean_description", "clean_language", "clean_drop", "clean_removed",
     "clean_url", "clean_source", "clean_authors", "clean_published", "clean_crawled",
 )
 
@@ -48,7 +48,7 @@ def clean_batch(
     HTML path, anything else is text.
 
     ``clean_text`` the clean body ("" when the row was rejected); ``clean_title``,
-    ``clean_language``, ``clean_url``, ``clean_source``, ``clean_published`` (YYYY-MM-DD) and
+    ``clean_description`` (the standfirst or meta description), ``clean_language``, ``clean_url``, ``clean_source``, ``clean_published`` (YYYY-MM-DD) and
     ``clean_crawled`` ("" when unknown); ``clean_authors`` a JSON list of names;
     ``clean_drop`` the reject reason ("" when kept); ``clean_removed`` the removals as a JSON
     list of objects (category, rule, stage, text, line). The row's own columns stay as they are.
@@ -77,6 +77,7 @@ def clean_batch(
             {column: value, **{name: batch[name][i] for name in metadata}},
             fallback_id=str(i),
             content_fields=((column, kind),),
+            sniff=False,  # kind="text" is the caller's word; None sniffs in the extract stage
         )
         for i, value in enumerate(batch[column])
     ]
@@ -128,6 +129,7 @@ def _row(article: Article) -> dict[str, Any]:
     return {
         "clean_text": article.text if article.kept else "",
         "clean_title": article.title or "",
+        "clean_description": article.description or "",
         "clean_language": article.language or "",
         "clean_drop": article.drop.reason if article.drop else "",
         "clean_removed": json.dumps(removed, ensure_ascii=False),

@@ -133,6 +133,8 @@ class RejectReason(str, enum.Enum):
     BAD_RECORD = "bad_record"
     BAD_SCHEMA = "bad_schema"
     NO_CONTENT = "no_content"
+    HTML_AS_TEXT = "html_as_text"
+    NOT_ARTICLES = "not_articles"
 
 
 @attrs.frozen

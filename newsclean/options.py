@@ -19,6 +19,12 @@ DEDUP_MODES = ("near", "exact", "off")
 ON_ERROR = ("drop", "raise")
 DOCUMENT_FORMATS = ("text", "html")
 STDIN_FORMATS = ("jsonl", "html", "text")
+# The files a run owns beside each file it writes (OUT + suffix): the file being written, its
+# lock, and beside the output the spill file and the checkpoint (see writers, runner,
+# checkpoint). An input or another output with one of these names is refused, never deleted.
+RUN_FILE_SUFFIXES = (".partial", ".lock", ".partial.spill", ".partial.checkpoint", ".partial.checkpoint.tmp")
+# The longest time budget (seconds, about 11 days): the system timer takes no more.
+MAX_TIME_BUDGET = 1e6
 # The size over which a document is rejected unless a run says otherwise (``max_bytes``).
 DEFAULT_MAX_BYTES = 10_000_000
 # langdetect names Chinese by script; a bare "zh" (or "Chinese") means both.
@@ -148,7 +154,7 @@ def budget(value: Any, option: str = "time_budget") -> float | None:
     """Seconds of a time budget: None or 0 for none, else a finite number over 0."""
     if value is None or (value == 0 and not isinstance(value, bool)):
         return None
-    return number(value, option, minimum=0.0, above=True)
+    return number(value, option, minimum=0.0, maximum=MAX_TIME_BUDGET, above=True)
 
 
 def content(value: Any, option: str) -> str | bytes | None:
@@ -196,6 +202,21 @@ def output_file(path: str | os.PathLike[str], option: str) -> Path:
     return path
 
 
+# What ``-o`` may end in: the writers write JSONL or Parquet, chosen by the name.
+OUTPUT_ENDINGS = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
+
+
+def output_format(path: str, option: str = "-o") -> str:
+    """``path`` when its ending names a format the writers write (or it is ``-``);
+    ConfigError otherwise, so that ``-o out.csv`` never holds JSONL under a CSV name."""
+    if path != "-" and not path.lower().endswith(OUTPUT_ENDINGS):
+        raise ConfigError(
+            f"{option} {path!r}: newsclean writes JSONL (.jsonl, .jsonl.gz) or Parquet (.parquet), chosen by the name; "
+            "name the output with one of those endings"
+        )
+    return path
+
+
 def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
     """The resolved path and, for an existing file, its device and inode."""
     try:
@@ -209,8 +230,9 @@ def _identity(path: str) -> tuple[str, tuple[int, int] | None]:
 def distinct_outputs(inputs: Iterable[str], outputs: dict[str, str | None]) -> None:
     """ConfigError when a file a run writes (``outputs``: option -> path, ``-`` and None
     left out) is one of the ``inputs`` named, lies inside an input folder (whether or not it
-    exists yet: the next run would read it), or is another output: by resolved path or
-    inode, so links and ``..`` do not hide it."""
+    exists yet: the next run would read it), or is another output; and when an input or an
+    output is one of the files the run owns beside an output (``RUN_FILE_SUFFIXES``). By
+    resolved path or inode, so links and ``..`` do not hide it."""
     named = {option: _identity(path) for option, path in outputs.items() if path not in (None, "-")}
     read = [(name, _identity(name)) for name in inputs if name != "-"]
     folders = [(name, identity) for name, identity in read if os.path.isdir(name)]
@@ -219,10 +241,24 @@ def distinct_outputs(inputs: Iterable[str], outputs: dict[str, str | None]) -> N
         return a[0] == b[0] or (a[1] is not None and a[1] == b[1])
 
     options = list(named)
+    owned = {option: [(f"{outputs[option]}{suffix}", _identity(f"{outputs[option]}{suffix}")) for suffix in RUN_FILE_SUFFIXES] for option in options}
     for i, option in enumerate(options):
         for name, identity in read:
             if same(named[option], identity):
                 raise ConfigError(f"{option} {outputs[option]!r} is the input {name!r}: a run never writes over its input")
+            for sibling in owned[option]:
+                if same(sibling, identity):
+                    raise ConfigError(
+                        f"the input {name!r} is {sibling[0]!r}, a file the run writing {option} {outputs[option]!r} "
+                        "creates and removes; rename that input or pick another output"
+                    )
+        for other in options:
+            for sibling in owned[other] if other != option else ():
+                if same(named[option], sibling):
+                    raise ConfigError(
+                        f"{option} {outputs[option]!r} is {sibling[0]!r}, a file the run writing {other} "
+                        f"{outputs[other]!r} creates and removes; give {option} another name"
+                    )
         for name, identity in folders:
             if _inside(named[option][0], identity):
                 raise ConfigError(
@@ -269,6 +305,9 @@ def clean_command(args: Any, outputs: dict[str, str | None]) -> dict[str, Any]:
     if args.workers is not None:
         integer(args.workers, "--workers", minimum=1)
     requires({"--scheduler": args.scheduler is not None, "--workers": args.workers is not None}, "--engine dask", args.engine == "dask")
+    requires({"--text-only": getattr(args, "text_only", False), "--limit": getattr(args, "limit", None) is not None}, "--engine local", args.engine == "local")
+    if getattr(args, "limit", None) is not None:
+        integer(args.limit, "--limit", minimum=1)
     if args.max_reject_rate is not None:
         number(args.max_reject_rate, "--max-reject-rate", minimum=0.0, maximum=1.0)
     if args.stdin_format != "jsonl" and "-" not in args.inputs:
@@ -277,7 +316,7 @@ def clean_command(args: Any, outputs: dict[str, str | None]) -> dict[str, Any]:
         "keep_languages": language_codes(args.lang, "--lang"),
         "min_words": integer(args.min_words, "--min-words", minimum=1),
         "max_bytes": integer(args.max_bytes, "--max-bytes", minimum=1),
-        "time_budget": number(args.time_budget, "--time-budget", minimum=0.0) or None,
+        "time_budget": number(args.time_budget, "--time-budget", minimum=0.0, maximum=MAX_TIME_BUDGET) or None,
         "dedup_threshold": number(args.dedup_threshold, "--dedup-threshold", minimum=0.0, maximum=1.0, above=True),
     }
     distinct_outputs(args.inputs, outputs)

@@ -11,14 +11,17 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import stat
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import attrs
+import xxhash
 
 from newsclean.errors import InputError
 from newsclean.extras import require
@@ -30,6 +33,9 @@ HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
 WARC_SUFFIXES = (".warc",)
 PARQUET_SUFFIXES = (".parquet",)
+# Tables and JSON documents hold records, not an article: each such file is a ``not_articles``
+# reject that says how to give its records to newsclean.
+DATA_SUFFIXES = (".json", ".csv", ".tsv")
 STDIN = "-"
 HINT_KEYS = HINT_NAMES
 GZIP_MAGIC = b"\x1f\x8b"
@@ -54,6 +60,14 @@ class ReadReport:
     skipped_files: list[str] = attrs.field(factory=list)
     skipped_records: Counter[str] = attrs.field(factory=Counter)
     skipped_files_total: int = 0
+    # Documents whose id an earlier one had, given a suffix: how many, and the first few.
+    renamed_ids: int = 0
+    renamed_id_names: list[dict[str, str]] = attrs.field(factory=list)
+
+    def rename_id(self, old: str, new: str) -> None:
+        self.renamed_ids += 1
+        if len(self.renamed_id_names) < SKIPPED_NAMES_KEPT:
+            self.renamed_id_names.append({"id": old, "renamed": new})
 
     def skip_file(self, path: str) -> None:
         self.skipped_files_total += 1
@@ -90,8 +104,9 @@ class InputFile:
 
 
 def kind_of(path: Path) -> str | None:
-    """``text``, ``html``, ``jsonl``, ``warc``, ``parquet`` or None, from the extensions (a
-    final ``.gz`` allowed, except for Parquet, which compresses inside the file)."""
+    """``text``, ``html``, ``jsonl``, ``warc``, ``parquet``, ``data`` (JSON, CSV: records
+    that must be given as JSONL or Parquet) or None, from the extensions (a final ``.gz``
+    allowed, except for Parquet, which compresses inside the file)."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == PARQUET_SUFFIXES[0]:
         return "parquet"
@@ -106,6 +121,8 @@ def kind_of(path: Path) -> str | None:
         return "jsonl"
     if last in WARC_SUFFIXES:
         return "warc"
+    if last in DATA_SUFFIXES:
+        return "data"
     return None
 
 
@@ -131,6 +148,12 @@ def check_paths(paths: Iterable[str]) -> None:
             _require_reader(kind_of(path))
 
 
+def require_readers(files: Iterable[InputFile]) -> None:
+    """InputError naming the extra to install when one of ``files`` needs a missing library."""
+    for kind in {kind_of(Path(file.path)) for file in files if file.error is None and file.path != STDIN}:
+        _require_reader(kind)
+
+
 def _require_reader(kind: str | None) -> Any:
     """The module that reads ``kind`` (None for the built-in kinds); InputError naming the
     extra to install when it is missing."""
@@ -147,6 +170,7 @@ def read_inputs(
     exclude: Iterable[str] = (),
     stdin_format: str = "jsonl",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    text_only: bool = False,
 ) -> Iterator[RawDocument]:
     """Documents from every path in order: files, folders (recursive, sorted), JSONL, ``-``.
 
@@ -161,21 +185,56 @@ def read_inputs(
     ``too_large`` reject (JSONL lines: see ``JSONL_LINE_FACTOR``). A path that is not a
     regular readable file (a FIFO, a device, a broken link, a folder that cannot be listed)
     is a reject too (``not_a_file``, ``unreadable``).
+
+    Text is looked at, not trusted (``sniff_text``): markup in a ``.txt`` file or a record's
+    ``text`` is read as HTML (with ``text_only``, rejected as ``html_as_text``), and a JSON or
+    CSV file or a list of URLs is a ``not_articles`` reject saying how to give it. An id
+    already given to an earlier document gets a suffix (``id#2``), counted in ``report``.
     """
     choice(stdin_format, "stdin_format", STDIN_FORMATS)
     integer(max_bytes, "max_bytes", minimum=1)
     report = report if report is not None else ReadReport()
+    documents = _read_all(paths, report, stdin, exclude, stdin_format, max_bytes, text_only)
+    return _unique_ids(documents, report)
+
+
+def _unique_ids(documents: Iterator[RawDocument], report: ReadReport) -> Iterator[RawDocument]:
+    """``documents`` with each id seen before renamed ``id#2``, ``id#3``... (stable: the
+    same inputs give the same names). Ids are remembered as 8-byte digests."""
+    seen: set[bytes] = set()
+    for document in documents:
+        key = xxhash.xxh64_digest(document.id.encode("utf-8", "surrogatepass"))
+        if key in seen:
+            n = 2
+            while (renamed := xxhash.xxh64_digest(f"{document.id}#{n}".encode("utf-8", "surrogatepass"))) in seen:
+                n += 1
+            report.rename_id(document.id, f"{document.id}#{n}")
+            document = attrs.evolve(document, id=f"{document.id}#{n}")
+            key = renamed
+        seen.add(key)
+        yield document
+
+
+def _read_all(
+    paths: Iterable[str],
+    report: ReadReport,
+    stdin: IO[bytes] | None,
+    exclude: Iterable[str],
+    stdin_format: str,
+    max_bytes: int,
+    text_only: bool,
+) -> Iterator[RawDocument]:
     for file in input_files(paths, report, exclude):
         if file.error is not None:
             yield RawDocument(id=file.id, error=file.error)
         elif file.path == STDIN:
             stream = stdin or sys.stdin.buffer
             if stdin_format == "jsonl":
-                yield from read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes)
+                yield from read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes, text_only=text_only)
             else:
                 yield _limited_document(stream, "stdin", stdin_format, max_bytes)
         else:
-            yield from read_file(Path(file.path), report, file.id, max_bytes=max_bytes)
+            yield from read_file(Path(file.path), report, file.id, max_bytes=max_bytes, text_only=text_only)
 
 
 def _limited_document(stream: IO[bytes], doc_id: str, fmt: str, max_bytes: int) -> RawDocument:
@@ -190,13 +249,23 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
     folder its files (recursive, sorted) of a known kind, without ``exclude``, named by their
     path below the folder; the folder's other files are listed in ``report``."""
     excluded = {Path(p).resolve() for p in exclude if p != STDIN}
+    given: set[str] = set()
+
+    def unique(file: InputFile, full_name: str) -> InputFile:
+        # page.txt and page.html both have id "page": the second is named in full.
+        if file.id in given and full_name not in given:
+            report.rename_id(file.id, full_name)
+            file = attrs.evolve(file, id=full_name)
+        given.add(file.id)
+        return file
+
     for name in paths:
         path = Path(name)
         if name == STDIN:
             yield InputFile(name, "stdin")
             continue
         if not path.is_dir():
-            yield InputFile(name, _escaped(document_id(path)))
+            yield unique(InputFile(name, _escaped(document_id(path))), _escaped(path.name))
             continue
         for child, error in sorted(_walk(path)):
             if child.resolve() in excluded:
@@ -205,7 +274,7 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
                 report.skip_file(str(child))
                 continue
             # A file name that is not UTF-8 holds surrogates in Python; its id spells them escaped.
-            yield InputFile(str(child), _escaped(document_id(child, path)), error)
+            yield unique(InputFile(str(child), _escaped(document_id(child, path)), error), _escaped(child.relative_to(path).as_posix()))
 
 
 def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
@@ -266,24 +335,29 @@ def _open_regular(path: Path) -> IO[bytes] | Reject:
 
 
 def read_file(
-    path: Path, report: ReadReport | None = None, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path, report: ReadReport | None = None, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False
 ) -> Iterator[RawDocument]:
     """The documents of one file: one for text/HTML, one per line for JSONL, one per HTML
     response for WARC, one per row for Parquet. ``file_id`` (default ``document_id(path)``)
     names the document, or prefixes the record numbers of a JSONL, WARC or Parquet file.
-    Skipped WARC records are counted in ``report``. See ``read_inputs`` for ``max_bytes``."""
+    Skipped WARC records are counted in ``report``. See ``read_inputs`` for ``max_bytes`` and
+    ``text_only``."""
     kind = kind_of(path) or "text"
     file_id = file_id if file_id is not None else document_id(path)
     opened = _open_regular(path)
     if isinstance(opened, Reject):
         yield RawDocument(id=file_id, error=opened)
         return
+    if kind == "data":
+        opened.close()
+        yield RawDocument(id=file_id, error=Reject("not_articles", _data_advice(path)))
+        return
     if kind in ("warc", "parquet"):
         opened.close()  # their libraries open the file again
         if kind == "warc":
             yield from read_warc(path, report, file_id, max_bytes=max_bytes)
         else:
-            yield from read_parquet(path, file_id, max_bytes=max_bytes)
+            yield from read_parquet(path, file_id, max_bytes=max_bytes, text_only=text_only)
         return
     if kind == "jsonl":
         try:
@@ -293,7 +367,7 @@ def read_file(
             yield RawDocument(id=file_id, error=Reject("unreadable", str(exc)))
             return
         with opened, handle:
-            yield from read_jsonl_stream(handle, source_name=file_id, max_bytes=max_bytes)
+            yield from read_jsonl_stream(handle, source_name=file_id, max_bytes=max_bytes, text_only=text_only)
         return
     try:
         with opened:
@@ -310,10 +384,103 @@ def read_file(
     if path.suffix.lower() == ".gz" and not data.startswith(GZIP_MAGIC):
         yield RawDocument(id=file_id, error=Reject("undecodable", f"{path.name} is named .gz but is not gzip data"))
         return
+    if kind == "text":
+        yield _sniffed(RawDocument(id=file_id, content=data, format=kind), text_only, path.name)
+        return
     yield RawDocument(id=file_id, content=data, format=kind)
 
 
-def read_jsonl_stream(handle: IO[bytes], *, source_name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument]:
+# What a text input's first characters are looked at for; a URL is one without spaces.
+SNIFF_BYTES = 65536
+_URL_LINE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+\.\S+")
+
+
+def sniff_text(content: str | bytes, whole_file: bool = False) -> str:
+    """What text content really is: ``html`` (markup), ``json`` (a JSON array or object, or
+    JSONL), ``urls`` (a list of URLs, one a line; only with ``whole_file``) or ``text``.
+    Looks at the first ``SNIFF_BYTES`` only (gzip unpacked that far), after a byte-order mark."""
+    from newsclean.stages.extract import looks_like_html
+
+    head = _head_text(content)
+    if looks_like_html(head):
+        return "html"
+    if not whole_file:
+        return "text"
+    start = head.lstrip()[:1]
+    if start in ("[", "{"):
+        first = head.lstrip().split("\n", 1)[0]
+        try:
+            json.loads(first if start == "{" else head)
+            return "json"
+        except ValueError:
+            # An array over more than the head, or a text that opens with a bracket.
+            if start == "[" and re.match(r"\[\s*(\{|\[|\"|$)", head.lstrip()):
+                return "json"
+    lines = [line.strip() for line in head.splitlines() if line.strip()]
+    if len(head) >= SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    if lines and all(_URL_LINE.fullmatch(line) for line in lines):
+        return "urls"
+    return "text"
+
+
+def _head_text(content: str | bytes) -> str:
+    if isinstance(content, str):
+        return content[:SNIFF_BYTES].lstrip("\ufeff \t\r\n")
+    head = content[:SNIFF_BYTES]
+    if head[:2] == GZIP_MAGIC:
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content[: SNIFF_BYTES * 4], SNIFF_BYTES)
+        except zlib.error:
+            return ""
+    text = head.decode("utf-16") if head[:2] in (b"\xff\xfe", b"\xfe\xff") and len(head) % 2 == 0 else head.decode("utf-8", "replace")
+    return text.lstrip("\ufeff \t\r\n")
+
+
+def _sniffed(document: RawDocument, text_only: bool, name: str | None = None) -> RawDocument:
+    """``document`` (format ``text``) as what it is: HTML when it holds markup (an
+    ``html_as_text`` reject with ``text_only``); for a whole file (``name``), a
+    ``not_articles`` reject when it is JSON or a list of URLs."""
+    kind = sniff_text(document.content, whole_file=name is not None)
+    if kind == "html":
+        if text_only:
+            where = name or "the record's text"
+            return attrs.evolve(document, content="", error=Reject("html_as_text", f"{where} is HTML, not text (--text-only)"))
+        return attrs.evolve(document, format="html")
+    if kind == "json" and name is not None:
+        return attrs.evolve(document, content="", error=Reject("not_articles", _json_advice(name)))
+    if kind == "urls" and name is not None:
+        return attrs.evolve(document, content="", error=Reject("not_articles", _urls_advice(name)))
+    return document
+
+
+def _json_advice(name: str) -> str:
+    stem = name.split(".", 1)[0] or "records"
+    return (
+        f"{name} is JSON, not an article: newsclean reads records as JSONL, one object a line with a "
+        f"'text' or 'html' field (for a JSON array: jq -c '.[]' {name} > {stem}.jsonl), and cleans that"
+    )
+
+
+def _urls_advice(name: str) -> str:
+    return (
+        f"{name} is a list of URLs, not an article: newsclean does not fetch pages; download them "
+        f"(wget -i {name}, or a crawler writing WARC) and clean the pages"
+    )
+
+
+def _data_advice(path: Path) -> str:
+    if kind_of(path) == "data" and any(s.lower() in (".csv", ".tsv") for s in path.suffixes):
+        return (
+            f"{path.name} is a table, not an article: give its rows as JSONL or Parquet with a 'text' or 'html' "
+            f"column (pandas: read_csv(...).to_json('{path.stem.split('.', 1)[0]}.jsonl', orient='records', lines=True))"
+        )
+    return _json_advice(path.name)
+
+
+def read_jsonl_stream(
+    handle: IO[bytes], *, source_name: str, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False
+) -> Iterator[RawDocument]:
     """One document per JSONL line: ``text`` or ``html``, optional ``id``, ``url`` and hints.
     A record without ``id`` is named ``<source>:<line number>``. A line over
     ``JSONL_LINE_FACTOR * max_bytes`` bytes is skipped unread, a ``too_large`` reject."""
@@ -337,10 +504,10 @@ def read_jsonl_stream(handle: IO[bytes], *, source_name: str, max_bytes: int = D
         if over:
             yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
         elif raw.strip():
-            yield record_document(raw, f"{source_name}:{line_no}")
+            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes)
 
 
-def record_document(raw: bytes, fallback_id: str) -> RawDocument:
+def record_document(raw: bytes, fallback_id: str, text_only: bool = False, max_bytes: int | None = None) -> RawDocument:
     """A RawDocument from one JSONL line (bytes), or one with ``error`` saying what is wrong."""
     try:
         record = json.loads(raw)
@@ -352,7 +519,9 @@ def record_document(raw: bytes, fallback_id: str) -> RawDocument:
         return RawDocument(id=fallback_id, error=Reject("too_deep", f"JSON nested deeper than {MAX_JSON_DEPTH} levels"))
     if not isinstance(record, dict):
         return RawDocument(id=fallback_id, error=Reject("bad_record", f"expected an object, got {type(record).__name__}"))
-    return document_from_record(record, fallback_id)
+    # A line within the limit cannot hold fields over it: only a longer one is measured.
+    limit = max_bytes if max_bytes is not None and len(raw) > max_bytes else None
+    return document_from_record(record, fallback_id, text_only=text_only, max_bytes=limit)
 
 
 def _depth_over(value: Any, limit: int) -> bool:
@@ -369,23 +538,62 @@ CONTENT_FIELDS = (("html", "html"), ("text", "text"))
 
 
 def document_from_record(
-    record: dict[str, Any], fallback_id: str, content_fields: Sequence[tuple[str, str | None]] = CONTENT_FIELDS
+    record: dict[str, Any],
+    fallback_id: str,
+    content_fields: Sequence[tuple[str, str | None]] = CONTENT_FIELDS,
+    text_only: bool = False,
+    max_bytes: int | None = None,
+    sniff: bool = True,
 ) -> RawDocument:
     """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
     ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
-    ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``."""
+    ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``. A leading byte-order mark is
+    dropped; text holding markup is HTML (``html_as_text`` with ``text_only``), unless
+    ``sniff`` is off (the caller said the field is text). With
+    ``max_bytes``, the fields other than the content count against it too: more, and the
+    record is ``too_large``."""
     doc_id = record.get("id")
     doc_id = _escaped(str(doc_id)) if doc_id not in (None, "") else fallback_id
+    if max_bytes is not None:
+        contents = {field for field, _ in content_fields}
+        size = _size_over({k: v for k, v in record.items() if k not in contents}, max_bytes)
+        if size > max_bytes:
+            detail = f"its fields other than the content take over {max_bytes} bytes, the limit"
+            return RawDocument(id=doc_id[:200], error=Reject("too_large", detail))
     url = _escaped(record["url"]) if isinstance(record.get("url"), str) else None
     hints = _hints(record)
-    read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)}
+    unused_hints = {key for key in HINT_KEYS if key not in hints and record.get(key) not in (None, "", [])}
+    read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)} - unused_hints
     meta = {_escaped(str(k)): _json_ready(v) for k, v in record.items() if k not in read}
     for field, fmt in content_fields:
         value = record.get(field)
+        if isinstance(value, str) and value.startswith("\ufeff"):
+            value = value[1:]
         if isinstance(value, (str, bytes)) and value.strip():
-            return RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints, meta=meta)
+            document = RawDocument(id=doc_id, content=value, format=fmt, url=url, hints=hints, meta=meta)
+            return _sniffed(document, text_only) if fmt == "text" and sniff else document
     names = " or ".join(repr(field) for field, _ in content_fields)
     return RawDocument(id=doc_id, url=url, meta=meta, error=Reject("no_content", f"record has no non-empty {names}"))
+
+
+def _size_over(value: Any, limit: int) -> int:
+    """About how many bytes ``value`` takes as JSON; counting stops past ``limit``."""
+    size = 0
+    stack = [value]
+    while stack and size <= limit:
+        item = stack.pop()
+        if isinstance(item, (str, bytes)):
+            size += len(item) + 2
+        elif isinstance(item, dict):
+            size += 2 + 4 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            size += 2 + len(item)
+            stack.extend(item)
+        else:
+            size += 8
+    return size
 
 
 def _escaped(value: str) -> str:
@@ -415,16 +623,40 @@ def _json_ready(value: Any) -> Any:
 
 
 def _hints(record: dict[str, Any]) -> dict[str, Any]:
+    """The hints of ``record`` that have a usable value: a string (a number or a date as
+    one); for ``authors`` also a list of names or of objects with a ``name``. Others (an
+    object as a title) are no hint: they go to ``meta`` as they are, never as a Python repr."""
     hints: dict[str, Any] = {}
     for key in HINT_KEYS:
         value = record.get(key)
         if value in (None, "", []):
             continue
-        if key == "authors":
-            hints[key] = [_escaped(str(v)) for v in value] if isinstance(value, list) else _escaped(str(value))
-        else:
-            hints[key] = _escaped(str(value))
+        if key == "authors" and isinstance(value, (list, tuple)):
+            names = [name for name in map(_author_name, value) if name]
+            if names:
+                hints[key] = names
+            continue
+        text = _hint_text(value if key != "authors" else _author_name(value))
+        if text is not None:
+            hints[key] = text
     return hints
+
+
+def _hint_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _escaped(value)
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) else None
+
+
+def _author_name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _escaped(value.strip()) if isinstance(value, str) and value.strip() else None
 
 
 def _open_binary(handle: IO[bytes], path: Path) -> IO[bytes]:
@@ -461,7 +693,8 @@ def read_warc(
         yield RawDocument(id=source, error=Reject("unreadable", str(exc)))
         return
     with handle:
-        records = archive(handle)
+        guard = _WarcGuard(handle, WARC_HEADER_LIMIT)
+        records = archive(guard)
         end = 0  # where the last complete record ends in the file
         number = 0  # of the record being read
         while True:
@@ -477,8 +710,15 @@ def read_warc(
             # warcio raises more than its own ArchiveLoadFailed on a damaged file (EOFError,
             # zlib.error, even AttributeError on a cut header): any of them ends this file only.
             except Exception as exc:  # noqa: BLE001
+                if guard.over is not None:
+                    yield _warc_too_large(source, guard, path)
+                    return
                 detail = f"broken WARC at record {number} in {path.name}: {type(exc).__name__}: {exc}"
                 yield RawDocument(id=f"{source}:{number}", error=Reject("unreadable", str(detail)))
+                return
+            if guard.over is not None and (truncated or guard.over[0] <= number):
+                # The guard stopped the reading inside this record: it is the one over the limit.
+                yield _warc_too_large(source, guard, path)
                 return
             if truncated:
                 doc_id = document.id if document is not None else f"{source}:{number}"
@@ -489,12 +729,140 @@ def read_warc(
                 report.skipped_records[skipped] += 1
             elif document is not None:
                 yield document
+        if guard.over is not None:
+            yield _warc_too_large(source, guard, path)
+            return
         # A record cut inside a gzip member can vanish without an error: bytes after the last
         # complete record mean the file was cut short.
         handle.seek(end)
         if handle.read(4096).strip():
             detail = f"truncated WARC: bytes after the last complete record (offset {end}) in {path.name}"
             yield RawDocument(id=f"{source}:{number}", error=Reject("unreadable", str(detail)))
+
+
+# A WARC record's header block, and the HTTP header block at the start of a response, longer
+# than this stop the file's reading (``too_large``): real ones are a few KB, and warcio reads a
+# header line whole, however long.
+WARC_HEADER_LIMIT = 1 << 20
+_WARC_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+_WARC_HTTP = re.compile(rb"^content-type:[ \t]*application/http", re.IGNORECASE | re.MULTILINE)
+
+
+class _WarcGuard:
+    """The WARC file ``handle`` as warcio reads it, followed record by record as it goes by
+    (gunzipped on the side, a chunk at a time): when a record's WARC header or HTTP header
+    block runs over ``limit`` bytes, ``over`` is set to (record number, what) and the file
+    ends there for warcio, which never holds more than the limit and one read block of it.
+    When the framing cannot be followed (no Content-Length), the guard stands aside and
+    warcio's own errors apply."""
+
+    def __init__(self, handle: IO[bytes], limit: int):
+        self._handle = handle
+        self.limit = limit
+        self.over: tuple[int, str] | None = None
+        self._inflater: Any = None
+        self._gzip: bool | None = None
+        self._state = "between"
+        self._header = bytearray()
+        self._left = 0
+        self._record = 0
+        self._lost = False
+
+    def read(self, size: int = -1) -> bytes:
+        if self.over is not None:
+            return b""
+        data = self._handle.read(size)
+        if data and not self._lost:
+            self._feed(data)
+        return data
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+    def _feed(self, data: bytes) -> None:
+        if self._gzip is None:
+            self._gzip = data[:2] == GZIP_MAGIC
+        if not self._gzip:
+            self._scan(data)
+            return
+        while data and not self._lost and self.over is None:
+            if self._inflater is None:
+                self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                self._scan(self._inflater.decompress(data, _READ_CHUNK))
+            except zlib.error:
+                self._lost = True  # warcio says what is wrong with the file
+                return
+            if self._inflater.unconsumed_tail:
+                data = self._inflater.unconsumed_tail
+            elif self._inflater.eof:
+                data = self._inflater.unused_data
+                self._inflater = None
+            else:
+                data = b""
+
+    def _scan(self, out: bytes) -> None:
+        i = 0
+        while i < len(out) and not self._lost and self.over is None:
+            if self._state == "between":
+                while i < len(out) and out[i] in b"\r\n":
+                    i += 1
+                if i < len(out):
+                    self._state, self._record = "warc", self._record + 1
+                    self._header.clear()
+            elif self._state == "body":
+                n = min(self._left, len(out) - i)
+                self._left -= n
+                i += n
+                if not self._left:
+                    self._state = "between"
+            else:
+                i += self._header_bytes(out, i)
+
+    def _header_bytes(self, out: bytes, i: int) -> int:
+        """Take header bytes from ``out[i:]``; return how many were used."""
+        start = max(0, len(self._header) - 3)
+        room = self.limit + 1 - len(self._header)
+        if self._state == "http":
+            room = min(room, self._left)
+        piece = out[i : i + room]
+        before = len(self._header)
+        self._header += piece
+        end = self._header.find(b"\r\n\r\n", start)
+        if end < 0:
+            if self._state == "http":
+                self._left -= len(piece)
+                if not self._left:
+                    self._state = "between"
+                    return len(piece)
+            if len(self._header) > self.limit:
+                what = "WARC header" if self._state == "warc" else "HTTP header block"
+                self.over = (self._record, what)
+            return len(piece)
+        used = end + 4 - before
+        if self._state == "warc":
+            length = _WARC_LENGTH.search(self._header, 0, end + 2)
+            if length is None:
+                self._lost = True
+                return used
+            self._left = int(length.group(1))
+            http = _WARC_HTTP.search(self._header, 0, end + 2) is not None
+            self._state = "http" if http and self._left else "body" if self._left else "between"
+        else:
+            self._left -= used
+            self._state = "body" if self._left else "between"
+        self._header.clear()
+        return used
+
+
+def _warc_too_large(source: str, guard: _WarcGuard, path: Path) -> RawDocument:
+    assert guard.over is not None
+    number, what = guard.over
+    detail = f"record {number} of {path.name}: its {what} is over the limit of {guard.limit} bytes; the rest of the file was not read"
+    return RawDocument(id=f"{source}:{number}", error=Reject("too_large", detail))
 
 
 def _warc_document(record: Any, fallback_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[RawDocument | None, str | None]:
@@ -544,7 +912,9 @@ def _truncated(record: Any) -> bool:
 PARQUET_BATCH_ROWS = 64  # HTML rows can be large: a batch of 64 pages stays a few MB
 
 
-def read_parquet(path: Path, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument]:
+def read_parquet(
+    path: Path, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False
+) -> Iterator[RawDocument]:
     """One document per row of a Parquet file, read a batch at a time, with the JSONL
     conventions: content from ``html`` or ``text`` (strings or bytes), optional ``id``,
     ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled``; other columns go
@@ -561,16 +931,52 @@ def read_parquet(path: Path, file_id: str | None = None, max_bytes: int = DEFAUL
             if not names & {"html", "text"}:
                 yield RawDocument(id=source, error=Reject("bad_schema", f"{path.name} has no 'html' or 'text' column"))
                 return
-            for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                batch, over = _without_large_content(batch, max_bytes)
-                for record, too_large in zip(batch.to_pylist(), over):
-                    row += 1
-                    document = document_from_record(record, f"{source}:{row}")
-                    if too_large:
-                        document = attrs.evolve(document, error=Reject("too_large", f"row {row} of {path.name} is over the limit of {max_bytes} bytes"))
-                    yield document
+            for group in range(table.metadata.num_row_groups):
+                problem = _row_group_over(table.metadata.row_group(group), max_bytes)
+                if problem is not None:  # never decoded: each of its rows is a reject
+                    for _ in range(table.metadata.row_group(group).num_rows):
+                        row += 1
+                        yield RawDocument(id=f"{source}:{row}", error=Reject("too_large", f"row {row} of {path.name}: {problem}"))
+                    continue
+                for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
+                    batch, over = _without_large_content(batch, max_bytes)
+                    for record, too_large in zip(batch.to_pylist(), over):
+                        row += 1
+                        document = document_from_record(record, f"{source}:{row}", text_only=text_only, max_bytes=max_bytes)
+                        if too_large:
+                            document = attrs.evolve(document, error=Reject("too_large", f"row {row} of {path.name} is over the limit of {max_bytes} bytes"))
+                        yield document
     except Exception as exc:  # noqa: BLE001  (pyarrow's errors for a damaged file have no common base)
         yield RawDocument(id=f"{source}:{row + 1}", error=Reject("unreadable", f"{path.name} after row {row}: {type(exc).__name__}: {exc}"))
+
+
+# A row may hold this many values of one list or map column (tags, links...); more, and its
+# row group is never decoded (a list of a hundred million values unpacks from a few bytes).
+PARQUET_MAX_VALUES_PER_ROW = 100_000
+# A column of a row group may unpack to this much whatever its rows (a cell is decoded whole
+# before it can be measured); past it, only while its rows average under ``max_bytes``.
+PARQUET_COLUMN_BYTES = 256 << 20
+
+
+def _row_group_over(group: Any, max_bytes: int) -> str | None:
+    """Why a row group must not be decoded (its metadata only is read), or None: a column
+    that unpacks to over ``PARQUET_COLUMN_BYTES`` and over ``max_bytes`` a row on average (a
+    huge cell compresses to a few bytes), or a list or map column over
+    ``PARQUET_MAX_VALUES_PER_ROW`` values a row."""
+    rows = max(group.num_rows, 1)
+    for index in range(group.num_columns):
+        column = group.column(index)
+        if column.total_uncompressed_size > max(rows * max_bytes, PARQUET_COLUMN_BYTES):
+            return (
+                f"column {column.path_in_schema} unpacks to {column.total_uncompressed_size} bytes for {group.num_rows} row(s), "
+                f"over the limit of {max_bytes} bytes a row; the row group was not read"
+            )
+        if column.num_values > rows * PARQUET_MAX_VALUES_PER_ROW:
+            return (
+                f"column {column.path_in_schema} holds {column.num_values} values for {group.num_rows} row(s), "
+                f"over the limit of {PARQUET_MAX_VALUES_PER_ROW} a row; the row group was not read"
+            )
+    return None
 
 
 def _without_large_content(batch: Any, max_bytes: int) -> tuple[Any, list[bool]]:

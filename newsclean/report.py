@@ -787,6 +787,10 @@ def build_report(
     """Read a run's files and write its report to ``output``; returns what was gathered."""
     if sample < 0:
         raise ValueError("sample must not be negative")
+    from newsclean.options import distinct_outputs
+
+    # The report never replaces a file it reads (the corpus, its rejects, its stats).
+    distinct_outputs([str(p) for p in (run, rejects, stats) if p is not None], {"output": str(output)})
     data = collect(run, rejects, stats, sample=sample, seed=seed)
     write_report(render(data), output)
     return data

@@ -41,13 +41,26 @@ import attrs
 from tqdm import tqdm
 
 from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
-from newsclean.checkpoint import Checkpoint, input_manifest, read_lines, remove_checkpoint, tail_digest
+from newsclean.checkpoint import SECONDS as CHECKPOINT_SECONDS
+from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
 from newsclean.errors import ConfigError
 from newsclean.model import Article, RawDocument
-from newsclean.options import distinct_outputs, integer, output_file
+from newsclean.options import distinct_outputs, integer, output_file, output_format
 from newsclean.parallel import process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
-from newsclean.readers import DEFAULT_MAX_BYTES, STDIN, InputFile, ReadReport, check_paths, input_files, kind_of, read_inputs, skip_reason
+from newsclean.extras import require
+from newsclean.readers import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    InputFile,
+    ReadReport,
+    check_paths,
+    input_files,
+    kind_of,
+    read_inputs,
+    require_readers,
+    skip_reason,
+)
 from newsclean.stats import RunStats
 from newsclean.writers import (
     STDOUT,
@@ -129,14 +142,19 @@ class Runner:
         options: dict[str, Any] | None = None,
         context: Callable[[], dict[str, Any]] | None = None,
         exclude: Sequence[str] = (),
+        text_only: bool = False,
+        limit: int | None = None,
     ) -> RunStats:
         """Clean ``inputs`` (files, folders, ``-`` for stdin) into ``output`` (JSONL,
         ``.jsonl.gz``, Parquet, ``-``), the rejects into ``rejects`` (default: beside the
         output) and the stats into ``stats`` (default: beside the output; none for stdout
         unless named). ``resume`` continues an interrupted run of the same inputs and
-        ``options`` (what must not change between the two: the CLI's options; default: the
+        ``options`` (with no checkpoint to continue from, the run starts afresh) (what must not change between the two: the CLI's options; default: the
         pipeline's stage names). ``context()`` adds to the stats file (versions, options);
-        ``exclude`` names other files of the run never to read as input (a report)."""
+        ``exclude`` names other files of the run never to read as input (a report);
+        ``text_only`` rejects markup found where text was expected (``html_as_text``)
+        instead of reading it as HTML; ``limit`` reads only the first documents (a trial
+        run)."""
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [str(inputs)]
         inputs = [str(p) for p in inputs]
@@ -149,11 +167,17 @@ class Runner:
         stats_path = Path(stats) if stats else None if output == STDOUT else Path(default_stats_path(output))
         outputs = {"-o": output, "--rejects": rejects_path, "--stats": str(stats_path) if stats_path else None}
         distinct_outputs(inputs, outputs)
+        output_format(output)
+        self._require_extras(output)
         for option, path in outputs.items():
             if path is not None and path != STDOUT:
                 output_file(path, option)
         written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
-        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress)
+        if limit is not None:
+            integer(limit, "limit", minimum=1)
+            if self.engine != "local":
+                raise ConfigError("limit (--limit) needs the local engine")
+        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress, text_only, limit)
         with contextlib.ExitStack() as locks:
             # One run at a time writes these files: a second one is refused before it touches them.
             for path in written:
@@ -167,6 +191,16 @@ class Runner:
                     sync(handle)
                 finish(str(stats_path))
         return result
+
+
+    def _require_extras(self, output: str) -> None:
+        """ConfigError naming the extra to install when the output or the engine needs a
+        package that is missing: found before any work, not after it."""
+        if output != STDOUT and output.lower().endswith(".parquet"):
+            require("pyarrow.parquet", "parquet", "writing Parquet", error=ConfigError)
+        if self.engine == "dask":
+            require("dask.bag", "dask", "the dask engine", error=ConfigError)
+            require("distributed", "dask", "the dask engine", error=ConfigError)
 
 
 def run(inputs: Sequence[str] | str, output: str, *, jobs: int | None = None, **options: Any) -> RunStats:
@@ -186,9 +220,12 @@ class _Run:
     also_excluded: tuple[str, ...]
     stdin_format: str
     show_progress: bool
+    text_only: bool = False
+    limit: int | None = None
     report: ReadReport = attrs.field(factory=ReadReport)
     stats: RunStats = attrs.field(factory=RunStats)
     _bar: Any = None
+    _last_checkpoint: float = attrs.field(factory=time.monotonic)
 
     @property
     def excluded(self) -> tuple[str, ...]:
@@ -209,6 +246,7 @@ class _Run:
         stdin = STDIN in self.inputs
         checkpointing = resumable(self.output) and resumable(self.rejects) and not stdin
         files = list(input_files(self.inputs, ReadReport(), self.excluded)) if not stdin else []
+        require_readers(files)  # a WARC or Parquet file in a folder, its library missing: before any work
         manifest = input_manifest(f.path for f in files) if checkpointing else {}
         checkpoint = None
         if resume:
@@ -216,9 +254,12 @@ class _Run:
                 raise ConfigError("--resume cannot read standard input again: run afresh without --resume")
             if not checkpointing:
                 raise ConfigError("--resume needs plain JSONL output and rejects files (not stdout, .gz or .parquet)")
-            checkpoint = Checkpoint.load(self.output)
-            checkpoint.check_run(options, manifest)
-        elif self.output != STDOUT:
+            if checkpoint_path(self.output).exists():
+                checkpoint = Checkpoint.load(self.output)
+                checkpoint.check_run(options, manifest)
+            else:
+                log.info("nothing to resume for %s (no checkpoint): the run starts afresh", self.output)
+        if checkpoint is None and self.output != STDOUT:
             # A fresh run: an older run's checkpoint must never be taken for this one's.
             remove_checkpoint(self.output)
             spill_path(self.output).unlink(missing_ok=True)
@@ -227,6 +268,8 @@ class _Run:
             log.info("resuming run %s after document %d (%s)", run_id, checkpoint.documents_done, checkpoint.phase)
         new_checkpoint = (lambda **kw: Checkpoint(run_id=run_id, inputs=manifest, options=options, **kw)) if checkpointing else None
         total = _count_documents(files) if files else None
+        if self.limit is not None:
+            total = min(total, self.limit) if total is not None else self.limit
         tqdm.monitor_interval = 0  # no monitor thread: with no other thread, workers can be forked (fast)
         try:
             if self.runner.engine == "local" and self.pipeline.plan().steps:
@@ -241,12 +284,17 @@ class _Run:
         self.stats.skipped_files = self.report.skipped_files_total
         self.stats.skipped_records = dict(self.report.skipped_records)
         self.stats.skipped_file_names = [{"path": p, "reason": skip_reason(p)} for p in self.report.skipped_files]
+        self.stats.renamed_ids = self.report.renamed_ids
+        self.stats.renamed_id_names = list(self.report.renamed_id_names)
         return self.stats
 
     # --- reading and cleaning ------------------------------------------------------------
 
     def _documents(self) -> Iterator[RawDocument]:
-        return read_inputs(self.inputs, self.report, exclude=self.excluded, stdin_format=self.stdin_format, max_bytes=self.max_bytes)
+        documents = read_inputs(
+            self.inputs, self.report, exclude=self.excluded, stdin_format=self.stdin_format, max_bytes=self.max_bytes, text_only=self.text_only
+        )
+        return islice(documents, self.limit) if self.limit is not None else documents
 
     def _head(self, skip: int) -> Iterator[Timed]:
         """The plan's head over the documents after the first ``skip``, in input order."""
@@ -291,7 +339,7 @@ class _Run:
             for article in articles:
                 self._write(article, out, rejects)
                 self._progress("documents", 1)
-                if new_checkpoint is not None and self.stats.documents_in % CHECKPOINT_EVERY == 0:
+                if new_checkpoint is not None and self._checkpoint_due(self.stats.documents_in):
                     output_bytes, rejects_bytes = out.flush(), rejects.flush()  # synced
                     new_checkpoint(
                         phase="write",
@@ -323,7 +371,7 @@ class _Run:
                     size += spill.write(*item)
                     done += 1
                     self._progress("documents", 1)
-                    if new_checkpoint is not None and done % CHECKPOINT_EVERY == 0:
+                    if new_checkpoint is not None and self._checkpoint_due(done):
                         new_checkpoint(phase="documents", **_spill_mark(handle, spill_file, done, size)).save(self.output)
                 if new_checkpoint is not None and spill_file is not None:
                     new_checkpoint(phase="corpus", **_spill_mark(handle, spill_file, done, size)).save(self.output)
@@ -336,6 +384,14 @@ class _Run:
             with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
                 for article, _ in stream:
                     self._write(article, out, rejects)
+
+    def _checkpoint_due(self, done: int) -> bool:
+        """Every ``CHECKPOINT_EVERY`` documents, or ``CHECKPOINT_SECONDS`` after the last one."""
+        now = time.monotonic()
+        if done % CHECKPOINT_EVERY == 0 or now - self._last_checkpoint >= CHECKPOINT_SECONDS:
+            self._last_checkpoint = now
+            return True
+        return False
 
     def _write(self, article: Article, out: Any, rejects: JsonlWriter) -> None:
         self.stats.add(article)
@@ -351,7 +407,10 @@ class _Run:
             return
         if self._bar is None or self._bar.desc != name:
             self._progress_done()
-            self._bar = tqdm(desc=name, total=total, initial=initial, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            if sys.stderr.isatty():
+                self._bar = tqdm(desc=name, total=total, initial=initial, unit="doc", file=sys.stderr, dynamic_ncols=True)
+            else:  # a log file: whole lines, now and then, never a bar redrawn with \r
+                self._bar = PlainProgress(name, total, initial)
         if n:
             self._bar.update(n)
 
@@ -364,6 +423,31 @@ class _Run:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+@attrs.define
+class PlainProgress:
+    """Progress as whole lines on stderr (``newsclean: documents: 1200/5000``), at most one
+    every ``every`` seconds and one at the end: for stderr that is not a terminal."""
+
+    desc: str
+    total: int | None
+    n: int = 0
+    every: float = 10.0
+    _last: float = attrs.field(factory=time.monotonic)
+
+    def update(self, n: int) -> None:
+        self.n += n
+        if time.monotonic() - self._last >= self.every:
+            self._print()
+
+    def close(self) -> None:
+        self._print()
+
+    def _print(self) -> None:
+        self._last = time.monotonic()
+        of = f"/{self.total}" if self.total is not None else ""
+        print(f"newsclean: {self.desc}: {self.n}{of}", file=sys.stderr, flush=True)
 
 
 def _open_spill(path: Path, resume_at: int | None) -> Any:
@@ -398,7 +482,7 @@ def _count_documents(files: list[InputFile]) -> int | None:
     total = 0
     for file in files:
         kind = kind_of(Path(file.path)) if file.error is None else "text"
-        if kind in ("text", "html"):
+        if kind in ("text", "html", "data"):
             total += 1
         elif kind == "parquet":
             try:

@@ -700,3 +700,195 @@ def test_subprocess_text_on_stdin_read_as_jsonl_exits_1_with_a_hint(tmp_path):
     last = result.stderr.rstrip().splitlines()[-1]
     assert last.startswith("newsclean: error: every input was rejected (7 of 7); reasons: bad_json 7")
     assert last.endswith("(- is read as JSONL; --stdin-format html or text reads one document)")
+
+
+# --- every command guards every output (issue 29, items 1 and 2) ----------------------------------
+
+
+@pytest.fixture
+def finished_run(corpus, tmp_path):
+    out = tmp_path / "out" / "clean.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.mark.parametrize("target", ["run", "rejects", "stats"])
+def test_report_never_writes_over_a_file_it_reads(finished_run, target, capsys):
+    files = {"run": finished_run, "rejects": Path(default_rejects_path(str(finished_run))), "stats": finished_run.with_name("clean.stats.json")}
+    before = {name: path.read_bytes() for name, path in files.items()}
+    code = main(["report", str(finished_run), "-o", str(files[target])])
+    assert code == 2
+    assert "is the input" in capsys.readouterr().err
+    assert {name: path.read_bytes() for name, path in files.items()} == before
+
+
+@pytest.mark.parametrize("suffix", [".partial", ".lock", ".partial.spill", ".partial.checkpoint"])
+def test_an_input_named_like_a_file_the_run_owns_is_refused_not_deleted(tmp_path, suffix, capsys):
+    out = tmp_path / "clean.jsonl"
+    planted = tmp_path / f"clean.jsonl{suffix}"
+    planted.write_text(FERRY, encoding="utf-8")
+    code = main(["clean", str(planted), "-o", str(out), "--quiet"])
+    assert code == 2
+    assert "a file the run" in capsys.readouterr().err
+    assert planted.read_text(encoding="utf-8") == FERRY
+    assert not out.exists()
+
+
+def test_an_input_named_like_the_rejects_files_partial_is_refused(tmp_path, capsys):
+    planted = tmp_path / "clean.rejects.jsonl.partial"
+    planted.write_text(FERRY, encoding="utf-8")
+    assert main(["clean", str(planted), "-o", str(tmp_path / "clean.jsonl"), "--quiet"]) == 2
+    assert planted.read_text(encoding="utf-8") == FERRY
+
+
+def test_an_output_named_like_another_outputs_partial_is_refused(corpus, tmp_path, capsys):
+    out = tmp_path / "clean.jsonl"
+    code = main(["clean", str(corpus), "-o", str(out), "--rejects", f"{out}.partial", "--quiet"])
+    assert code == 2
+    assert "give --rejects another name" in capsys.readouterr().err
+
+
+def test_run_files_are_named_as_the_guard_knows_them():
+    from newsclean.checkpoint import checkpoint_path
+    from newsclean.options import RUN_FILE_SUFFIXES
+    from newsclean.writers import lock_path, partial_path
+
+    names = {str(p)[len("o.jsonl"):] for p in (partial_path("o.jsonl"), lock_path("o.jsonl"), runner.spill_path("o.jsonl"), checkpoint_path("o.jsonl"))}
+    assert names <= set(RUN_FILE_SUFFIXES)
+
+
+# --- inputs are what they claim (issue 29, items 3, 4 and 7) --------------------------------------
+
+PAGE_AS_TEXT = (
+    "<!doctype html><html><head><title>Harbour Town Opens New Ferry Terminal</title></head><body>"
+    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Harbour Town Opens New Ferry Terminal</h1>"
+    + "".join(f"<p>{p}</p>" for p in FERRY.split("\n\n")[2:4])
+    + "</article><script>var tracking = {'id': 42};</script></body></html>"
+)
+
+
+def test_a_new_users_folder_of_misnamed_inputs_gives_no_markup_and_no_raw_file(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text(PAGE_AS_TEXT, encoding="utf-8")
+    (folder / "articles.json").write_text(json.dumps([{"text": LIBRARY}, {"text": ORCHARD}]), encoding="utf-8")
+    (folder / "table.csv").write_text('id,text\n1,"' + LIBRARY.replace("\n", " ") + '"\n', encoding="utf-8")
+    out = tmp_path / "out" / "clean.jsonl"
+    code = main(["clean", str(folder), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0
+    [article] = read_jsonl(out)
+    assert article["id"] == "story"
+    assert "<" not in article["text"] and "tracking" not in article["text"]
+    assert article["text"].startswith("The town of Eastmere opened")
+    rejects = {r["id"]: r for r in read_jsonl(Path(default_rejects_path(str(out))))}
+    assert {i: r["reason"] for i, r in rejects.items()} == {"articles": "not_articles", "table": "not_articles"}
+    assert "jq -c" in rejects["articles"]["detail"] and "to_json" in rejects["table"]["detail"]
+    assert "e.g. " in err  # the summary says what to do instead
+    assert balance(err) == (3, 1, 2)
+
+
+def test_text_only_rejects_a_page_saved_as_text(tmp_path, capsys):
+    (tmp_path / "story.txt").write_text(PAGE_AS_TEXT, encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(FERRY, encoding="utf-8")
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(tmp_path / "story.txt"), str(tmp_path / "plain.txt"), "-o", str(out), "--text-only", "--quiet"]) == 0
+    [reject] = read_jsonl(Path(default_rejects_path(str(out))))
+    assert reject["reason"] == "html_as_text" and reject["id"] == "story"
+
+
+def test_colliding_ids_are_renamed_and_named_in_the_stats(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.txt").write_text(FERRY, encoding="utf-8")
+    (folder / "page.HTML").write_text(PAGE_AS_TEXT.replace("Eastmere", "Westmere"), encoding="utf-8")
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(folder), "-o", str(out), "--no-dedup"]) == 0
+    ids = [r["id"] for r in read_jsonl(out)]
+    assert len(ids) == len(set(ids)) == 2
+    stats = json.loads(out.with_name("clean.stats.json").read_text(encoding="utf-8"))
+    assert stats["ids_renamed"] == 1
+    assert "documents renamed" in capsys.readouterr().err
+
+
+# --- the conveniences (issue 29, item 8) -----------------------------------------------------------
+
+
+def test_limit_cleans_only_the_first_documents(corpus, tmp_path, capsys):
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--limit", "2", "--no-dedup"]) == 0
+    assert [r["id"] for r in read_jsonl(out)] == ["dup", "ferry"]
+    assert balance(capsys.readouterr().err) == (2, 2, 0)
+    assert main(["clean", str(corpus), "-o", str(out), "--limit", "0"]) == 2
+
+
+def test_progress_on_a_stderr_that_is_not_a_terminal_is_whole_lines(corpus, tmp_path, capsys):
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "clean.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    assert "newsclean: documents: 4/4" in err.splitlines()
+
+
+# --- smaller breaks (issue 29, items 11 and 12) ----------------------------------------------------
+
+
+def test_an_output_named_for_another_format_is_refused(corpus, tmp_path, capsys):
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "clean.csv"), "--quiet"]) == 2
+    assert "JSONL (.jsonl, .jsonl.gz) or Parquet" in capsys.readouterr().err
+    assert not (tmp_path / "clean.csv").exists()
+
+
+def test_a_time_budget_past_the_timer_is_an_option_error(corpus, tmp_path, capsys):
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "clean.jsonl"), "--time-budget", "1e10", "--quiet"]) == 2
+    assert "--time-budget must be" in capsys.readouterr().err
+
+
+def test_explain_of_a_folder_with_nothing_to_read_says_so(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.md").write_text("# notes", encoding="utf-8")
+    assert main(["explain", str(tmp_path / "empty")]) == 1
+    assert "holds no document newsclean reads" in capsys.readouterr().err
+
+
+def test_explain_into_a_closed_pipe_ends_quietly(tmp_path):
+    long = tmp_path / "long.txt"  # more than a pipe holds
+    long.write_text("\n\n".join(f"Paragraph {i} of the council's long report on the harbour and its ferries." for i in range(3000)), encoding="utf-8")
+    script = "import sys; from newsclean.cli import main; sys.exit(main(sys.argv[1:]))"
+    with subprocess.Popen([sys.executable, "-c", script, "explain", str(long)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.readline()
+        process.stdout.close()  # like `| head -1`
+        stderr = process.stderr.read().decode()
+        code = process.wait(timeout=300)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    assert code == 141
+
+
+def test_pipeline_option_builds_the_pipeline_from_a_users_function(corpus, tmp_path, monkeypatch, capsys):
+    (tmp_path / "mypipeline.py").write_text(
+        "from newsclean import default_pipeline\n\ndef build():\n    return default_pipeline(dedup=False, min_words=500)\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(corpus), "-o", str(out), "--quiet", "--jobs", "1", "--pipeline", "mypipeline:build"]) == 1  # all too short
+    rejects = read_jsonl(Path(default_rejects_path(str(out))))
+    assert {r["reason"] for r in rejects} == {"too_short"}  # min_words=500 came from the function
+    assert main(["clean", str(corpus), "-o", str(out), "--pipeline", "mypipeline:build", "--min-words", "5"]) == 2
+    assert "set --min-words in its function" in capsys.readouterr().err
+    assert main(["clean", str(corpus), "-o", str(out), "--pipeline", "mypipeline:nothing"]) == 2
+    assert "has no function nothing" in capsys.readouterr().err
+
+
+WIDGET = "Weather today\n\nSunny 21°C\n\nWind 5 km/h, humidity 40%\n\nTomorrow cloudy 18°C"
+LINKS = "\n\n".join(f"Harbour news {i}: ferry timetable, council minutes, library hours and parking" for i in range(8))
+
+
+def test_the_corpus_preset_keeps_articles_and_drops_widgets_and_link_lists(tmp_path, capsys):
+    folder = write_corpus(tmp_path / "in", ferry=FERRY, widget=WIDGET, links=LINKS)
+    plain, preset = tmp_path / "plain.jsonl", tmp_path / "preset.jsonl"
+    assert main(["clean", str(folder), "-o", str(plain), "--quiet", "--no-dedup"]) == 0
+    assert {r["id"] for r in read_jsonl(plain)} == {"ferry", "widget", "links"}  # the default keeps them
+    assert main(["clean", str(folder), "-o", str(preset), "--quiet", "--no-dedup", "--preset", "corpus"]) == 0
+    assert [r["id"] for r in read_jsonl(preset)] == ["ferry"]
+    reasons = {r["id"]: r["reason"] for r in read_jsonl(Path(default_rejects_path(str(preset))))}
+    assert reasons == {"widget": "too_short", "links": "no_sentences"}

@@ -131,9 +131,11 @@ def test_case2_a_fresh_run_voids_an_older_checkpoint(corpus, tmp_path, monkeypat
         interrupt_after(patch, 2)  # a fresh run, killed before its first checkpoint
         assert main(args) == 130
     capsys.readouterr()
-    assert main(args + ["--resume"]) == 2  # not the first run's checkpoint over the second's files
+    # Not the first run's checkpoint over the second's files: nothing to resume, so the run
+    # starts afresh and says so (issue 29, item 9).
+    assert main(args + ["--resume"]) == 0
     assert "nothing to resume" in capsys.readouterr().err
-    assert not out.exists()
+    assert out.exists() and not newsclean.checkpoint.checkpoint_path(str(out)).exists()
 
 
 def test_case2_files_are_synced_before_each_checkpoint_and_before_their_rename(corpus, tmp_path, monkeypatch, capsys):

@@ -443,3 +443,32 @@ def test_cli_parquet_extra_columns_reach_the_output_as_meta(tmp_path, capsys):
         {"cc_segment": "s/1", "published_at": "2024-05-01"},
         {"cc_segment": None, "published_at": None},
     ]
+
+
+# --- extras checked before any work (issue 29, item 6) ---------------------------------------------
+
+
+def test_parquet_output_without_pyarrow_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    from newsclean.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("The ferry terminal opened on Tuesday after three years of work.", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "in"), "-o", str(out / "clean.parquet"), "--quiet"]) == 2
+    assert "newsclean[parquet]" in capsys.readouterr().err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_warc_in_a_folder_without_warcio_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    from newsclean.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("The ferry terminal opened on Tuesday after three years of work.", encoding="utf-8")
+    (tmp_path / "in" / "b.warc.gz").write_bytes(b"")
+    monkeypatch.setitem(sys.modules, "warcio", None)
+    out = tmp_path / "out"
+    assert main(["clean", str(tmp_path / "in"), "-o", str(out / "clean.jsonl"), "--quiet"]) == 2
+    assert "newsclean[warc]" in capsys.readouterr().err
+    assert not out.exists() or list(out.iterdir()) == []
+

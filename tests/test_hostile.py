@@ -192,3 +192,99 @@ def test_rules_run_in_linear_time_on_adversarial_lines(language):
             # Catastrophic backtracking takes seconds to hours; a linear scan stays within a
             # generous multiple of a plain pass over a line of the same size.
             assert elapsed < max(2000 * plain, 0.5), f"{rule.id} took {elapsed:.3f}s on {template[:20]!r}"
+
+
+# --- bounded memory on every reader (issue 29, item 5): the bombs of benchmarks/bombs.py, small -----
+
+
+def _bombs():
+    import importlib
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    try:
+        return importlib.import_module("bombs")
+    finally:
+        sys.path.pop(0)
+
+
+def _clean(path, tmp_path, *options):
+    out = tmp_path / "out" / "clean.jsonl"
+    code = main(["clean", str(path), "-o", str(out), "--jobs", "1", "--quiet", *options])
+    stats = json.loads(out.with_name("clean.stats.json").read_text(encoding="utf-8"))
+    rejects = [json.loads(line) for line in out.with_name("clean.rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert code in (0, 1)
+    assert stats["documents_in"] == stats["documents_out"] + stats["rejected"]
+    return stats, rejects
+
+
+@pytest.mark.parametrize(
+    ("bomb", "size", "options", "limit"),
+    [
+        ("gzip_page", 200_000, ("--max-bytes", "10000"), "10000"),
+        ("warc_body", 200_000, ("--max-bytes", "10000"), "10000"),
+        ("parquet_cell", 200_000, ("--max-bytes", "10000"), "10000"),
+        ("list_column", 300_000, (), "100000"),
+        ("jsonl_field", 50_000, ("--max-bytes", "10000"), "10000"),
+    ],
+)
+def test_a_small_file_that_unpacks_to_a_lot_is_too_large_with_the_limit_named(tmp_path, bomb, size, options, limit):
+    if bomb in ("parquet_cell", "list_column"):
+        pytest.importorskip("pyarrow")
+    if bomb.startswith("warc"):
+        pytest.importorskip("warcio")
+    path = getattr(_bombs(), bomb)(tmp_path, size)
+    stats, rejects = _clean(path, tmp_path, "--no-dedup", *options)
+    [reject] = [r for r in rejects if r["reason"] == "too_large"]
+    assert limit in reject["detail"]
+
+
+def test_a_warc_header_line_over_the_limit_stops_the_file_with_too_large(tmp_path, monkeypatch):
+    pytest.importorskip("warcio")
+    import newsclean.readers as readers
+
+    monkeypatch.setattr(readers, "WARC_HEADER_LIMIT", 4096)
+    path = _bombs().warc_header(tmp_path, 200_000)
+    stats, rejects = _clean(path, tmp_path, "--no-dedup")
+    assert stats["documents_out"] == 1  # the page before the bomb
+    [reject] = rejects
+    assert reject["reason"] == "too_large" and "WARC header is over the limit of 4096 bytes" in reject["detail"]
+
+
+def test_an_http_header_block_over_the_limit_is_too_large(tmp_path, monkeypatch):
+    pytest.importorskip("warcio")
+    import newsclean.readers as readers
+
+    bombs = _bombs()
+    monkeypatch.setattr(readers, "WARC_HEADER_LIMIT", 4096)
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nSet-Cookie: " + b"a" * 100_000 + b"\r\n\r\n" + bombs.PAGE
+    record = bombs._warc_record(b"WARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\n", http)
+    path = tmp_path / "cookie.warc.gz"
+    path.write_bytes(bombs._page_record(1) + gzip.compress(record, mtime=0))
+    stats, rejects = _clean(path, tmp_path, "--no-dedup")
+    assert stats["documents_out"] == 1
+    assert [r["reason"] for r in rejects] == ["too_large"] and "HTTP header block" in rejects[0]["detail"]
+
+
+def test_a_parquet_row_group_that_unpacks_to_a_lot_is_never_decoded(tmp_path, monkeypatch):
+    pytest.importorskip("pyarrow")
+    import newsclean.readers as readers
+
+    monkeypatch.setattr(readers, "PARQUET_COLUMN_BYTES", 100_000)
+    monkeypatch.setattr(readers, "_without_large_content", None)  # would fail if the group were decoded
+    path = _bombs().parquet_cell(tmp_path, 200_000)
+    stats, [reject] = _clean(path, tmp_path, "--no-dedup", "--max-bytes", "10000")
+    assert reject["reason"] == "too_large" and "the row group was not read" in reject["detail"]
+
+
+def test_a_parquet_passthrough_cell_counts_against_max_bytes(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "meta.parquet"
+    page = _bombs().PAGE.decode()
+    pq.write_table(pa.table({"id": ["a", "b"], "html": [page, page.replace("Eastmere", "Westmere")], "notes": ["short", "n" * 50_000]}), path)
+    stats, rejects = _clean(path, tmp_path, "--no-dedup", "--max-bytes", "10000")
+    assert stats["documents_out"] == 1
+    assert [(r["id"], r["reason"]) for r in rejects] == [("b", "too_large")]

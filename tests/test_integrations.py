@@ -232,3 +232,9 @@ def test_clean_dataframe_finds_html_and_returns_the_article_fields():
     assert cleaned.loc[0, "clean_text"].startswith(OTHER)
     assert cleaned.loc[0, "clean_url"] == "https://news.example/library"
     assert cleaned.loc[0, "clean_title"] == "Library reopens"
+
+
+def test_clean_batch_gives_the_description_column():
+    page = PAGE.replace("<title>", "<meta name='description' content='The library is open again after the winter floods.'><title>")
+    result = clean_batch({"html": [page, OTHER]}, column="html")
+    assert result["clean_description"] == ["The library is open again after the winter floods.", ""]

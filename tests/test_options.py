@@ -155,3 +155,9 @@ def test_meta_round_trips_through_to_dict():
     assert article.to_dict()["meta"] == {"cc_segment": "s/1", "score": 0.5}
     assert Article.from_dict(article.to_dict()) == article
     assert "meta" not in Article(id="b").to_dict()
+
+
+def test_clean_drops_a_byte_order_mark_before_it_looks_at_the_content():
+    article = newsclean.clean("\ufeff" + PAGE)
+    assert "<" not in article.text and article.title == "Ferry terminal opens"
+    assert not newsclean.clean(text="\ufeff" + TEXT).text.startswith("\ufeff")

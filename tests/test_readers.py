@@ -398,3 +398,88 @@ def test_skipped_files_are_named_up_to_a_limit_and_all_counted(tmp_path, monkeyp
     assert read([tmp_path], report=report) == []
     assert report.skipped_files == [str(tmp_path / "a.md"), str(tmp_path / "b.md")]
     assert report.skipped_files_total == 3
+
+
+# --- inputs are what they claim (issue 29, items 3, 4 and 7) --------------------------------------
+
+
+@pytest.mark.parametrize("name", ["page.txt", "page", "page.txt.gz"])
+def test_markup_in_a_text_file_is_read_as_html(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(PAGE.encode()) if name.endswith(".gz") else PAGE.encode())
+    [doc] = read([path])
+    assert doc.error is None and doc.format == "html"
+
+
+def test_markup_in_a_record_text_field_is_read_as_html_and_a_bom_is_dropped(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(jsonl({"text": PAGE}, {"text": "\ufeff" + PAGE}, {"text": "\ufeff" + ARTICLE}))
+    docs = read([path])
+    assert [d.format for d in docs] == ["html", "html", "text"]
+    assert docs[1].content == PAGE and docs[2].content == ARTICLE
+
+
+def test_text_only_rejects_markup_as_html_as_text(tmp_path):
+    (tmp_path / "page.txt").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_bytes(jsonl({"text": PAGE}, {"text": ARTICLE}))
+    docs = read([tmp_path / "page.txt", tmp_path / "feed.jsonl"], text_only=True)
+    assert [d.error.reason.value if d.error else None for d in docs] == ["html_as_text", "html_as_text", None]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "advice"),
+    [
+        ("articles.json", json.dumps([{"text": ARTICLE}]), "jq -c"),
+        ("articles.txt", json.dumps([{"text": ARTICLE}]), "jq -c"),
+        ("one.json", json.dumps({"text": ARTICLE}), "JSONL"),
+        ("records", "\n".join(json.dumps({"text": ARTICLE}) for _ in range(3)), "JSONL"),
+        ("table.csv", "id,text\n1,\"" + ARTICLE.replace("\n", " ") + "\"\n", "to_json"),
+        ("urls.txt", "https://example.com/a\nhttps://example.com/b?x=1\n\nwww.example.org/c\n", "wget -i"),
+    ],
+)
+def test_records_tables_and_url_lists_are_not_articles(tmp_path, name, content, advice):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    [doc] = read([path])
+    assert doc.error is not None and doc.error.reason.value == "not_articles"
+    assert advice in doc.error.detail
+    assert not doc.content
+
+
+def test_text_opening_with_a_bracket_or_naming_a_url_is_still_text(tmp_path):
+    (tmp_path / "a.txt").write_text("[Updated] " + ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE + "\nRead more at https://example.com/ferry\n", encoding="utf-8")
+    assert [(d.error, d.format) for d in read([tmp_path / "a.txt", tmp_path / "b.txt"])] == [(None, "text"), (None, "text")]
+
+
+def test_a_json_file_in_a_folder_is_a_counted_reject_not_skipped(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "list.json").write_text("[]", encoding="utf-8")
+    report = ReadReport()
+    [doc] = read([folder], report=report)
+    assert doc.error.reason.value == "not_articles" and report.skipped_files_total == 0
+
+
+def test_colliding_ids_get_a_stable_suffix_and_are_reported(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "page.HTML").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_bytes(jsonl({"id": "same", "text": ARTICLE}, {"id": "same", "text": ARTICLE}, {"id": "page", "text": ARTICLE}))
+    report = ReadReport()
+    ids = [d.id for d in read([folder, tmp_path / "feed.jsonl"], report=report)]
+    assert len(set(ids)) == len(ids) == 5
+    assert ids == ["page.HTML", "page", "same", "same#2", "page#2"] or ids == ["page", "page.txt", "same", "same#2", "page#2"]
+    assert report.renamed_ids == 3
+    assert ids == [d.id for d in read([folder, tmp_path / "feed.jsonl"])]
+
+
+def test_hints_that_are_not_strings_never_come_out_as_python_reprs(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    record = {"text": ARTICLE, "title": {"main": "Ferry"}, "authors": [{"name": "Mara Lindqvist"}, 7, "Oren Falk"], "source": ["a", "b"]}
+    path.write_bytes(jsonl(record, {"text": ARTICLE, "authors": {"name": "Ann Berg"}, "title": 1984}))
+    first, second = read([path])
+    assert "title" not in first.hints and first.meta["title"] == {"main": "Ferry"}
+    assert first.hints["authors"] == ["Mara Lindqvist", "Oren Falk"] and first.meta["source"] == ["a", "b"]
+    assert second.hints == {"authors": "Ann Berg", "title": "1984"}

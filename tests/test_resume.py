@@ -103,8 +103,10 @@ def test_resume_refuses_other_options_missing_checkpoints_and_stdout(corpus, tmp
     capsys.readouterr()
     assert main(["clean", str(corpus), "-o", str(out), "--quiet", "--min-words", "3", "--resume"]) == 2
     assert "min_words" in capsys.readouterr().err
-    assert main(["clean", str(corpus), "-o", str(tmp_path / "other.jsonl"), "--quiet", "--resume"]) == 2
+    # Nothing to resume: the run starts afresh and says so (issue 29, item 9).
+    assert main(["clean", str(corpus), "-o", str(tmp_path / "other.jsonl"), "--quiet", "--resume"]) == 0
     assert "nothing to resume" in capsys.readouterr().err
+    assert (tmp_path / "other.jsonl").exists()
     assert main(["clean", str(corpus), "-o", "-", "--quiet", "--resume"]) == 2
     assert main(["clean", str(corpus), "-o", str(tmp_path / "o.jsonl.gz"), "--quiet", "--resume"]) == 2
     # --jobs may change between a run and its resumption
@@ -129,3 +131,23 @@ def test_output_records_do_not_depend_on_input_order(tmp_path, capsys):
         outputs.append((kept, rejected))
     assert outputs[0] == outputs[1] == outputs[2]
     assert any('"dedup:near"' in line for line in outputs[0][1]) and any('"dedup:exact"' in line for line in outputs[0][1])
+
+
+def test_a_run_stopped_before_its_first_count_checkpoint_resumes_from_a_timed_one(corpus, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(runner, "CHECKPOINT_EVERY", 10_000)
+    monkeypatch.setattr(runner, "CHECKPOINT_SECONDS", 0.0)  # every document is "30 s later"
+    whole = tmp_path / "whole.jsonl"
+    assert main(["clean", str(corpus), "-o", str(whole), "--jobs", "1", "--quiet"]) == 0
+    out = tmp_path / "out.jsonl"
+    args = ["clean", str(corpus), "-o", str(out), "--jobs", "1", "--quiet"]
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 3)
+        assert main(args) == 130
+    assert "--resume continues it" in capsys.readouterr().err
+    assert json.loads(newsclean.checkpoint.checkpoint_path(str(out)).read_text())["documents_done"] == 3
+    processed: list[str] = []
+    with monkeypatch.context() as patch:
+        interrupt_after(patch, 10_000, processed)
+        assert main(args + ["--resume"]) == 0
+    assert out.read_bytes() == whole.read_bytes()
+    assert len(processed) == len(STORIES) - 3
