@@ -501,6 +501,11 @@ def end_to_end_report(sizes: dict[str, tuple[int, int]], e2e, startup, text, sca
     lines += ["", f"`{this}` against `bare_extraction(with_metadata=True)`, wall (CPU): " + "; ".join(
         f"{name} {rows[BARE]['wall'] / rows[this]['wall']:.2f}x ({rows[BARE]['cpu'] / rows[this]['cpu']:.2f}x)"
         for name, rows in e2e.items()) + "."]
+    for label in list(trees)[:-1]:
+        other = f"newsclean ({label})"
+        lines += ["", f"`{this}` against `{other}` (its time over ours; peak RSS ours over its), wall / CPU / peak: " + "; ".join(
+            f"{name} {rows[other]['wall'] / rows[this]['wall']:.2f}x / {rows[other]['cpu'] / rows[this]['cpu']:.2f}x / "
+            f"{rows[this]['rss'] / rows[other]['rss']:.2f}x" for name, rows in e2e.items()) + "."]
     lines += ["", "Peak memory of a one-job run, newsclean over bare_extraction: " + "; ".join(
         f"{name} {rows[this]['rss'] / rows[BARE]['rss']:.2f}x" for name, rows in e2e.items()) + " (target: at most 1.5x).", ""]
     if startup:
