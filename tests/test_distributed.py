@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
+import attrs
 import pytest
 
 db = pytest.importorskip("dask.bag")
@@ -88,35 +90,29 @@ def test_dask_engine_counts_skipped_warc_records_like_the_local_engine(tmp_path,
     assert stats[0] == stats[1] and sum(stats[0].values()) > 0
 
 
-CALLS: list[str] = []
-
-
+@attrs.frozen
 class CountingStage:
-    """A document stage that records each call (the sync scheduler runs in this process)."""
+    """A document stage that records each call in a file (the head runs in worker processes)."""
 
-    name = "counting"
+    log: str
+    name: ClassVar[str] = "counting"
 
     def __call__(self, article):
-        CALLS.append(article.id)
+        with open(self.log, "a") as handle:
+            handle.write(article.id + "\n")
         return article
 
 
-def test_documents_are_cleaned_once_although_corpus_stages_read_the_bag_several_times():
+def test_documents_are_cleaned_once_although_corpus_stages_read_the_bag_several_times(tmp_path):
     import dask
 
     documents = corpus()
-    pipeline = with_counting_head(default_pipeline())
-    CALLS.clear()
+    log = tmp_path / "calls"
+    pipeline = attrs.evolve(default_pipeline(), stages=(CountingStage(str(log)),) + default_pipeline().stages)
     with dask.config.set(scheduler="sync"):
         out = list(iterate(clean_bag(db.from_sequence(documents, npartitions=3), pipeline)))
     assert len(out) == len(documents)
-    assert sorted(CALLS) == sorted(d.id for d in documents)  # once each, not once per compute
-
-
-def with_counting_head(pipeline):
-    import attrs
-
-    return attrs.evolve(pipeline, stages=(CountingStage(),) + pipeline.stages)
+    assert sorted(log.read_text().split()) == sorted(d.id for d in documents)  # once each, not once per compute
 
 
 def test_workers_name_files_as_the_local_reader_does(tmp_path):
