@@ -205,7 +205,8 @@ def _corpus_step(timed: Any, step: CorpusStep, pipeline: Pipeline, persisted: li
     while len(states) > 1:
         states = [delayed(_merge)(step.stage, states[i : i + SPLIT_EVERY]) for i in range(0, len(states), SPLIT_EVERY)]
     state = states[0] if states else delayed(step.stage.observe)([])
-    model = delayed(step.stage.decide)(state)
+    model = delayed(step.stage.decide)(state).persist()
+    persisted.append(model)
     return db.from_delayed([delayed(_apply_partition)(part, offset, model, step, pipeline) for part, offset in zip(parts, offsets)])
 
 
