@@ -15,6 +15,15 @@ a person selected, so they show lost text as clearly as leaked junk:
   report also prints two variants: the captions left in the gold, and those lines scored for no
   system (dropped from every output as well).
 
+Mission gold: the gold keeps some lines that newsclean's mission names as junk (an author's bio,
+a "Read also: <headline>" line, a follow prompt, an ad label, a copyright line, a caption).
+``../shared/devsets/mission-overlay.jsonl`` lists them per page (the devsets README). The
+"mission" score drops those lines from the gold of every system alike before scoring: an output
+that prints one is charged for it as junk, one that removed it loses nothing. On dragnet-news the
+overlay's captions replace the caption convention; the header convention stays. Scores are
+printed both ways ("as shipped" and "mission"); floors and the per-rule audit use the mission gold,
+and the audit counts the words a rule removed from labelled lines in a column of their own.
+
 Systems, all on the page's raw bytes, in one run:
 
 - ``trafilatura``: ``trafilatura.extract(raw, include_comments=False)``, defaults;
@@ -66,6 +75,13 @@ PATHS = {NEWSCLEAN_HTML: "html", NEWSCLEAN_TEXT: "text"}
 # Removals of these categories are the dragnet gold's convention (it keeps the headline, dek, date
 # line, byline and captions), not lost article text.
 DRAGNET_CONVENTION = frozenset({"headline", "dateline", "byline", "caption", "masthead", "standfirst"})
+# With the mission overlay, captions are out of the gold where they are labelled: only the
+# header categories stay a convention.
+DRAGNET_HEADER = DRAGNET_CONVENTION - {"caption"}
+OVERLAY_FILE = "mission-overlay.jsonl"
+# The devsets README: lines that another decoding spells differently still match on their ASCII
+# characters when these run to 20 or more.
+_OVERLAY_ASCII_MATCH = 20
 JUNK_FLOOR = 0.95
 _WORD = re.compile(r"\w+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -84,6 +100,7 @@ class GoldPage:
     path: Path
     gold: str
     url: str | None = None
+    labelled: tuple[str, ...] = ()  # the gold lines the mission overlay lists for this page
 
 
 def unpack(archive: Path) -> Path:
@@ -127,34 +144,80 @@ def read_text_file(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def load_overlay(devsets: Path, name: str) -> dict[str, tuple[str, ...]]:
+    """The mission overlay's labelled gold lines of set ``name``: page id -> lines (empty when
+    the overlay is absent). ``devsets`` is the devsets folder or a set's folder inside it."""
+    for folder in (devsets, devsets.parent):
+        path = folder / OVERLAY_FILE
+        if path.is_file():
+            break
+    else:
+        return {}
+    lines: dict[str, list[str]] = collections.defaultdict(list)
+    with path.open(encoding="utf-8") as handle:
+        for row in map(json.loads, filter(str.strip, handle)):
+            if row["set"] == name:
+                lines[row["id"]].append(row["line"])
+    return {page_id: tuple(found) for page_id, found in lines.items()}
+
+
 def load_set(devsets: Path, name: str, limit: int | None = None) -> list[GoldPage]:
-    """The pages of one full-text set, sorted by id (empty when the set is absent)."""
+    """The pages of one full-text set, sorted by id, with the overlay's labelled lines (empty
+    when the set is absent)."""
     root = locate(devsets, name)
     if root is None:
         return []
+    labelled = load_overlay(devsets, name)
     pages: list[GoldPage] = []
     if name == "l3s-gn1-dev":
         truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
         for page_id, item in sorted(truth.items()):
             path = root / "original" / f"{page_id}.html"
             if path.is_file():
-                pages.append(GoldPage(name, page_id, path, item.get("articleBody") or "", item.get("url")))
+                gold = item.get("articleBody") or ""
+                pages.append(GoldPage(name, page_id, path, gold, item.get("url"), labelled.get(page_id, ())))
     elif name == "dragnet-news":
-        for gold in sorted((root / "gold").glob("*.txt")):
-            path = root / "html" / f"{gold.stem}.html"
+        for gold_file in sorted((root / "gold").glob("*.txt")):
+            path = root / "html" / f"{gold_file.stem}.html"
             if path.is_file():
-                pages.append(GoldPage(name, gold.stem, path, read_text_file(gold)))
+                labels = labelled.get(gold_file.stem, ())
+                pages.append(GoldPage(name, gold_file.stem, path, read_text_file(gold_file), labelled=labels))
     return pages[:limit] if limit else pages
 
 
 def digest_of(pages: list[GoldPage]) -> str:
-    """A digest of a set's page ids and gold texts: floors are pinned against it."""
+    """A digest of a set's page ids, gold texts and labelled lines: floors are pinned against it."""
     import hashlib
 
     h = hashlib.sha256()
     for page in pages:
         h.update(page.id.encode() + b"\0" + page.gold.encode("utf-8", "surrogatepass") + b"\0")
+        for line in page.labelled:
+            h.update(b"\1" + line.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
+
+
+def _ascii_key(line: str) -> str:
+    return _NON_ASCII.sub("", line.strip())
+
+
+def without_labelled(gold: str, labelled: tuple[str, ...]) -> str:
+    """The gold without the overlay's labelled lines, as the devsets README applies it: split on
+    newlines, drop each line whose ``.strip()`` is a labelled line (or whose ASCII characters,
+    20 or more, are a labelled line's), join the rest with newlines."""
+    if not labelled:
+        return gold
+    exact = set(labelled)
+    loose = {key for line in labelled if len(key := _ascii_key(line)) >= _OVERLAY_ASCII_MATCH}
+
+    def labelled_line(line: str) -> bool:
+        stripped = line.strip()
+        if stripped in exact:
+            return True
+        key = _ascii_key(stripped)
+        return len(key) >= _OVERLAY_ASCII_MATCH and key in loose
+
+    return "\n".join(line for line in gold.split("\n") if not labelled_line(line))
 
 
 # --- metric ---------------------------------------------------------------------------------
@@ -249,6 +312,7 @@ class PageRun:
     dataset: str
     id: str
     gold: str
+    labelled: tuple[str, ...] = ()
     outputs: dict[str, str] = field(default_factory=dict)
     articles: dict[str, object] = field(default_factory=dict)  # path -> Article (newsclean)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -288,7 +352,7 @@ def run_page(page: GoldPage, systems: tuple[str, ...] = SYSTEMS) -> PageRun:
     import trafilatura
 
     raw = page.path.read_bytes()
-    run = PageRun(dataset=page.dataset, id=page.id, gold=page.gold)
+    run = PageRun(dataset=page.dataset, id=page.id, gold=page.gold, labelled=page.labelled)
 
     def timed(system: str, func):
         start = time.perf_counter()
@@ -413,16 +477,18 @@ def _without(text: str, dropped: collections.Counter) -> str:
     return "\n".join(kept)
 
 
-def scored_gold(run: PageRun, captions: bool = True) -> str:
+def scored_gold(run: PageRun, captions: bool = True, mission: bool = False) -> str:
     """The gold the outputs are scored against, the same for every system: on dragnet, without
-    its ``convention_lines``."""
-    return _gold_without(run, convention_lines(run, captions))
+    its ``convention_lines``; with ``mission``, also without the overlay's labelled lines (whose
+    captions then replace dragnet's caption convention)."""
+    return _gold_without(run, convention_lines(run, captions and not mission), mission)
 
 
-def _gold_without(run: PageRun, dropped: collections.Counter) -> str:
+def _gold_without(run: PageRun, dropped: collections.Counter, mission: bool = False) -> str:
+    gold = without_labelled(run.gold, run.labelled) if mission else run.gold
     if run.dataset != "dragnet-news":
-        return run.gold
-    lines = [line for line in run.gold.splitlines() if line.strip()]
+        return gold
+    lines = [line for line in gold.splitlines() if line.strip()]
     return _without("\n".join(lines), dropped)
 
 
@@ -435,11 +501,16 @@ def scored_output(run: PageRun, system: str, captions: bool = True, symmetric: b
     return output
 
 
-def scores(runs: list[PageRun], captions: bool = True, symmetric: bool = False) -> dict[str, SetScore]:
+def scores(
+    runs: list[PageRun], captions: bool = True, symmetric: bool = False, mission: bool = False
+) -> dict[str, SetScore]:
     """Each system's score on one set (``captions=False``: dragnet's captions left in its gold;
-    ``symmetric``: dragnet's convention lines dropped from the outputs too)."""
+    ``symmetric``: dragnet's convention lines dropped from the outputs too; ``mission``: the
+    overlay's labelled lines dropped from the gold, its captions replacing dragnet's caption
+    convention)."""
+    captions = captions and not mission
     dropped = [convention_lines(r, captions) for r in runs]  # once per page, not per system
-    golds = [_gold_without(r, d) for r, d in zip(runs, dropped)]
+    golds = [_gold_without(r, d, mission) for r, d in zip(runs, dropped)]
     outputs = {
         system: [_without(r.outputs[system], d) if symmetric else r.outputs[system] for r, d in zip(runs, dropped)]
         for system in SYSTEMS
@@ -456,7 +527,10 @@ class RuleAudit:
     kept: int = 0
     junk: int = 0
     pages: set = field(default_factory=set)
-    convention: int = 0  # dragnet: words of header and caption removals, not counted either way
+    convention: int = 0  # dragnet: words of header removals, not counted either way
+    # Of the junk words, those on gold lines the mission overlay labels (an author's bio, a
+    # "Read also" line, a caption, ...): the annotators kept them, the mission removes them.
+    labelled: int = 0
     # Of the words the gold keeps, those trafilatura alone leaves out too (its own discard rules
     # drop caption-classed elements, for one): what the rule costs beside the baseline is the rest.
     baseline_drops: int = 0
@@ -467,6 +541,7 @@ class RuleAudit:
         self.kept += other.kept
         self.baseline_drops += other.baseline_drops
         self.junk += other.junk
+        self.labelled += other.labelled
         self.convention += other.convention
         self.pages |= other.pages
 
@@ -477,28 +552,34 @@ class RuleAudit:
 
 
 def audit(runs: list[PageRun], path: str = "html") -> dict[tuple[str, str], RuleAudit]:
-    """(stage, rule) -> RuleAudit over a set's pages for one newsclean path."""
+    """(stage, rule) -> RuleAudit over a set's pages for one newsclean path, against the mission
+    gold: a removed word the overlay labels is junk, counted in ``labelled`` as well."""
     table: dict[tuple[str, str], RuleAudit] = collections.defaultdict(RuleAudit)
     for run in runs:
         article = run.articles.get(path)
         if article is None or not article.removed:
             continue
-        gold = scored_gold(run, captions=False)
-        ledger = GoldLedger(gold, delivered_text(article))
+        dropped = convention_lines(run, captions=False)
+        gold = _gold_without(run, dropped, mission=True)
+        output = delivered_text(article)
+        ledger = GoldLedger(gold, output)
+        shipped = GoldLedger(_gold_without(run, dropped), output) if run.labelled else None
         baseline = GoldLedger(gold, run.outputs.get(TRAFILATURA, ""))
         for removal in article.removed:
             entry = table[(removal.stage, removal.rule)]
             kept, junk = ledger.charge(removal.text)
+            labelled = max(0, shipped.charge(removal.text)[0] - kept) if shipped else 0
             baseline_drops = min(kept, baseline.charge(removal.text)[0])
             entry.removals += 1
             entry.pages.add((run.dataset, run.id))
             if run.dataset == "dragnet-news" and (
-                removal.category.value in DRAGNET_CONVENTION or removal.rule == "doc.repeat.headline"
+                removal.category.value in DRAGNET_HEADER or removal.rule == "doc.repeat.headline"
             ):
                 entry.convention += kept + junk
                 continue
             entry.kept += kept
             entry.junk += junk
+            entry.labelled += labelled
             entry.baseline_drops += baseline_drops
     return dict(table)
 
@@ -528,8 +609,8 @@ def _summed(items) -> dict:
 def audit_table(table: dict[tuple[str, str], RuleAudit], floor: float = JUNK_FLOOR) -> list[str]:
     """Markdown: per stage, then per rule, words removed, words the gold keeps, junk share."""
     lines = [
-        "| stage | rule | removals | pages | words removed | gold keeps | of which trafilatura drops too | junk share | |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| stage | rule | removals | pages | words removed | gold keeps | of which trafilatura drops too | junk on labelled lines | junk share | |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for stage, entry in sorted(stage_totals(table).items()):
         lines.append(_audit_row(stage, "**all**", entry, floor))
@@ -542,7 +623,7 @@ def _audit_row(stage: str, rule: str, e: RuleAudit, floor: float) -> str:
     flag = "under floor" if e.junk_share < floor and e.kept else ""
     return (
         f"| {stage} | {rule} | {e.removals} | {len(e.pages)} | {e.kept + e.junk} | {e.kept} | "
-        f"{e.baseline_drops} | {e.junk_share:.3f} | {flag} |"
+        f"{e.baseline_drops} | {e.labelled} | {e.junk_share:.3f} | {flag} |"
     )
 
 
@@ -551,7 +632,7 @@ def losses(runs: list[PageRun], limit: int) -> list[str]:
     whose words the gold keeps (ids and rule names only: no dev-set text)."""
     rows = []
     for run in runs:
-        gold = scored_gold(run)
+        gold = scored_gold(run, mission=True)
         base = page_counts(scored_output(run, TRAFILATURA), gold)
         ours = page_counts(scored_output(run, NEWSCLEAN_HTML), gold)
         lost = ours[2] - base[2]  # extra gold shingles missed

@@ -67,8 +67,10 @@ def default_pipeline(
         NavigationHead(),
         MenuRow.for_languages(*languages),
         Header.for_languages(*languages),
-        Boilerplate.for_languages(*languages),
+        # Before the boilerplate rules: a reader-comment thread under the story goes first, so
+        # the tail rules (a writer's bio, follow and contact lines) find the story's end.
         CommentThread(),
+        Boilerplate.for_languages(*languages),
         DocDedup(),
     ]
     if site_repeat:

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from newsclean.errors import RulePackError
 from newsclean.model import Category, Removal
-from newsclean.text import sentences
+from newsclean.text import comparison_key, sentences
 
 RULES_FILE = "dom.toml"
 STAGE = "extract"
@@ -96,13 +96,22 @@ def load_rules() -> tuple[PruneRule, ...]:
 
 @attrs.frozen(kw_only=True)
 class TeaserListRule:
-    """Lists of links to other stories, found by shape (see ``[teaser_list]`` in dom.toml)."""
+    """Lists of links to other stories, found by shape (see ``[teaser_list]`` in dom.toml): a
+    list whose items start with a headline link, or a block of repeated sibling cards (same tag
+    and class) each holding a headline link and at most a short summary."""
 
     id: str
     category: Category = attrs.field(converter=Category)
     min_items: int = 3
     min_link_words: int = 4
     min_linked_share: float = 0.8
+    # Cards: the most words one may hold (a headline and a summary of a sentence or two), the
+    # most words before its headline link (a section label, a time), the share of the block's
+    # text the cards must hold, and the most words of the headline link (longer is a sentence).
+    max_card_words: int = 70
+    max_words_before_link: int = 6
+    min_cards_share: float = 0.8
+    max_link_words: int = 25
 
     def evidence(self, element: HtmlElement) -> str | None:
         """Why ``element`` is a teaser list (``<dl> of 5 headline links``), or None."""
@@ -111,7 +120,7 @@ class TeaserListRule:
         elif element.tag in ("ul", "ol"):
             items = [c for c in element if c.tag == "li"]
         else:
-            return None
+            return self._card_evidence(element)
         if len(items) < self.min_items:
             return None
         needed = self.min_linked_share * len(items)
@@ -135,6 +144,119 @@ class TeaserListRule:
         if len(link_text.split()) < self.min_link_words:
             return False
         return " ".join(item.text_content().split()).startswith(link_text)
+
+    def _card_evidence(self, element: HtmlElement) -> str | None:
+        """Evidence that ``element`` is a block of teaser cards, or None."""
+        groups: dict[tuple, list[HtmlElement]] = {}
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in _NOT_CARDS:
+                groups.setdefault((child.tag, child.get("class")), []).append(child)
+        cards = max(groups.values(), key=len, default=[])
+        if len(cards) < self.min_items:
+            return None
+        needed = self.min_linked_share * len(cards)
+        teasers = 0
+        for i, card in enumerate(cards):
+            if self._is_card(card):
+                teasers += 1
+            elif i + 1 - teasers > len(cards) - needed:
+                return None  # too many missed already
+        if teasers < needed:
+            return None
+        held = sum(len(" ".join(c.text_content().split())) for c in cards)
+        if held < self.min_cards_share * len(" ".join(element.text_content().split())):
+            return None
+        tag, class_ = cards[0].tag, cards[0].get("class")
+        name = f"<{tag} class=\"{class_}\">" if class_ else f"<{tag}>"
+        return f"<{element.tag}> of {teasers} teaser cards {name}"
+
+    def _is_card(self, card: HtmlElement) -> bool:
+        """A headline link, with at most a label before it and a short summary after it."""
+        text = " ".join(card.text_content().split())
+        words = len(text.split())
+        if words > self.max_card_words or _holds_more_paragraphs(card, 1):
+            return False
+        for link in card.iter("a"):
+            link_text = " ".join(link.text_content().split())
+            if not link.get("href") or len(link_text.split()) < self.min_link_words:
+                continue
+            if len(link_text.split()) > self.max_link_words or _CLOSING_PERIOD.search(link_text):
+                return False
+            # A headline stands on its own: it opens with a capital (or a figure), and no
+            # sentence runs on after it ("... <a>the man was arrested</a> near the pier").
+            if not (link_text[0].isupper() or link_text[0].isdigit()) or _RUNS_ON.match(link.tail or ""):
+                return False
+            before = text.find(link_text)
+            return before >= 0 and len(text[:before].split()) <= self.max_words_before_link
+        return False
+
+
+# A sentence's full stop (not "...", not "?"): a headline link has none.
+_CLOSING_PERIOD = re.compile(r"(?<![.])[.][\"'”’)]*$")
+_RUNS_ON = re.compile(r"\s*[a-z,;]")
+# Children that are never teaser cards: a block's heading, scripts, line breaks.
+_NOT_CARDS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "br", "hr", "noscript"})
+
+
+@attrs.frozen(kw_only=True)
+class RelatedHeadingRule:
+    """A block of links under a heading that introduces other stories ("More stories", "Read
+    also", "Lesen Sie auch", ...; see ``[related_heading]`` in dom.toml)."""
+
+    id: str
+    category: Category = attrs.field(converter=Category)
+    pattern: re.Pattern[str] = attrs.field(converter=lambda p: re.compile(p, re.IGNORECASE) if isinstance(p, str) else p)
+    max_heading_words: int = 8
+    min_links: int = 2
+    min_link_share: float = 0.5
+    examples: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    counterexamples: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def introduces_stories(self, heading: str) -> bool:
+        """Does the text of a heading introduce other stories?"""
+        return len(heading.split()) <= self.max_heading_words and bool(self.pattern.fullmatch(heading))
+
+    def blocks(self, tree: HtmlElement) -> dict[HtmlElement, str]:
+        """The headings that introduce other stories and the link blocks under them, each with
+        its evidence."""
+        found: dict[HtmlElement, str] = {}
+        for heading in _HEADINGS(tree):
+            text = " ".join(heading.text_content().split())
+            if not text or not self.introduces_stories(text):
+                continue
+            block = heading.getnext()
+            anchor = heading
+            while block is None and anchor.getparent() is not None and len(anchor.getparent()) == 1:
+                anchor = anchor.getparent()  # a heading wrapped alone: the block follows its wrapper
+                block = anchor.getnext()
+            if block is None or not isinstance(block.tag, str) or not self._is_link_block(block):
+                continue
+            found[anchor] = f'heading "{text}"'
+            found[block] = f'links under the heading "{text}"'
+        return found
+
+    def _is_link_block(self, block: HtmlElement) -> bool:
+        links = [a for a in block.iter("a") if a.get("href")]
+        if len(links) < self.min_links:
+            return False
+        words = len(_WORD.findall(visible_text(block)))
+        linked = len(_WORD.findall(" ".join(_LINK_TEXT(block))))
+        return words > 0 and linked >= self.min_link_share * words
+
+
+_HEADINGS = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6 | //*[contains(@class, 'title') or contains(@class, 'head')][not(*[not(self::a or self::span or self::b or self::strong)])]")
+
+
+@cache
+def load_related_heading_rule() -> RelatedHeadingRule | None:
+    """The packaged related-heading rule, or None when dom.toml has none."""
+    data = _rules_file().get("related_heading")
+    if not data:
+        return None
+    try:
+        return RelatedHeadingRule(**data)
+    except (TypeError, ValueError, re.error) as exc:
+        raise RulePackError(f"{RULES_FILE}: bad related_heading rule: {exc}") from None
 
 
 @cache
@@ -170,7 +292,7 @@ class Pruned:
     """One element chosen for pruning, the rule that chose it and why."""
 
     element: HtmlElement = attrs.field(eq=False)
-    rule: PruneRule | TeaserListRule
+    rule: PruneRule | TeaserListRule | RelatedHeadingRule
     evidence: str
 
 
@@ -264,7 +386,8 @@ def _candidates(tags: tuple[str, ...], lists: bool) -> etree.XPath:
     # "//@class/.." selects what "//*[@class]" does, in about half the time.
     paths = ["//@class/..", "//@id/..", *(f"//{t}" for t in tags)]
     if lists:
-        paths += ["//ul", "//ol", "//dl"]
+        # lists, and blocks of three or more children (teaser cards)
+        paths += ["//ul", "//ol", "//dl", "//*[count(*) >= 3]"]
     return etree.XPath(" | ".join(paths))
 
 
@@ -276,12 +399,20 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     found: list[Pruned] = []
     chosen: set[HtmlElement] = set()
     teasers = load_teaser_list_rule() if rules is None else None
-    for element in _candidates(tuple(matcher.tags), teasers is not None)(tree):
+    heading_rule = load_related_heading_rule() if rules is None else None
+    headed = heading_rule.blocks(tree) if heading_rule is not None else {}
+    candidates = _candidates(tuple(matcher.tags), teasers is not None)(tree)
+    if headed:  # merged in document order (XPath may also return nodes outside ``tree``)
+        wanted = set(candidates).union(headed)
+        candidates = [e for e in tree.iter() if e in wanted]
+    for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
-        match: tuple[PruneRule | TeaserListRule, str] | None = matcher.rule_for(element)
+        match: tuple[PruneRule | TeaserListRule | RelatedHeadingRule, str] | None = matcher.rule_for(element)
         if match is None and teasers is not None and (evidence := teasers.evidence(element)):
             match = (teasers, evidence)
+        if match is None and element in headed and heading_rule is not None:
+            match = (heading_rule, headed[element])
         if match is None:
             continue
         if chosen and any(a in chosen for a in element.iterancestors()):
@@ -412,6 +543,25 @@ def is_layout_table(table: HtmlElement) -> bool:
     return False
 
 
+# A data table: a grid of at least this many rows and columns, every row of the same width,
+# little of it link text (a menu or a bar of page furniture in a nested table is none of these).
+DATA_TABLE_MIN = 3, 2
+DATA_TABLE_MAX_LINK_SHARE = 0.3
+
+
+def is_data_table(table: HtmlElement) -> bool:
+    """A grid of data (results, a schedule, figures), not page layout nor a menu bar."""
+    if is_layout_table(table):
+        return False
+    rows = [r for r in table.iter("tr") if next(r.iterancestors("table"), None) is table]
+    widths = {sum(1 for c in r if c.tag in ("td", "th")) for r in rows}
+    if len(rows) < DATA_TABLE_MIN[0] or len(widths) != 1 or widths.pop() < DATA_TABLE_MIN[1]:
+        return False
+    words = len(_WORD.findall(table.text_content()))
+    linked = len(_WORD.findall(" ".join(_LINK_TEXT(table))))
+    return words > 0 and linked <= DATA_TABLE_MAX_LINK_SHARE * words
+
+
 def unwrap_layout_tables(tree: HtmlElement) -> int:
     """Turn the layout tables of ``tree`` into ``<div>`` blocks, so the extractor sees a story
     column and its sidebars as blocks, not as table rows that glue a menu, the story and a list of
@@ -425,8 +575,12 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
     page_chars = len(tree.text_content())
     layout = [t for t in tables if len(t.text_content()) >= LAYOUT_PAGE_SHARE * page_chars and is_layout_table(t)]
     containers: dict[HtmlElement, None] = {}  # ordered, no repeats
+    # A data table inside a layout table (a results table in the story's column) stays a table.
+    data = {t for t in tables if t not in layout and is_data_table(t)}
     for table in layout:
         for element in table.iter(*_TABLE_PARTS, *_CONTAINER_TAGS):
+            if data and (element in data or any(a in data for a in element.iterancestors("table"))):
+                continue
             containers[element] = None
             if element.tag in _TABLE_PARTS:
                 if element.tag in ("td", "th"):
@@ -519,6 +673,44 @@ def _wrap_loose_text(element: HtmlElement, children: list) -> None:
     element.extend(grouped)
 
 
+# --- a story split across sibling containers ------------------------------------------------
+
+_PARAGRAPHS = etree.XPath(".//p")
+
+
+def continuation(tree: HtmlElement, extracted: list[str]) -> list[str]:
+    """Paragraphs of running text that continue the story in a sibling of its container and
+    that the extractor left out, in page order.
+
+    Some templates split one story body over two or more sibling containers of the same tag and
+    class (``<div class="story-text">`` before and after an ad or a photo); an extractor that
+    picks one block keeps the first only. The container is the parent of most of the extracted
+    ``<p>`` paragraphs; a later sibling continues it when it has the same tag and the same
+    (non-empty) class, is not marked junk and holds no ``<h1>``."""
+    keys = {comparison_key(p) for p in extracted}
+    parents: dict[HtmlElement, int] = {}
+    for paragraph in _PARAGRAPHS(tree):
+        if comparison_key(paragraph.text_content()) in keys and (parent := paragraph.getparent()) is not None:
+            parents[parent] = parents.get(parent, 0) + 1
+    if not parents:
+        return []
+    container = max(parents, key=parents.__getitem__)
+    kind = (container.tag, container.get("class"))
+    if not kind[1] or parents[container] < 2:
+        return []
+    found: list[str] = []
+    for sibling in container.itersiblings():
+        if (sibling.tag, sibling.get("class")) != kind or sibling.get(MARK) is not None or _PROTECTED_DESCENDANTS(sibling):
+            continue
+        for paragraph in sibling.iter("p"):
+            if any(a.get(MARK) is not None for a in paragraph.iterancestors()):
+                continue
+            text = " ".join(paragraph.text_content().split())
+            if len(text.split()) >= RUNNING_TEXT_WORDS and comparison_key(text) not in keys:
+                found.append(text)
+    return found
+
+
 # --- standfirst ------------------------------------------------------------------------------
 
 # Class and id words that mark a standfirst (the summary under a headline) in page templates.
@@ -545,6 +737,26 @@ def marked_standfirst(tree: HtmlElement) -> str | None:
         if not any(STANDFIRST_NAMES & set(name_parts(name)) for name in names):
             continue
         text = visible_text(element)
-        if STANDFIRST_WORDS[0] <= len(text.split()) <= STANDFIRST_WORDS[1]:
+        if STANDFIRST_WORDS[0] <= len(text.split()) <= STANDFIRST_WORDS[1] and not _opens_story(text):
             return text
     return None
+
+
+# The story's first paragraph, whatever its markup says: a dateline ("LONDON (Reuters) -",
+# "KYIV, Ukraine —") or a lead-in set in capitals ("THE HARBOUR BOARD approved ..."). A dek
+# summarises the story; it does not open it.
+_DATELINE_MARK = re.compile(r"^[^\s,(—–-]+(?:[ ,]+[^\s,(—–-]+){0,3}\s*(?:\([^)]{1,30}\)\s*)?[—–-]")
+
+
+def _opens_story(text: str) -> bool:
+    """Does ``text`` open with a dateline or a lead-in in capitals (see above)?"""
+    words = text.split()
+    capitals = 0
+    for word in words[:4]:
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) < 2 or not all(c.isupper() for c in letters):
+            break
+        capitals += 1
+    if capitals >= 2:
+        return True
+    return capitals == 1 and bool(_DATELINE_MARK.match(text))

@@ -4,8 +4,10 @@ A rule matches one paragraph (line) of normalised text. Its fields:
 
 ``id``            stable id, ``<pack>.<category>.<name>``; removals cite it
 ``category``      one of :class:`newsclean.model.Category`
-``action``        ``line`` (remove the line) or ``block`` (the line is a header: remove it and
+``action``        ``line`` (remove the line), ``block`` (the line is a header: remove it and
                   the teaser lines under it, up to the first line that reads like article text)
+                  or ``section`` (the line heads a short section that runs to the end of the
+                  text: remove it and the rest when that holds at most ``section_max_words``)
 ``position``      ``any``, ``head`` (only while peeling lines off the top) or ``tail`` (only
                   while peeling lines off the bottom)
 ``pattern``       a Python regex, searched in the line (case-insensitive unless
@@ -13,6 +15,9 @@ A rule matches one paragraph (line) of normalised text. Its fields:
 ``requires``      optional regex that must also be found in the line
 ``unless``        optional regex that vetoes the match (reported speech, quotes, ...)
 ``max_words``     optional: lines longer than this never match
+``after_category`` optional: fires only right above a line removed with this category (a
+                  writer's name over the bio a tail rule took)
+``section_max_words`` with ``section``: the most words the section under the header may hold
 ``examples`` / ``counterexamples``: lines that must / must not match; the test suite checks them.
 
 A pack may name shared vocabulary in a ``[vocab]`` table (``reporting = "said|says|told"``);
@@ -43,7 +48,9 @@ from newsclean.errors import RulePackError
 from newsclean.model import Category
 from newsclean.text import word_count
 
-ACTIONS = ("line", "block")
+ACTIONS = ("line", "block", "section")
+# A section rule's default limit: an author box or a disclaimer, not a story's last part.
+SECTION_MAX_WORDS = 150
 POSITIONS = ("any", "head", "tail")
 COMMON = "_common"
 RULES_PACKAGE = "newsclean.rules"
@@ -67,6 +74,8 @@ class Rule:
     requires: re.Pattern[str] | None = attrs.field(default=None, eq=False)
     unless: re.Pattern[str] | None = attrs.field(default=None, eq=False)
     max_words: int | None = None
+    after_category: Category | None = attrs.field(default=None, converter=attrs.converters.optional(Category))
+    section_max_words: int = SECTION_MAX_WORDS
     capture_author: bool = False
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
@@ -196,11 +205,7 @@ def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> 
     missing = [k for k in ("category", "action", "position", "pattern") if k not in raw]
     if missing:
         raise RulePackError(f"{where}: missing {', '.join(missing)}")
-    try:
-        category = Category(raw["category"])
-    except ValueError:
-        known = ", ".join(c.value for c in Category)
-        raise RulePackError(f"{where}: unknown category {raw['category']!r}; known: {known}") from None
+    category = _category(raw["category"], where)
     if raw["action"] not in ACTIONS:
         raise RulePackError(f"{where}: action must be one of {ACTIONS}, not {raw['action']!r}")
     if raw["position"] not in POSITIONS:
@@ -222,11 +227,21 @@ def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> 
         requires=compiled("requires"),
         unless=compiled("unless"),
         max_words=raw.get("max_words"),
+        after_category=_category(raw["after_category"], where) if "after_category" in raw else None,
+        section_max_words=raw.get("section_max_words", SECTION_MAX_WORDS),
         capture_author="author" in pattern.groupindex,
         keywords=keywords_of(pattern),
         examples=tuple(raw.get("examples", ())),
         counterexamples=tuple(raw.get("counterexamples", ())),
     )
+
+
+def _category(name: str, where: str) -> Category:
+    try:
+        return Category(name)
+    except ValueError:
+        known = ", ".join(c.value for c in Category)
+        raise RulePackError(f"{where}: unknown category {name!r}; known: {known}") from None
 
 
 _PLACEHOLDER = re.compile(r"<<(\w+)>>")

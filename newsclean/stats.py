@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from typing import Any
 
 import attrs
 
 from newsclean.model import Article
+from newsclean.rulepack import available_languages
 
 
 # Skipped files named in the summary; the stats file names more.
@@ -28,6 +30,10 @@ class RunStats:
     skipped_file_names: list[dict[str, str]] = attrs.field(factory=list)
     # WARC records that are not HTML pages (requests, metadata, PDFs...), by reason.
     skipped_records: dict[str, int] = attrs.field(factory=dict)
+    # Kept articles in a language newsclean has no rule pack for, by language: only the common
+    # and English rules cleaned them (a warning, so that the gap is not silent). Read from the
+    # article's ``language``, which the output keeps, so a resumed run counts the same.
+    no_rule_pack: Counter[str] = attrs.field(factory=Counter)
 
     def add(self, article: Article) -> None:
         self.documents_in += 1
@@ -35,6 +41,8 @@ class RunStats:
             self.kept += 1
             self.removed.update(r.category.value for r in article.removed)
             self.removed_by_rule.update(r.rule for r in article.removed)
+            if article.language and article.language not in _rule_pack_languages():
+                self.no_rule_pack[article.language] += 1
         else:
             self.rejected[article.drop.reason] += 1
 
@@ -61,6 +69,7 @@ class RunStats:
             "rejected_by_reason": dict(sorted(self.rejected.items())),
             "removed_by_category": dict(sorted(self.removed.items())),
             "removed_by_rule": dict(sorted(self.removed_by_rule.items())),
+            "kept_without_rule_pack": dict(sorted(self.no_rule_pack.items())),
             "files_skipped": self.skipped_files,
             "files_skipped_named": self.skipped_file_names,
             "records_skipped": dict(sorted(self.skipped_records.items())),
@@ -73,6 +82,9 @@ class RunStats:
         lines += [f"  {reason}: {n}" for reason, n in sorted(self.rejected.items())]
         lines.append(f"lines removed: {sum(self.removed.values())}")
         lines += [f"  {category}: {n}" for category, n in sorted(self.removed.items(), key=lambda kv: (-kv[1], kv[0]))]
+        if self.no_rule_pack:
+            lines.append(f"warning: kept in a language with no rule pack (common and English rules only): {sum(self.no_rule_pack.values())}")
+            lines += [f"  {language}: {n}" for language, n in sorted(self.no_rule_pack.items(), key=lambda kv: (-kv[1], kv[0]))]
         if self.skipped_files:
             lines.append(f"files skipped in folders (extension not read): {self.skipped_files}")
             lines += [f"  {f['path']}" for f in self.skipped_file_names[:SUMMARY_NAMES]]
@@ -83,3 +95,8 @@ class RunStats:
             lines += [f"  {reason}: {n}" for reason, n in sorted(self.skipped_records.items())]
         lines.append(self.balance_line())
         return "\n".join(lines)
+
+
+@functools.cache
+def _rule_pack_languages() -> frozenset[str]:
+    return frozenset(available_languages())

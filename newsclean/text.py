@@ -5,12 +5,36 @@ from __future__ import annotations
 import itertools
 import re
 
+import regex
+
 PARAGRAPH_SEPARATOR = "\n\n"
 
+# A capital letter of any script (Latin, Greek, Cyrillic, Armenian, ...), title-case digraphs
+# (ǅ) included: every "starts with a capital" test in newsclean uses this class. A ``regex``
+# pattern (the standard ``re`` has no Unicode properties), and never under IGNORECASE, where
+# ``\p{Lu}`` matches lower case too.
+CAPITAL = r"[\p{Lu}\p{Lt}]"
+_CAPITAL_START = regex.compile(CAPITAL)
+
+# Words written with a full stop inside a sentence, before a name or a number: titles and
+# address words of the languages with rule packs (a single letter, an initial, is taken
+# whatever it is). Lower case; matched in any case.
+ABBREVIATIONS = (
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "rev", "vs",
+    "nr", "bzw", "ca", "vgl", "str", "mme", "mlle", "sra", "srta", "dra", "dña", "ud", "uds", "av", "núm",
+    "sig", "dott", "ing", "avv", "ul", "al", "pl", "os", "np", "tzw", "ks", "hab", "inż", "mgr", "płk", "św", "godz",
+    "проф", "акад", "ул", "пр", "обл", "св", "вул", "ім", "просп",
+)
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9А-ЯЁІЇЄҐ])")
+# Closing quotes and brackets, which may follow final punctuation: ” ’ » in English, Polish
+# and French, and “ ‘ « where German and Czech close a quote with them („so“, »so«).
+_CLOSERS = "\"'”’»“‘«)\\]"
+_ABBREVIATED = rf"(?:^|[^\p{{L}}\p{{N}}])(?:\p{{L}}|(?i:{'|'.join(ABBREVIATIONS)}))\."
+# A sentence ends at final punctuation (closing quotes and brackets after it allowed) followed
+# by a space and a capital or a digit, unless the full stop ends an initial or an abbreviation.
+_SENTENCE_END = regex.compile(rf"(?<=[.!?…][{_CLOSERS}]*)(?<!{_ABBREVIATED})\s+(?=[\"'“‘«„‚»(\[]?(?:{CAPITAL}|\d))")
 # Final punctuation that closes a sentence, allowing closing quotes and brackets after it.
-_FINAL_PUNCT = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_FINAL_PUNCT = re.compile(rf"[.!?…:;][{_CLOSERS}]*$")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -36,7 +60,15 @@ def word_count_upto(text: str, limit: int) -> int:
 
 
 def sentences(text: str) -> list[str]:
+    """The sentences of ``text``, split where final punctuation is followed by a capital
+    letter (of any script) or a digit; an initial ("J. Smith") or a listed abbreviation
+    ("Dr. Ruiz", "ul. Łąkowa") does not end one."""
     return [s for s in _SENTENCE_END.split(text) if s]
+
+
+def starts_with_capital(text: str) -> bool:
+    """Does ``text`` (leading spaces aside) start with a capital letter of any script?"""
+    return _CAPITAL_START.match(text.lstrip()) is not None
 
 
 def ends_sentence(text: str) -> bool:
@@ -51,7 +83,7 @@ def looks_like_headline(line: str, min_words: int, max_words: int) -> bool:
         min_words <= word_count(line) <= max_words
         and not ends_sentence(line)
         and not line.rstrip().endswith(",")
-        and line.lstrip()[:1].isupper()
+        and starts_with_capital(line)
     )
 
 

@@ -239,6 +239,18 @@ def test_a_results_table_in_a_story_is_still_extracted():
     assert "Kilbride Athletic" in article.text and "Portmoy Rovers" in article.text
 
 
+def test_a_data_table_in_the_story_column_of_a_layout_table_stays_a_table():
+    column = f'<td class="main"><p>{STORY[0]}</p><p>{STORY[1]}</p>{RESULTS_TABLE}<p>{STORY[2]}</p></td>'
+    page = LAYOUT_PAGE.replace(LAYOUT_PAGE[LAYOUT_PAGE.index('<td class="main">'):LAYOUT_PAGE.index('<td class="right">')], column)
+    tree = lxml_html.fromstring(page)
+    assert unwrap_layout_tables(tree) == 1
+    tables = list(tree.iter("table"))
+    assert len(tables) == 1 and "Kilbride Athletic" in tables[0].text_content()
+    assert tables[0].find(".//td") is not None
+    article = newsclean.clean(html=page)
+    assert "Kilbride Athletic" in article.text and STORY[2] in article.text
+
+
 def test_a_data_table_with_a_heading_and_styled_cells_stays_a_table():
     ingredients = """<table class="ingredients"><thead><tr><th colspan="2"><h3>For the pastry:</h3></th></tr></thead>
     <tbody><tr><td><span>125 g</span></td><td><div>Flour</div></td></tr>
@@ -285,8 +297,9 @@ TEASER_DL = """<dl class="lineup">
 </dl>"""
 
 
-def pruned_rules(body: str) -> list[str]:
-    tree = lxml_html.fromstring(f"<html><body><article><p>{STORY[0]}</p><p>{STORY[1]}</p><p>{STORY[2]}</p></article>{body}</body></html>")
+def pruned_rules(body: str, story: list[str] = STORY) -> list[str]:
+    paragraphs = "".join(f"<p>{p}</p>" for p in story)
+    tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article>{body}</body></html>")
     return [p.rule.id for p in find_junk(tree)]
 
 
@@ -306,6 +319,71 @@ def test_a_list_of_short_linked_names_stays():
 def test_a_list_whose_items_do_not_start_with_a_link_stays():
     facts = "".join(f'<li>{s} <a href="/r/{i}">Read the full report from the harbour board</a></li>' for i, s in enumerate(STORY))
     assert pruned_rules(f"<ul>{facts}</ul>") == []
+
+
+TEASER_CARDS = [
+    ("Hops shortage spurs microbreweries to change their beers", "A shortage of hops is forcing brewers to rewrite recipes."),
+    ("Man arrested after hit-and-run on coast road", "A 24-year-old man has been charged."),
+    ("Is the new ferry timetable worth the wait?", "Islanders give their verdict on the summer sailings..."),
+    ("Nine arrested in international fraud investigation", "Police said more arrests were expected."),
+]
+
+
+def cards(template: str) -> str:
+    return "".join(template.format(i=i, headline=h, summary=s) for i, (h, s) in enumerate(TEASER_CARDS))
+
+
+def test_a_block_of_teaser_cards_is_related():
+    # A headline link with a summary (or a label and a time before it), card after card.
+    plain = cards('<div class="card"><img src="{i}.jpg"><h3><a href="/s/{i}">{headline}</a></h3><p>{summary}</p></div>')
+    assert pruned_rules(f"<section><h2>Around the region</h2>{plain}</section>", STORY * 3) == ["dom.related.teaser-list"]
+    labelled = cards('<li class="teaser"><span>Crime</span> <span>2 hours ago</span> <a href="/s/{i}">{headline}</a></li>')
+    assert pruned_rules(f"<div>{labelled}</div>", STORY * 3) == ["dom.related.teaser-list"]
+
+
+def test_repeated_blocks_that_are_story_stay():
+    # Each block a sentence with a link inside it, or a long entry: the article's own blocks.
+    sentences = cards('<div class="entry"><p>Officers said <a href="/s/{i}">the man was arrested on Monday</a> near the pier, and {summary}</p></div>')
+    assert pruned_rules(f"<div>{sentences}</div>", STORY * 3) == []
+    long_entries = "".join(
+        f'<div class="update"><a href="/u/{i}">{h}</a><p>{" ".join(STORY)}</p></div>' for i, (h, _) in enumerate(TEASER_CARDS)
+    )
+    assert pruned_rules(f"<div>{long_entries}</div>", STORY * 3) == []
+    sources = cards('<div class="source"><a href="/s/{i}">{headline}.</a> {summary}</div>')  # links that are sentences
+    assert pruned_rules(f"<div>{sources}</div>", STORY * 3) == []
+
+
+def test_the_related_heading_rule_reads_its_examples():
+    from newsclean.dom import load_related_heading_rule
+
+    rule = load_related_heading_rule()
+    assert rule.examples and rule.counterexamples
+    assert all(rule.introduces_stories(e) for e in rule.examples)
+    assert not any(rule.introduces_stories(c) for c in rule.counterexamples)
+
+
+def test_links_under_a_heading_that_introduces_other_stories_are_related():
+    links = '<p><a href="/a">Harbour festival</a> | <a href="/b">Ferry fares</a> | <a href="/c">New pier</a></p>'
+    for heading in ("<h3>More from the Harbour Times</h3>", '<div class="box-title"><span>Lesen Sie auch</span></div>'):
+        assert pruned_rules(heading + links, STORY * 3) == ["dom.related.heading", "dom.related.heading"]
+
+
+def test_a_page_with_a_stray_second_html_tag_is_read():
+    # lxml keeps a second <html class=...> as a node outside the tree; the XPath still finds it.
+    from trafilatura.utils import load_html
+
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY * 3)
+    links = '<h3>Most popular</h3><ul><li><a href="/a">Harbour</a></li><li><a href="/b">Ferry</a></li></ul>'
+    tree = load_html(f"<html><body><article>{paragraphs}</article>{links}</body></html><html class='late'><p>x</p></html>")
+    assert [p.rule.id for p in find_junk(tree)] == ["dom.related.heading", "dom.related.heading"]
+
+
+def test_a_heading_over_the_story_text_or_not_about_other_stories_stays():
+    # A section of the story under a heading like "More rain expected", and a "Related" heading
+    # over running text with a link in it.
+    story = f'<p>{STORY[0]} <a href="/r">The report</a> says so.</p>'
+    assert pruned_rules("<h3>More rain expected on Friday</h3>" + '<p><a href="/a">Forecast</a> <a href="/b">Radar</a></p>', STORY * 3) == []
+    assert pruned_rules("<h3>Related</h3>" + story, STORY * 3) == []
 
 
 def test_two_headline_links_are_not_a_teaser_list():

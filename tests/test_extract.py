@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import newsclean
 from newsclean import Article, RawDocument, default_pipeline
 from newsclean.stages import Extract
 from newsclean.stages.extract import looks_like_html
@@ -408,3 +409,36 @@ def test_date_in_a_zone_dateutil_cannot_name_gives_the_day_without_a_warning():
     run = subprocess.run([sys.executable, "-c", code], input=page, capture_output=True, text=True, env=env, check=True)
     assert run.stdout.strip() == "2024-03-12"
     assert "Warning" not in run.stderr
+
+
+# --- a story split across sibling containers ----------------------------------------------------
+
+SPLIT_STORY = [
+    f"Part {n} of the ferry story: the harbour board met islanders on the quay on Monday and agreed to move the first sailing an hour earlier."
+    for n in ("one", "two", "three", "four", "five", "six")
+]
+
+
+def split_page(name: str, between: str) -> str:
+    first = "".join(f"<p>{p}</p>" for p in SPLIT_STORY[:3])
+    second = "".join(f"<p>{p}</p>" for p in SPLIT_STORY[3:])
+    return f"""<html><head><title>Ferry timetable</title></head><body><div class="page">
+    <h1>Ferry timetable to change</h1><div class="{name}">{first}</div>{between}<div class="{name}">{second}</div>
+    <div class="comments"><p>Great story, thanks for writing it up, it is what everybody on the island has been saying.</p></div>
+    </div></body></html>"""
+
+
+def test_a_story_split_across_two_sibling_containers_is_kept_whole():
+    # trafilatura keeps the first block of a body class it knows and drops the second.
+    promo = '<div class="promo"><a href="/s">Sign up for the island newsletter</a></div>'
+    article = newsclean.clean(html=split_page("article-body", promo))
+    assert article.paragraphs == SPLIT_STORY
+    assert "extract:continued" in article.trace
+
+
+def test_a_sibling_of_another_kind_does_not_join_the_story():
+    other = '<div class="article-body"><p>' + SPLIT_STORY[0] + "</p><p>" + SPLIT_STORY[1] + "</p></div>"
+    page = other + '<div class="sidebar"><p>The sidebar of the page holds a long paragraph about another story entirely, the cup final.</p></div>'
+    article = newsclean.clean(html=f"<html><body><h1>Ferry</h1>{page}</body></html>")
+    assert not any("cup final" in p for p in article.paragraphs)
+    assert "extract:continued" not in article.trace

@@ -293,3 +293,211 @@ def test_a_closed_comment_section_with_one_signed_comment_goes():
 def test_a_sentence_about_a_closed_discussion_is_not_a_comment_heading():
     lines = ["The discussion is closed to new members, the club said.", "Posted by: Morag, Portmoy on 5:19pm Tue 1 Jan 08", "About time the early boat came back."]
     assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+# --- comment threads found by their signatures, in the common shapes ------------------------
+
+CLOSING = "The harbour office will publish the new timetable on its website on Friday."
+
+
+def _thread_removed(lines: list[str], kept: list[str]) -> None:
+    out = CommentThread()(article(*lines))
+    assert out.text == "\n\n".join(kept)
+    assert {r.rule for r in out.removed} == {"layout.comment-thread"}
+    assert [r.text for r in out.removed] == lines[len(kept) :]
+
+
+def test_posted_by_without_a_colon_on_a_date_at_a_time_is_a_comment_thread():
+    thread = [
+        "Posted by seaview_sue on 06/03/24 at 8:14AM",
+        "The late boat is what the island needed, well done to everyone who campaigned.",
+        "Report abuse",
+        "Posted by Dougie R on 06/03/24 at 9:02AM",
+        "Fares will go up to pay for it, you watch.",
+        "Report abuse",
+        "Posted by kilbride_mum on 06/03/24 at 11:30AM",
+        "My son can finally get home from college at the weekend.",
+        "Report abuse",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_posted_by_name_of_place_and_a_time_is_a_comment_signature():
+    thread = [
+        "Comments",
+        "Posted by: Morag of Kilbride 10:32 AM",
+        "About time the early boat came back.",
+        "Posted by: Ian D of Portmoy 11:05 AM",
+        "Who pays for the late sailing?",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_a_story_s_own_stamp_above_the_comments_stays():
+    stamp = "Posted by Ana Ruiz at June 3, 2024 07:45 AM"
+    thread = [
+        "Comments",
+        "Posted by: Morag, Kilbride at June 3, 2024 10:32 AM",
+        "About time the early boat came back.",
+        "Posted by: Ian D at June 3, 2024 11:05 AM",
+        "Who pays for the late sailing?",
+    ]
+    _thread_removed([*BODY, stamp, *thread], [*BODY, stamp])
+
+
+def test_says_signatures_with_the_stamp_below_and_reply_links_are_a_comment_thread():
+    thread = [
+        "3 Responses",
+        "Morag Ross says:",
+        "June 3, 2024 at 10:32 am",
+        "About time the early boat came back.",
+        "Reply",
+        "Ian Duthie says:",
+        "June 3, 2024 at 11:05 am",
+        "Who pays for the late sailing? Not the board.",
+        "Reply",
+        "harbourwatcher says:",
+        "June 3, 2024 at 1:17 pm",
+        "Good news for the island at last.",
+        "Reply",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_name_and_stamp_signatures_with_votes_and_numbers_are_a_comment_thread():
+    thread = [
+        "#1",
+        "Morag, Kilbride | 03/06/2024 10:32",
+        "About time the early boat came back.",
+        "12 up, 3 down",
+        "#2",
+        "Ian D (03/06/2024 11:05)",
+        "Who pays for the late sailing? Not the board.",
+        "4 up, 9 down",
+        "#3",
+        "harbourwatcher | 03/06/2024 13:17",
+        "Good news for the island at last.",
+        "Recommend (4)",
+    ]
+    # The first comment's number stays: nothing above its signature says "comments".
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING, "#1"])
+
+
+def test_comment_by_name_dash_date_at_time_is_a_comment_signature():
+    thread = [
+        "Comment by Morag — June 3, 2024 @ 10:32 am",
+        "About time the early boat came back.",
+        "Comment by harbourwatcher — June 3, 2024 @ 1:17 pm",
+        "Good news for the island at last.",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_a_long_thread_with_regular_commenters_is_still_a_thread():
+    # Four regulars answer each other: under the name share, but six names are a crowd.
+    names = ["Morag", "Ian D", "Morag", "Sandy", "Ian D", "Morag", "Kirsty", "Ian D", "Ewan", "Morag", "Fiona", "Ian D"]
+    thread = []
+    for n, name in enumerate(names):
+        thread += [f"Posted by: {name} | June 3, 2024 {8 + n // 2}:{10 + n:02d} AM", f"Reply number {n} about the boat."]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+# Hard negatives: signatures of the story's own, quotes, roundups, live blogs.
+def test_a_live_blog_stamped_posted_by_on_a_date_at_a_time_stays():
+    lines = [*BODY]
+    for n, name in enumerate(["Ana Ruiz", "Tom Byrne", "Ana Ruiz", "Tom Byrne"]):
+        lines += [f"Posted by {name} on June 3, 2024 at {9 + n}:15 AM", f"Update {n}: the cooling bus has made {n + 2} trips to the estate."]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_a_live_blog_with_dated_stamps_by_several_reporters_stays():
+    lines = [*BODY]
+    for n, name in enumerate(["Ana Ruiz", "Tom Byrne", "Lena Park", "Sam Okafor"]):
+        lines += [f"{name} | June 3, 2024 {9 + n}:15", f"Update {n}: the cooling bus has made {n + 2} trips to the estate."]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_a_story_that_quotes_two_forum_posts_and_goes_on_stays():
+    lines = [
+        BODY[0],
+        "Residents argued about the plan on the estate forum long before the council met.",
+        "Jean wrote on June 2, 2024 at 11:58 PM:",
+        "The heat kept me awake all week and nobody from the council came.",
+        "Dougie wrote on June 3, 2024 at 6:10 AM:",
+        "The library was open until midnight, you just had to walk there.",
+        "The council said it read the forum and would add a night bus to the centre.",
+        "It also promised to put a second cooling centre on the east side of the town.",
+        BODY[1],
+        "A decision on the second centre is expected at the next full council meeting.",
+    ]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_a_roundup_of_excerpts_under_dated_bylines_stays():
+    excerpt = [
+        "The county opened another cooling centre after the fourth day of heat, officials said.",
+        "Volunteers handed out water at bus stops and checked on elderly neighbours.",
+        "The library extended its hours until midnight for the rest of the week.",
+        "Forecasters expect the heat to break on Saturday with storms in the west.",
+        "Bus operators added night services to the two centres on the estate.",
+        "The council will review its heat plan at the next full meeting.",
+        "A spokesman said the plan had worked better than last summer's.",
+    ]
+    lines = [*BODY]
+    for name in ("Ana Ruiz, The Harbour Times, 06/03/24 01:49 PM", "Tom Byrne, County Post, 06/03/24 03:05 PM", "Lena Park, Daily Wire, 06/04/24 09:40 AM"):
+        lines += [name, *excerpt]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)
+
+
+def test_a_letters_page_signed_with_names_places_and_dates_stays():
+    lines = [
+        "Letters",
+        "The early boat matters to everyone on the island, and the board should have listened sooner.",
+        "Morag Ross, Kilbride, June 3",
+        "Who will pay for the late sailing? The harbour dues have been frozen for years.",
+        "Ian Duthie, Portmoy, June 3",
+        "Good news for the island at last, and thanks to everyone who campaigned for it.",
+        "Kirsty Bell, Glenbrae, June 4",
+    ]
+    assert CommentThread()(article(*BODY, *lines)).text == "\n\n".join([*BODY, *lines])
+
+
+def test_a_signature_whose_stamp_went_to_the_next_line_is_a_signature():
+    thread = [
+        "Posted by: Morag, Kilbride on",
+        "9:35am Wed 4 Jun 25",
+        "About time the early boat came back.",
+        "Posted by: Ian D, Portmoy on",
+        "11:16am Wed 4 Jun 25",
+        "Who pays for the late sailing?",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_name_and_date_signatures_with_report_links_are_a_comment_thread():
+    thread = [
+        "Morag, Kilbride | 3 June 2025",
+        "About time the early boat came back.",
+        "Report abuse",
+        "Ian D - 3 June 2025",
+        "Who pays for the late sailing?",
+        "Report abuse",
+        "harbourwatcher (4 June 2025)",
+        "Good news for the island at last.",
+        "Report abuse",
+    ]
+    _thread_removed([*BODY, CLOSING, *thread], [*BODY, CLOSING])
+
+
+def test_a_results_list_with_dates_after_the_story_stays():
+    lines = [
+        *BODY,
+        "Results",
+        "Kilbride Athletic 1 Portmoy Rovers 3 | 3 June 2025",
+        "A late goal settled a scrappy game in front of a small crowd.",
+        "Dunmore United 2 Ardlochan 2 | 4 June 2025",
+        "Both sides had a man sent off before half-time.",
+        "Glenbrae Thistle 1 Harbour Star 0 | 5 June 2025",
+        "The keeper saved a penalty in the last minute.",
+    ]
+    assert CommentThread()(article(*lines)).text == "\n\n".join(lines)

@@ -42,7 +42,7 @@ def docs(*texts: str) -> list[RawDocument]:
 
 
 def test_default_pipeline_stage_order():
-    assert PIPELINE.names == ("extract", "normalize", "language", "navigation_head", "menu_row", "header", "boilerplate", "comment_thread", "doc_dedup", "site_repeat", "min_length", "dedup")
+    assert PIPELINE.names == ("extract", "normalize", "language", "navigation_head", "menu_row", "header", "comment_thread", "boilerplate", "doc_dedup", "site_repeat", "min_length", "dedup")
 
 
 def test_then_without_replace_return_new_pipelines():

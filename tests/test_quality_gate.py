@@ -136,7 +136,7 @@ def test_full_text_scores_and_rule_audit_stay_above_their_floors():
         results[name] = fulltext.run_set(pages[name], jobs=os.cpu_count() or 1, systems=systems)
     failures = []
     for name, runs in results.items():
-        scores = fulltext.scores(runs)
+        scores = fulltext.scores(runs, mission=True)
         for system, floor in floors["sets"][name]["systems"].items():
             for metric in METRICS:
                 value = getattr(scores[system], metric)
@@ -242,3 +242,32 @@ def test_snippet_scoring_reads_the_headline_and_standfirst_newsclean_moved_out_o
     assert fulltext.delivered_text(article, headline=True).split("\n\n") == [
         "Harbour gets a new breakwater", "Work starts in spring.", "The council approved it."
     ]
+
+
+def test_mission_gold_drops_the_overlay_lines_for_every_system_and_charges_printing_them():
+    fulltext = load_fulltext()
+    from newsclean.model import Article, Category, Removal
+
+    story = "The council approved the breakwater on Monday after years of storms, the mayor said."
+    bio = "Jane Doe is a reporter for the Harbour Times and has covered the council since 2001."
+    # the gold as another decoding spelled it: a curly quote mangled, ASCII characters intact
+    teaser = "Read also: Ferry fares to rise in the spring\ufffd"
+    gold = "\n".join([story, bio, teaser])
+    labelled = (bio, "Read also: Ferry fares to rise in the spring\u2019")
+    assert fulltext.without_labelled(gold, labelled) == story
+    assert fulltext.without_labelled(gold, ()) == gold
+    removed = (Removal(stage="boilerplate", category=Category.AUTHOR_BIO, rule="en.author_bio.role", text=bio),)
+    cleaned = Article(id="p", text=story, removed=removed)
+    run = fulltext.PageRun(
+        dataset="l3s-gn1-dev", id="p", gold=gold, labelled=labelled,
+        outputs={fulltext.TRAFILATURA: f"{story}\n{bio}", fulltext.NEWSCLEAN_HTML: story},
+        articles={"html": cleaned},
+    )
+    shipped, mission = fulltext.scores([run]), fulltext.scores([run], mission=True)
+    # as shipped, removing the bio reads as lost text; on the mission gold it loses nothing and
+    # the output that prints it is charged for it
+    assert shipped[fulltext.NEWSCLEAN_HTML].recall < 1.0
+    assert mission[fulltext.NEWSCLEAN_HTML].recall == 1.0 and mission[fulltext.NEWSCLEAN_HTML].precision == 1.0
+    assert mission[fulltext.TRAFILATURA].precision < 1.0
+    entry = fulltext.rule_totals(fulltext.audit([run]))["en.author_bio.role"]
+    assert entry.kept == 0 and entry.junk == entry.labelled == len(fulltext.tokens(bio))

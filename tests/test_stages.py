@@ -280,25 +280,62 @@ def test_content_mentioning_junk_words_stays_anywhere(sentence):
         assert out.text == "\n\n".join(paragraphs), f"removed at position {position}: {out.removed}"
 
 
-@pytest.mark.parametrize(
-    "tail",
-    [
-        ["Jane Doe"],
-        ["Jane Doe is a reporter for The Harbour Times covering city hall."],
-        ["Follow her on Twitter @janedoe"],
-        ["Write to Jane Doe at jane.doe@example.com"],
-        ["Jane Doe", "Jane Doe is a reporter for The Harbour Times covering city hall.", "Follow her on Twitter @janedoe"],
-        ["The mayor's letter to residents ended on a warmer note than it began.", "With best wishes,", "Margaret Olsen"],
-    ],
-)
-def test_english_tail_bio_and_sign_off_stay(tail):
-    # The full-text dev sets keep a writer's name, bio, handle and address under the piece as
-    # article text, so no English rule peels them.
-    lines = [*ARTICLE, *tail]
-    out = BOILERPLATE(art(*lines))
-    assert out.text == "\n\n".join(lines)
+def test_tail_bio_is_peeled_and_fills_authors():
+    out = BOILERPLATE(art(*ARTICLE, "Jane Doe", "Jane Doe is a reporter for The Harbour Times covering city hall.", "Follow her on Twitter @janedoe"))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert out.authors == ("Jane Doe",)
+    assert set(categories(out)) == {"author_bio"}
+
+
+def test_signature_under_a_letters_closing_stays():
+    letter = [*ARTICLE, "The mayor's letter to residents ended on a warmer note than it began.", "With best wishes,", "Margaret Olsen"]
+    out = BOILERPLATE(art(*letter))
+    assert out.text == "\n\n".join(letter)
     assert not out.removed
-    assert out.authors == ()
+    # a bare name with no bio under it stays too (a sign-off as often as a menu item) ...
+    out = BOILERPLATE(art(*ARTICLE, "Margaret Olsen"))
+    assert out.text == "\n\n".join(ARTICLE + ["Margaret Olsen"])
+    # ... and heads the writer's box when a bio line follows it
+    bio = "Margaret Olsen is a senior reporter for The Harbour Times."
+    out = BOILERPLATE(art(*ARTICLE, "Margaret Olsen", bio))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert [r.rule for r in out.removed] == ["en.author_bio.name-line", "en.author_bio.role"]
+    assert out.authors == ("Margaret Olsen",)
+
+
+def test_about_the_author_section_goes_only_when_short():
+    box = ["About the author", "Kim Hale has lived on the island for thirty years and keeps bees."]
+    out = BOILERPLATE(art(*ARTICLE, *box))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert {r.rule for r in out.removed} == {"en.author_bio.about-header"}
+    # a story's own long section under such a heading stays whole
+    long_section = ["About the author", *ARTICLE * 4]
+    out = BOILERPLATE(art(*ARTICLE, *long_section))
+    assert not out.removed
+
+
+def test_a_related_block_of_headlines_with_summaries_goes_and_the_story_after_it_stays():
+    block = [
+        "More stories",
+        "Lifeboat crew honoured for winter rescue",
+        "The crew brought six fishermen home through a force nine gale in January.",
+        "New ferry timetable starts on Monday",
+        "Islanders will get an earlier boat and a late sailing on Fridays.",
+    ]
+    out = BOILERPLATE(art(*ARTICLE, *block))
+    assert out.text == "\n\n".join(ARTICLE)
+    # under a related header, a headline followed by the story's own paragraphs: only the
+    # header and the headline go
+    out = BOILERPLATE(art(ARTICLE[0], "More stories", "Lifeboat crew honoured for winter rescue", ARTICLE[1], ARTICLE[2]))
+    assert out.text == "\n\n".join([ARTICLE[0], ARTICLE[1], ARTICLE[2]])
+
+
+def test_inline_teaser_lines_go_and_sentences_citing_reports_stay():
+    teaser = "Read also: Harbour ferry fares to rise in spring"
+    cited = "Related reporting by the Ledger found the ferry ran at a loss, the minister said."
+    out = BOILERPLATE(art(ARTICLE[0], teaser, ARTICLE[1], cited, ARTICLE[2]))
+    assert teaser not in out.text and cited in out.text
+    assert [r.rule for r in out.removed] == ["en.related.inline-teaser"]
 
 
 def test_bio_sentence_in_the_middle_stays():
@@ -350,6 +387,22 @@ def test_doc_dedup_keeps_repeated_list_lines():
     plan = ["Day 1", "2 eggs, scrambled", "1 tsp. olive oil", "Day 2", "Porridge with berries", "1 tsp. olive oil"]
     out = DocDedup()(art(ARTICLE[0], *plan))
     assert out.text == "\n\n".join([ARTICLE[0], *plan])
+
+
+def test_doc_dedup_keeps_a_meal_plan_whose_days_repeat_lines():
+    # Lines of 15 words or more repeated in the same order on several days: a plan meant to
+    # repeat, each printing under its own day heading; and labelled items ("Breakfast: ...").
+    breakfast = "Breakfast: porridge made with oats, half a banana, a spoon of honey and semi-skimmed milk"
+    lunch = "Lunch: a bowl of lentil soup with a slice of wholemeal bread and one teaspoon of olive oil"
+    plain = [b.split(": ", 1)[1].capitalize() for b in (breakfast, lunch)]
+    for items in ([breakfast, lunch], plain):
+        lines = [ARTICLE[0], "Day one", *items, "Dinner: baked cod", "Day two", *items, "Dinner: roast squash", ARTICLE[1]]
+        out = DocDedup()(art(*lines))
+        assert out.text == "\n\n".join(lines) and not out.removed
+    # the same run printed twice with no headings is still a passage printed twice
+    passage = [p + " It was the third such plan the clinic had published this year." for p in plain]
+    out = DocDedup()(art(ARTICLE[0], *passage, ARTICLE[1], *passage))
+    assert [r.rule for r in out.removed] == ["doc.repeat.exact", "doc.repeat.exact"]
 
 
 def test_doc_dedup_keeps_a_list_printed_again_in_one_block():
@@ -490,6 +543,18 @@ def test_a_standfirst_marked_in_the_page_goes_to_description():
     assert out.description == DEK
     assert DEK not in out.text
     assert [r.rule for r in out.removed if r.category is Category.STANDFIRST] == ["dom.standfirst"]
+
+
+def test_a_story_paragraph_marked_like_a_dek_stays_in_the_text():
+    # The story's first paragraph in a template that marks it "subhead": a dateline or a lead-in
+    # in capitals opens a story; a dek does not.
+    for lede in (f"PORTMOY (Harbour Wire) — {ARTICLE[0]}", f"THE HARBOUR BOARD approved it. {ARTICLE[0]}"):
+        page = f"""<html><head><title>Ferry timetable</title></head><body><article>
+        <h1>Ferry timetable to change</h1><p class="subhead">{lede}</p>
+        <p>{ARTICLE[1]} {ARTICLE[0]}</p><p>{ARTICLE[2]} {ARTICLE[1]}</p></article></body></html>"""
+        out = newsclean.clean(html=page)
+        assert out.text.startswith(lede)
+        assert not any(r.category is Category.STANDFIRST for r in out.removed)
 
 
 def test_a_first_sentence_that_repeats_words_of_the_title_stays():

@@ -130,11 +130,34 @@ def is_teaser(lines: Sequence[str], index: int, max_words: int) -> bool:
     )
 
 
+# A teaser's summary under its headline: a sentence or two.
+SUMMARY_MAX_WORDS = 45
+
+
+def _is_summary(lines: Sequence[str], marks: Sequence[Hit | None], index: int, max_words: int) -> bool:
+    """Is ``lines[index]`` the summary of the teaser headline above it, in a list of teasers
+    (another teaser headline below it, or the end of the text)?"""
+    above = marks[index - 1]
+    if above is None or above.match is not None or word_count(lines[index]) > SUMMARY_MAX_WORDS:
+        return False  # only under a teaser line the block took, not under its header
+    if not looks_like_headline_line(lines[index - 1], max_words):
+        return False
+    below = index + 1
+    return below == len(lines) or (is_teaser(lines, below, max_words) and looks_like_headline_line(lines[below], max_words))
+
+
+def looks_like_headline_line(line: str, max_words: int) -> bool:
+    """A teaser's headline: at most ``max_words`` words, no closing punctuation."""
+    return word_count(line) <= max_words and not ends_sentence(line)
+
+
 def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int) -> list[Hit | None]:
     """Which lines the rules remove. Order: ``any`` line rules everywhere; then block rules,
     each taking the teasers under its header; then ``head`` rules peeled from the top and
-    ``tail`` rules peeled from the bottom, passing over lines already marked."""
+    ``tail`` rules peeled from the bottom, passing over lines already marked (a ``section``
+    rule's header takes the rest of the text with it when that is short)."""
     marks: list[Hit | None] = [first_hit(rules.anywhere, line) for line in lines]
+    _mark_sections(lines, marks)
     for i in range(len(lines)):
         hit = marks[i]
         if hit is None or hit.rule.action != "block" or hit.match is None:
@@ -147,13 +170,28 @@ def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int)
                     break
                 j += 1
                 continue
-            if not is_teaser(lines, j, teaser_max_words):
+            if not (is_teaser(lines, j, teaser_max_words) or _is_summary(lines, marks, j, teaser_max_words)):
                 break
             marks[j] = Hit(rule=hit.rule, match=None)
             j += 1
     _peel(lines, marks, rules.head, range(len(lines)))
     _peel(lines, marks, rules.tail, range(len(lines) - 1, -1, -1))
     return marks
+
+
+def _mark_sections(lines: Sequence[str], marks: list[Hit | None]) -> None:
+    """A ``section`` rule's header takes every line after it, when they are few words."""
+    for i, hit in enumerate(marks):
+        if hit is None or hit.rule.action != "section" or hit.match is None:
+            continue
+        rest = range(i + 1, len(lines))
+        if sum(word_count(lines[j]) for j in rest if marks[j] is None) > hit.rule.section_max_words:
+            marks[i] = None  # a long section under such a header is the story's own
+            continue
+        for j in rest:
+            if marks[j] is None:
+                marks[j] = Hit(rule=hit.rule, match=None)
+        return
 
 
 def _peel(lines: Sequence[str], marks: list[Hit | None], rules: RulesByLength, order: Iterable[int]) -> None:
@@ -165,7 +203,15 @@ def _peel(lines: Sequence[str], marks: list[Hit | None], rules: RulesByLength, o
         hit = first_hit(rules, lines[i])
         if hit is None or (hit.rule.capture_author and is_signature(lines, i)):
             return
+        if hit.rule.after_category is not None and not _above(marks, i, hit.rule.after_category):
+            return
         marks[i] = hit
+
+
+def _above(marks: Sequence[Hit | None], index: int, category) -> bool:
+    """Is the line right below ``index`` removed with ``category``?"""
+    below = marks[index + 1] if index + 1 < len(marks) else None
+    return below is not None and below.rule.category == category
 
 
 def is_signature(lines: Sequence[str], index: int) -> bool:

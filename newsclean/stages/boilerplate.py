@@ -14,6 +14,9 @@ from newsclean.text import join_paragraphs, split_paragraphs, unframed_row
 
 # Categories the header stage applies at the top of the text.
 HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
+# Trace entry (followed by ``:<language>``) of an article whose language has no pack among the
+# stage's: only ``_common`` and the fallback pack ran on it.
+NO_RULE_PACK = "boilerplate:no-rule-pack"
 
 
 @attrs.frozen(kw_only=True)
@@ -23,6 +26,8 @@ class Boilerplate(DocumentStage):
     The pack of the detected language is used with ``_common`` and ``fallback_language``'s
     pack (English junk is common on pages in every language).
     A rule that captures an ``author`` group fills ``authors`` when the article has none.
+    An article in a language without a pack here gets ``boilerplate:no-rule-pack:<language>``
+    in its trace.
     """
 
     name: ClassVar[str] = "boilerplate"
@@ -63,9 +68,13 @@ class Boilerplate(DocumentStage):
             author = captured_author(marks)
             authors = (author,) if author else ()
         kept = [line for line, hit in zip(lines, marks) if hit is None]
+        trace = article.trace
+        if article.language and article.language not in self.packs:
+            trace += (f"{NO_RULE_PACK}:{article.language}",)
         return attrs.evolve(
             article,
             text=join_paragraphs(kept),
             authors=authors,
             removed=article.removed + removed,
+            trace=trace,
         )

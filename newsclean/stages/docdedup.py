@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 import attrs
 
 from newsclean.model import Article, Category, Removal
 from newsclean.stages.base import LineFilter
-from newsclean.text import comparison_key
+from newsclean.text import comparison_key, ends_sentence
+
+# A list item with its label ("Breakfast: porridge with ...", "9.30 am: opening talk ..."): lists
+# of such items repeat by design (a meal plan's days, a festival's stages).
+_LABELLED_ITEM = re.compile(r"^[^\W_][\w.'’ ]{0,24}[:|–—]\s+\S")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# A heading above a list: short, without closing punctuation ("Day two", "Saturday").
+_HEADING_WORDS = 6
 
 
 @attrs.frozen(kw_only=True)
@@ -28,6 +36,8 @@ class DocDedup(LineFilter):
     junk there (docs/benchmarks.md). A run of repeats whose first printings were not side by
     side stays: there it was a list the article prints twice, items set out differently the
     first time (315 gold-kept words, a fifth of what the rule removed on the full-text sets).
+    A run that is a list meant to repeat stays too: every line of it a labelled item
+    ("Breakfast: ..."), or each printing under a heading of its own ("Day one" ... "Day three").
     """
 
     name: ClassVar[str] = "doc_dedup"
@@ -50,14 +60,14 @@ class DocDedup(LineFilter):
         for i, key in enumerate(keys):
             if title_key and key == title_key:
                 rules[i] = "doc.repeat.headline"
-            elif repeats[i] and (sizes[i] >= self.long_words or self._in_block(i, repeats, sizes, originals)):
+            elif repeats[i] and (sizes[i] >= self.long_words or self._in_block(i, repeats, sizes, originals, lines)):
                 rules[i] = "doc.repeat.exact"
         return [
             Removal(stage=self.name, category=Category.DUPLICATE, rule=rule, text=lines[i], line=i)
             for i, rule in sorted(rules.items())
         ]
 
-    def _in_block(self, i: int, repeats: list[bool], sizes: list[int], originals: list[int]) -> bool:
+    def _in_block(self, i: int, repeats: list[bool], sizes: list[int], originals: list[int], lines: list[str]) -> bool:
         """Is paragraph ``i`` inside a run of ``block_run`` repeats of ``block_words`` or more
         words whose first printings (``originals``) are consecutive paragraphs in that order?"""
         def counts(j: int) -> bool:
@@ -72,4 +82,32 @@ class DocDedup(LineFilter):
             end += 1
         if end - start + 1 < self.block_run:
             return False
-        return all(originals[j + 1] == originals[j] + 1 for j in range(start, end))
+        if not all(originals[j + 1] == originals[j] + 1 for j in range(start, end)):
+            return False
+        return not _list_meant_to_repeat(start, end, originals, lines)
+
+
+
+
+def _list_meant_to_repeat(start: int, end: int, originals: list[int], lines: list[str]) -> bool:
+    """Is the run ``start..end`` (copying the lines from ``originals[start]``) a list that
+    repeats by design rather than a passage the page printed twice?"""
+    if all(_LABELLED_ITEM.match(lines[j]) for j in range(start, end + 1)):
+        return True
+    before_copy, before_first = start - 1, originals[start] - 1
+    return before_first >= 0 and _parallel_headings(lines[before_first], lines[before_copy])
+
+
+def _parallel_headings(first: str, second: str) -> bool:
+    """Two headings of one list ("Day one" / "Day two", "Monday" / "Thursday"): short, not the
+    same, and alike (the same first word, or both a day of the week)."""
+    if not (_is_heading(first) and _is_heading(second)):
+        return False
+    a, b = comparison_key(first).split(), comparison_key(second).split()
+    if not a or not b or a == b:
+        return False
+    return a[0] == b[0] or (a[0] in _WEEKDAYS and b[0] in _WEEKDAYS)
+
+
+def _is_heading(line: str) -> bool:
+    return 0 < len(line.split()) <= _HEADING_WORDS and not ends_sentence(line)

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
-from newsclean.dom import MARKED, mark_junk, mark_link_cells, marked_standfirst, unwrap_layout_tables
+from newsclean.dom import MARKED, continuation, mark_junk, mark_link_cells, marked_standfirst, unwrap_layout_tables
 from newsclean.model import NO_TITLE, Article, Category, Drop, RawDocument, Removal
 from newsclean.text import comparison_key
 
@@ -28,6 +28,10 @@ warnings.filterwarnings("ignore", category=UnknownTimezoneWarning, append=True)
 
 _HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|article|div|p|meta|title)\b", re.IGNORECASE)
 _SNIFF_CHARS = 4096
+
+
+# Trace entry: paragraphs of a story split across sibling containers were added (dom.continuation).
+CONTINUED = "extract:continued"
 
 
 class DecodeError(ValueError):
@@ -227,6 +231,11 @@ class Extract:
         authors = base.authors or _split_authors(document.author)
         title = base.title or _clean(document.title)
         paragraphs = text.split("\n")
+        trace: tuple[str, ...] = (self.name,) if title else (self.name, NO_TITLE)
+        rest = continuation(tree, paragraphs) if tree is not None else []
+        if rest:
+            paragraphs += rest
+            trace += (CONTINUED,)
         if standfirst:
             paragraphs, taken = _take_standfirst(paragraphs, standfirst)
             pruned += taken
@@ -246,7 +255,7 @@ class Extract:
             removed=pruned,
             # A page that names no title anywhere: its body's first line is no headline either (on
             # the dev sets it was a photo caption or a section label every time).
-            trace=(self.name,) if title else (self.name, NO_TITLE),
+            trace=trace,
         )
 
 

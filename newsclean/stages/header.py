@@ -9,16 +9,17 @@ from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
+import regex
 
 from newsclean.model import NO_TITLE, Article, Category, Removal
 from newsclean.rulepack import Rule, packs_for
 from newsclean.rules.engine import RulesByLength, first_hit
 from newsclean.stages.base import DocumentStage
 from newsclean.stages.boilerplate import HEADER_CATEGORIES
-from newsclean.text import comparison_key, ends_sentence, join_paragraphs, looks_like_headline, sentences, split_paragraphs, word_count
+from newsclean.text import CAPITAL, comparison_key, ends_sentence, join_paragraphs, looks_like_headline, sentences, split_paragraphs, word_count
 
-_NAME = r"[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}(?: (?:[a-z]{1,3} )?[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][\w'’.-]{0,30}){0,3}"
-_NAME_LIST = re.compile(rf"^{_NAME}(?:(?:,| and| &) {_NAME})*$")
+_NAME = rf"{CAPITAL}[\w'’.-]{{0,30}}(?: (?:[a-z]{{1,3}} )?{CAPITAL}[\w'’.-]{{0,30}}){{0,3}}"
+_NAME_LIST = regex.compile(rf"^{_NAME}(?:(?:,| and| &) {_NAME})*$")
 # What follows the names: a credit or a role after a comma, a bar or a dash; a date ("on March 3,
 # 2012", "at 10:15").
 _BYLINE_TAIL = re.compile(r"\s*(?:[,|•·(]|\s[-–—]\s|\s(?:on|at)\s(?=.*\d)).*$")

@@ -61,13 +61,136 @@ def _is_article_paragraph(line: str) -> bool:
     return ends_sentence(line) and word_count(line) >= 8
 
 
-# A reader comment's signature: "Posted by: <name> at|on|| <date with a clock time>". The colon
-# after "by" and the clock time set it apart from the story's own "Posted by <author> on <date>".
-_COMMENT_SIGNATURE = re.compile(
-    r"^(?:posted|written|submitted|comment(?:ed)?|added) by:\s*(?P<name>[^|\n]{1,60}?)\s*(?:\bat\b|\bon\b|\|)"
-    r"[^\n]{0,40}?\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?",
+# --- reader-comment signatures ---------------------------------------------------------------
+# A comment is signed by a line that names its writer and stamps it: "Posted by: <name> at <time>",
+# "Posted by <name> on <date> at <time>", "Comment by <name> - <date> @ <time>", "<name> says:
+# <date> at <time>", "<name> wrote:", "<name>, <place> | <date> <time>", "<name> (<date> <time>)".
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = re.compile(
+    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b|\d{4}-\d{2}-\d{2}\b"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b,?(?:\s+(?:\d{{4}}|['’]\d{{2}}))?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(?:\d{{4}}|['’]?\d{{2}})\b)?"
+    r"|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b|yesterday|today)",
     re.IGNORECASE,
 )
+_TIME = re.compile(
+    r"\b\d{1,2}(?::\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\b\.?)?|\.\d{2}\s*[ap]\.?\s?m\b\.?|\s?[ap]\.?\s?m\b\.?)"
+    r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b",
+    re.IGNORECASE,
+)
+# Words of a stamp that are not the writer's name.
+_STAMP_WORDS = re.compile(
+    r"\b(?:posted|on|at|by|[ap]\.?m|[pecmgub][sd]?t|utc|gmt|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)\b|[\W_]+",
+    re.IGNORECASE,
+)
+# "Posted by[:] <name> <rest>", "Comment by <name> <rest>": the name runs to a separator or a date.
+_BY_VERBS = r"posted|written|submitted|comment(?:ed)?|added|sent|reply|response|left"
+_BY_PREFIX = re.compile(rf"^\W*(?:{_BY_VERBS})\s+by\b", re.IGNORECASE)
+_BY_SIGNATURE = re.compile(
+    rf"^\W*(?P<verb>{_BY_VERBS})\s+by(?P<colon>\s*:)?\s*"
+    r"(?P<name>[^|\n]{1,60}?)\s*(?:\s(?:on|at|@)\s|[|@—–(]|\s-\s|,\s*(?=\d)|\s(?=\d))(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+def _is_stamp_line(line: str) -> bool:
+    """A line that is only a date and a time ("9:35am Wed 9 Jan 08", "January 5, 2008 at 3:12 pm")."""
+    if not (_DATE.search(line) and _TIME.search(line)):
+        return False
+    return not _STAMP_WORDS.sub(" ", _TIME.sub(" ", _DATE.sub(" ", line))).strip()
+
+
+# "<name> says:", "<name> wrote:", "<name> said on <date>:" (then, often, the stamp).
+_VERB_SIGNATURE = re.compile(
+    r"^\W*(?P<name>[^:.!?\n]{1,50}?)\s+(?:says|wrote|said)\b(?P<rest>[^.!?]{0,60}?):?\s*(?P<after>.*)$", re.IGNORECASE
+)
+# A line of a comment's controls: "Reply", "Report abuse", "Quote | Report this post", "Recommend
+# (4)", "12 up, 3 down", "4 points", "#12", "Inappropriate? Alert us.", "Permalink".
+_CONTROL = (
+    r"(?:reply(?: to (?:this )?comment)?|report(?: (?:abuse|this(?: post| comment)?|comment))?|quote|permalink|link"
+    r"|flag(?: as inappropriate| this)?|recommend(?:ed)?(?:\s*\(\d+\))?|\d+\s+recommend(?:ations?|ed)?|like|\d+\s+likes?"
+    r"|\d+\s+(?:up|down|points?|votes?|thumbs? up|thumbs? down)|(?:thumbs )?up|(?:thumbs )?down|vote(?: up| down)?"
+    r"|inappropriate\?\s*alert us|alert us|#\s?\d+|\d+\.|\(\d+\)|[+-]\d+|share|edit|delete)"
+)
+_CONTROL_LINE = re.compile(rf"^\W*{_CONTROL}(?:[\W_]+{_CONTROL})*\W*$", re.IGNORECASE)
+_NAME_MAX_WORDS = 6
+_SIGNATURE_MAX_WORDS = 20
+
+
+_STAMP_SEPARATOR = re.compile(r"\s[|—–-]\s|\(")
+# "Tracked", "Updated", "Edited": the word of a stamp that names nobody.
+_STAMP_VERB = re.compile(r"[A-Za-z]+ed", re.IGNORECASE)
+
+
+@attrs.frozen
+class _Signature:
+    """A comment's signature line: the writer's name (casefolded; empty when the line names
+    nobody), whether the line says it is a comment's ("Posted by:", "Comment by", "says:",
+    "wrote:"), whether it carries a date, and whether it says it is a post's stamp ("Posted by")
+    rather than a bare name and date."""
+
+    name: str
+    explicit: bool
+    dated: bool
+    worded: bool = True  # "Posted by", "says": not a bare name and stamp
+
+
+def _stamp(text: str) -> tuple[bool, bool]:
+    """(has a date, has a clock time) in ``text``."""
+    return bool(_DATE.search(text)), bool(_TIME.search(text))
+
+
+def _signature(line: str, following: str = "") -> _Signature | None:
+    """The signature in ``line``, if it is one (``following`` is the next line: the stamp under a
+    "<name> says:" line)."""
+    text = line.strip()
+    words = word_count(text)
+    if not words or words > _SIGNATURE_MAX_WORDS or (ends_sentence(text) and not text.endswith((".m.", "pm.", "am."))):
+        if not text.endswith(":"):
+            return None
+    if not _stamp(text)[0] and not _stamp(text)[1] and _BY_PREFIX.match(text) and _is_stamp_line(following):
+        text = f"{text} {following.strip()}"  # "Posted by: <name> on" over "9:35am Wed 9 Jan 08"
+    if m := _BY_SIGNATURE.match(text):
+        name, rest = m.group("name").strip(" -,"), m.group("rest")
+        dated, timed = _stamp(rest)
+        if not name or word_count(name) > _NAME_MAX_WORDS or not (dated or timed):
+            return None
+        # Without the colon, "Posted by <author> on <date>" is also how a story or a live blog's
+        # entry is stamped: a comment's says what kind of post it is, or carries date and time.
+        explicit = bool(m.group("colon")) or m.group("verb").lower().startswith(("comment", "repl", "response"))
+        if not explicit and not (dated and timed):
+            return None
+        return _Signature(comparison_key(name), explicit, dated)
+    if m := _VERB_SIGNATURE.match(text):
+        name = m.group("name").strip(" -,")
+        rest, after = m.group("rest") + " " + m.group("after"), following if not m.group("after") else ""
+        if not text.rstrip().endswith(":") and ":" not in text[m.end("name") :]:
+            return None
+        dated, timed = _stamp(rest + " " + after)
+        if not name or word_count(name) > _NAME_MAX_WORDS:
+            return None
+        if not (dated or timed):
+            # "<name> says:" with its stamp gone (a date line the boilerplate rules took): a
+            # signature only where a heading or the comments' controls say there is a thread.
+            if m.group("after") or m.group("rest").strip() or word_count(name) > 4:
+                return None
+            return _Signature(comparison_key(name), False, False)
+        if m.group("after") and word_count(_DATE.sub(" ", _TIME.sub(" ", m.group("after")))) > 3:
+            return None  # "<name> said: <a sentence>" quotes someone
+        return _Signature(comparison_key(name), True, dated)
+    # "<name>[, <place>] | <date> <time>", "<name> (<date> <time>)", "<date> <time> | <name>", and
+    # with a date alone when a bar, dash or bracket sets it apart ("<name> | <date>").
+    dated, timed = _stamp(text)
+    if not (dated and (timed or _STAMP_SEPARATOR.search(text))):
+        return None
+    name = _TIME.sub(" ", _DATE.sub(" ", text))
+    name = _STAMP_WORDS.sub(" ", name).strip()
+    if word_count(name) > _NAME_MAX_WORDS:
+        return None
+    if _STAMP_VERB.fullmatch(name):
+        name = ""  # "Tracked on <date> <time>", "Updated <date> <time>": a stamp that names nobody
+    return _Signature(comparison_key(name), False, dated, worded=False)
 
 
 # The heading of a reader-comment section: "Comments (12)", "3 comments", "Reader views (5)",
@@ -281,15 +404,37 @@ class TeaserTail(LineFilter):
         ]
 
 
+# A short line right above a thread's first signature that introduces it: "Comments", "Comment(s)",
+# "Your comments", "12 comments posted", "Reader reaction", "Leave a reply". Only read as a heading
+# when signatures follow.
+_NEAR_HEADING = re.compile(
+    r"^\W*(?:[^.!?]{0,40}\b)?(?:comments?|comment\(s\)|responses|replies|discussion|talkback|reader (?:views|reaction|responses)"
+    r"|your (?:views|say|thoughts)|have your say|leave a reply)\b[^.!?]{0,40}$",
+    re.IGNORECASE,
+)
+# "4 thoughts on "<title>"", "12 responses to "<title>"": a count of comments over the post's title.
+_COUNT_HEADING = re.compile(r"^\W*\d+\s+(?:thoughts|responses|replies|comments|opinions)\s+(?:on|to)\b.*$", re.IGNORECASE)
+
+
 @attrs.frozen(kw_only=True)
 class CommentThread(LineFilter):
-    """Removes a reader-comment thread below the story (``layout.comment-thread``), to the end:
+    """Removes a reader-comment thread below the story (``layout.comment-thread``), to the end.
 
-    - from the first of at least ``min_comments`` comment signatures ("Posted by: <name> at
-      <time>") by at least ``min_commenters`` different names, different names on at least
-      ``min_name_share`` of them (a live blog signs its entries with the same few reporters'
-      names);
-    - or from a comment section's heading ("Comments (12)", "Reader views", "Comments are now
+    - By its signatures: at least ``min_comments`` signature lines after an article paragraph
+      ("Posted by: <name> at <time>", "Posted by <name> on <date> at <time>", "Comment by <name>
+      - <date>", "<name> says: <date> at <time>", "<name>, <place> | <date> <time>"), with comment
+      text between them (a story's stamps one under another are not a thread), at least
+      ``min_commenters`` different names, and different names on at least ``min_name_share`` of
+      them unless there are ``crowd`` names or more (a live blog signs its entries with the same
+      few reporters' names). A signature without the words that say it is a comment's ("<name> |
+      <date> <time>", "Posted by <name> on <date> at <time>") needs more: a comment heading right
+      above, ``min_controls`` comment controls in the thread ("Reply", "Report abuse", "12 up, 3
+      down", "#12"), or ``dated_commenters`` different names signing with a date. At most
+      ``max_tail_paragraphs`` article paragraphs may follow the last signature: a story that
+      quotes two forum posts and goes on is not a thread. The thread starts at a comment heading
+      just above its first signature, else at the signature (the first comment's text above it
+      stays: we cannot tell where it starts).
+    - Or from a comment section's heading ("Comments (12)", "Reader views", "Comments are now
       closed for this story") when what follows is comments signed by name lines: at least
       ``min_signed`` short lines with no closing punctuation ("Frank, Toronto"), at least
       ``min_signed_share`` of the lines below the heading, different names on at least
@@ -300,6 +445,12 @@ class CommentThread(LineFilter):
     min_comments: int = 2
     min_commenters: int = 2
     min_name_share: float = 0.6
+    crowd: int = 5
+    min_controls: int = 2
+    dated_commenters: int = 3
+    max_tail_paragraphs: int = 2
+    max_comment_lines: int = 6
+    heading_reach: int = 3
     min_signed: int = 3
     min_signed_share: float = 0.25
 
@@ -315,22 +466,62 @@ class CommentThread(LineFilter):
         ]
 
     def _comment_thread(self, lines: list[str]) -> int | None:
-        """Where a reader-comment thread starts (it runs to the end), or None: at its first
-        comment signature. The first comment's text above it stays: we cannot tell where it
-        starts, and what sits between the story and the comments (trackbacks, the story's own
-        signature) is kept by some gold texts. A real article paragraph must remain above."""
-        found = [(i, m.group("name").strip().lower()) for i, line in enumerate(lines) if (m := _COMMENT_SIGNATURE.match(line))]
-        names = {name for _i, name in found}
-        if (
-            len(found) < self.min_comments
-            or len(names) < self.min_commenters
-            or len(names) < self.min_name_share * len(found)
+        """Where a thread found by its signatures starts (it runs to the end), or None."""
+        first_paragraph = next((i for i, line in enumerate(lines) if _is_article_paragraph(line)), None)
+        if first_paragraph is None:
+            return None
+        signatures: dict[int, _Signature] = {}
+        for i in range(first_paragraph + 1, len(lines)):
+            sig = _signature(lines[i], lines[i + 1] if i + 1 < len(lines) else "")
+            if sig is not None and sig.name:
+                signatures[i] = sig
+        if len(signatures) < self.min_comments:
+            return None
+        found = sorted(signatures)
+        # The story's own stamp ("Posted by <author> at <date> <time>") above comments signed
+        # "Posted by: <name>" is not the thread's.
+        if not signatures[found[0]].explicit and sum(signatures[i].explicit for i in found[1:]) * 2 >= len(found) - 1:
+            found = found[1:]
+            if len(found) < self.min_comments:
+                return None
+        first, last = found[0], found[-1]
+        controls = sum(1 for i in range(first, len(lines)) if i not in signatures and _CONTROL_LINE.match(lines[i]))
+        # Comment text between the signatures: a story's stamps one under another are not a thread
+        # (a page whose comment texts were lost keeps its "Posted by:" lines in a row).
+        explicit = sum(1 for i in found if signatures[i].explicit)
+        bodies = sum(
+            1 for i in range(first + 1, last) if i not in signatures and word_count(lines[i]) and not _CONTROL_LINE.match(lines[i])
+        )
+        if bodies < len(found) - 1 and explicit < len(found):
+            return None
+        names = [signatures[i].name for i in found]
+        distinct = len(set(names))
+        if distinct < self.min_commenters or (distinct < self.min_name_share * len(names) and distinct < self.crowd):
+            return None
+        # What follows the last signature is its comment, the comment form and the page's footer:
+        # a story that quotes two forum posts and goes on has more paragraphs there.
+        gaps = sorted(b - a - 1 for a, b in zip(found, found[1:]))
+        if gaps[len(gaps) // 2] > self.max_comment_lines:
+            return None  # a roundup's excerpts under their bylines are longer than comments
+        longest = gaps[-1]
+        tail = sum(1 for line in lines[last + 1 :] if _is_article_paragraph(line))
+        if tail > longest + self.max_tail_paragraphs:
+            return None
+        heading = self._heading_above(lines, first, first_paragraph)
+        dated = len({signatures[i].name for i in found if signatures[i].dated and signatures[i].worded})
+        if not (
+            explicit >= self.min_comments or heading is not None or controls >= self.min_controls or dated >= self.dated_commenters
         ):
             return None
-        first = found[0][0]
-        if not any(_is_article_paragraph(line) for line in lines[:first]):
-            return None
-        return first
+        return heading if heading is not None else first
+
+    def _heading_above(self, lines: list[str], first: int, first_paragraph: int) -> int | None:
+        """The comment heading within ``heading_reach`` lines above the first signature, if any."""
+        for i in range(first - 1, max(first_paragraph, first - 1 - self.heading_reach), -1):
+            line = lines[i]
+            if _COMMENT_HEADING.match(line) or _COUNT_HEADING.match(line) or (_NEAR_HEADING.match(line) and word_count(line) <= 8):
+                return i
+        return None
 
     def _signed_thread(self, lines: list[str]) -> int | None:
         """Where a comment section headed as such starts, or None (see the class docstring)."""
@@ -338,8 +529,8 @@ class CommentThread(LineFilter):
             if not _COMMENT_HEADING.match(line) or not any(_is_article_paragraph(a) for a in lines[:i]):
                 continue
             below = lines[i + 1 :]
-            if any(_COMMENT_SIGNATURE.match(b) for b in below[:2]):
-                return i  # the heading, then a comment's "Posted by: <name> at <time>"
+            if any(_signature(b) is not None for b in below[:2]):
+                return i  # the heading, then a comment's signature
             names = [comparison_key(b) for b in below if _looks_like_signature(b)]
             if (
                 len(names) >= self.min_signed
