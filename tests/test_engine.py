@@ -270,3 +270,17 @@ def test_the_dask_runner_reads_with_the_pipelines_size_limit(tmp_path):
     assert files["jobs-1"] == files["dask-2"]
     [reject] = [json.loads(line) for line in files["dask-2"]["out.rejects.jsonl"].splitlines()]
     assert (reject["id"], reject["reason"]) == ("big", "too_large")
+
+
+def test_an_engine_is_a_type_and_an_unknown_one_cannot_be_built(tmp_path):
+    from newsclean.errors import ConfigError
+    from newsclean.runner import DaskEngine, LocalEngine
+
+    assert Runner.local(jobs=2).engine == LocalEngine(jobs=2)
+    assert Runner.dask(workers=3).engine == DaskEngine(workers=3)
+    assert Runner().engine == LocalEngine(jobs=1)
+    for engine in ("x", "local", None, 2):
+        with pytest.raises(ConfigError, match="engine must be"):
+            Runner(engine=engine)
+    with pytest.raises(ConfigError, match="jobs"):
+        Runner.local(jobs=0)
