@@ -219,7 +219,8 @@ def _merge(stage: CorpusStage[Any, Any], states: list[Any]) -> Any:
 
 
 def _apply_partition(part: list[Timed], offset: int, model: Any, step: CorpusStep, pipeline: Pipeline) -> list[Timed]:
-    return list(pipeline.apply_step(step, model, part, start=offset))
+    finish = _worker_pool(pipeline).finish if pipeline.time_budget is not None and step.after else None
+    return list(pipeline.apply_step(step, model, part, start=offset, finish=finish))
 
 
 def iterate(bag: Any) -> Iterator[Article]:

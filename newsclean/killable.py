@@ -30,7 +30,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from newsclean.errors import ConfigError
 from newsclean.model import Article, Drop, RawDocument
-from newsclean.pipeline import Pipeline, Timed, _as_article
+from newsclean.pipeline import CorpusStep, Pipeline, Timed, _as_article
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,13 @@ def _init_worker(pipeline: Pipeline) -> None:
 def _process_head(document: RawDocument | Article) -> Timed:
     assert _WORKER_PIPELINE is not None
     return _WORKER_PIPELINE.process_head(document)
+
+
+def _finish(step_number: int, article: Article, spent: float) -> Timed:
+    assert _WORKER_PIPELINE is not None
+    step = _WORKER_PIPELINE.plan().steps[step_number]
+    article, more = _WORKER_PIPELINE.clean(article, step.after, spent)
+    return article, spent + more
 
 
 def context() -> Any:
@@ -111,29 +118,55 @@ class DocumentPool:
     def head(self, documents: Iterable[RawDocument | Article], window: int | None = None) -> Iterator[Timed]:
         """``process_head`` of each document, in input order, with at most ``window`` (default:
         a few per worker) documents in flight."""
+
+        def submit(document: RawDocument | Article) -> Future[Timed]:
+            return self._pool.schedule(_process_head, (document,), timeout=self.timeout)
+
+        tasks = ((document, (document, 0.0), submit) for document in documents)
+        return self._ordered(tasks, window)
+
+    def finish(self, step: CorpusStep, stream: Iterable[Timed], window: int | None = None) -> Iterator[Timed]:
+        """``Pipeline.finish_step``: the document stages after ``step``'s corpus stage on each
+        kept article, in the workers, under what is left of its budget (a ``finish`` for
+        ``Pipeline.apply_step``)."""
+        number = self.pipeline.plan().steps.index(step)
+        budget = self.pipeline.time_budget
+
+        def task(article: Article, spent: float) -> Any:
+            if not step.after or not article.kept:
+                return None
+            # The worker's soft limit has what is left; the kill waits for at least a quarter.
+            timeout = None if budget is None else max(budget - spent, budget / 4) * HARD_FACTOR
+            return lambda _: self._pool.schedule(_finish, (number, article, spent), timeout=timeout)
+
+        tasks = ((article, (article, spent), task(article, spent)) for article, spent in stream)
+        return self._ordered(tasks, window)
+
+    def _ordered(self, tasks: Iterable[tuple[Any, Any, Any]], window: int | None) -> Iterator[Timed]:
+        """Each task's result in order: ``(document, as_is, submit)``, where ``submit(document)``
+        schedules it (None: ``as_is`` is the result)."""
         window = window or 4 * self.workers + 4
-        pending: deque[tuple[RawDocument | Article, Future[Timed]]] = deque()
-        for document in documents:
-            pending.append((document, self._submit(document)))
+        pending: deque[tuple[Any, Any, Any, Future[Timed] | None]] = deque()
+        for document, as_is, submit in tasks:
+            pending.append((document, as_is, submit, submit(document) if submit is not None else None))
             if len(pending) >= window:
                 yield self._result(*pending.popleft())
         while pending:
             yield self._result(*pending.popleft())
 
-    def _submit(self, document: RawDocument | Article) -> Future[Timed]:
-        return self._pool.schedule(_process_head, (document,), timeout=self.timeout)
-
-    def _result(self, document: RawDocument | Article, future: Future[Timed], retried: bool = False) -> Timed:
+    def _result(self, document: Any, as_is: Any, submit: Any, future: Future[Timed] | None, retried: bool = False) -> Timed:
+        if future is None:
+            return as_is
         try:
             return future.result()
         except TimeoutError:
             budget = self.pipeline.time_budget
             detail = f"over the time budget of {budget:g} s; its worker process was stopped"
-            log.warning("document %s: worker stopped %g s into a budget of %g s", document.id, self.timeout, budget)
+            log.warning("document %s: worker stopped over a budget of %g s", document.id, budget)
             return attrs.evolve(_as_article(document), drop=Drop(stage="worker", reason="timeout", detail=detail)), float(budget or 0)
         except ProcessExpired:
             if not retried:
                 log.warning("document %s: its worker process died; running it once more", document.id)
-                return self._result(document, self._submit(document), retried=True)
+                return self._result(document, as_is, submit, submit(document), retried=True)
             detail = "the worker process cleaning it died twice (killed, or out of memory)"
-            return attrs.evolve(_as_article(document), drop=Drop(stage="worker", reason=WORKER_DIED, detail=detail)), 0.0
+            return attrs.evolve(_as_article(document), drop=Drop(stage="worker", reason=WORKER_DIED, detail=detail)), as_is[1]

@@ -37,6 +37,8 @@ __all__ = ["CorpusStage", "CorpusStep", "DocumentStep", "DocumentTimeout", "Pipe
 Timed = tuple[Article, float]
 # A document stage: a DocumentStage (newsclean.stages.base), or any callable with a ``name``.
 DocumentStep = Callable[[Article], Article]
+# Runs a corpus step's later document stages over a stream (``Pipeline.apply_step``).
+Finish = Callable[["CorpusStep", Iterable[Timed]], Iterator[Timed]]
 # What a pipeline's ``stages`` hold.
 Stage = Union[DocumentStep, CorpusStage[Any, Any]]
 
@@ -177,21 +179,24 @@ class Pipeline:
         return (article for article, _ in stream)
 
     def spilled_step(
-        self, step: CorpusStep, stream: Iterable[Timed], progress: Callable[[str, int], Any] | None = None
+        self, step: CorpusStep, stream: Iterable[Timed], progress: Callable[[str, int], Any] | None = None,
+        finish: Finish | None = None,
     ) -> Iterator[Timed]:
         """``step`` over a stream, which waits in a temporary spill file."""
         with tempfile.TemporaryFile("w+b") as handle:
             spill = Spill(handle)
             for item in stream:
                 spill.write(*item)
-            yield from self.corpus_step(step, spill.replay, progress)
+            yield from self.corpus_step(step, spill.replay, progress, finish)
 
     def corpus_step(
-        self, step: CorpusStep, replay: Callable[[], Iterator[Timed]], progress: Callable[[str, int], Any] | None = None
+        self, step: CorpusStep, replay: Callable[[], Iterator[Timed]], progress: Callable[[str, int], Any] | None = None,
+        finish: Finish | None = None,
     ) -> Iterator[Timed]:
         """One corpus step over a stream that ``replay()`` gives again for each pass: observe
-        it whole, decide, then apply and run the document stages after the stage.
-        ``progress(pass, n)`` hears of every ``n`` articles a pass gets through."""
+        it whole, decide, then apply and run the document stages after the stage (``finish``,
+        see ``apply_step``). ``progress(pass, n)`` hears of every ``n`` articles a pass gets
+        through."""
         stage = step.stage
         observed = (lambda n: progress(f"{stage.name}: observe", n)) if progress else None
         started = time.monotonic()
@@ -200,20 +205,29 @@ class Pipeline:
         model = stage.decide(state)
         log.info("%s: observed in %.1f s, decided in %.1f s", stage.name, decided - started, time.monotonic() - decided)
         applied = (lambda n: progress(f"{stage.name}: apply", n)) if progress else None
-        yield from self.apply_step(step, model, replay(), progress=applied)
+        yield from self.apply_step(step, model, replay(), progress=applied, finish=finish)
 
     def apply_step(
-        self, step: CorpusStep, model: Any, stream: Iterable[Timed], start: int = 0, progress: Callable[[int], Any] | None = None
+        self, step: CorpusStep, model: Any, stream: Iterable[Timed], start: int = 0, progress: Callable[[int], Any] | None = None,
+        finish: Finish | None = None,
     ) -> Iterator[Timed]:
         """A corpus step's second half: its stage's ``apply`` with ``model`` on a stream whose
-        first article has key ``start``, then the document stages after the stage."""
-        for key, (article, spent) in enumerate(stream, start):
-            article = self._apply(step.stage, key, article, model)
+        first article has key ``start``, then the document stages after the stage:
+        ``finish(step, stream)`` when given (an engine's killable workers,
+        ``killable.DocumentPool.finish``), else ``finish_step`` here."""
+        applied = ((self._apply(step.stage, key, article, model), spent) for key, (article, spent) in enumerate(stream, start))
+        for item in (finish or self.finish_step)(step, applied):
+            if progress:
+                progress(1)
+            yield item
+
+    def finish_step(self, step: CorpusStep, stream: Iterable[Timed]) -> Iterator[Timed]:
+        """The document stages after ``step``'s corpus stage, on each kept article, under
+        what is left of its time budget."""
+        for article, spent in stream:
             if step.after and article.kept:
                 article, more = self.clean(article, step.after, spent)
                 spent += more
-            if progress:
-                progress(1)
             yield article, spent
 
     def _apply(self, stage: CorpusStage[Any, Any], key: int, article: Article, model: Any) -> Article:

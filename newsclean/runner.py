@@ -43,6 +43,7 @@ from tqdm import tqdm
 from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
 from newsclean.checkpoint import Checkpoint, input_manifest, read_lines, remove_checkpoint, tail_digest
 from newsclean.errors import ConfigError
+from newsclean.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file
 from newsclean.parallel import process_parallel
@@ -355,10 +356,16 @@ class _Run:
                     new_checkpoint(phase="corpus", **_spill_mark(handle, spill_file, done, size)).save(self.output)
                 log.info("document pass: %d documents in %.1f s, %d bytes spilled", done, time.monotonic() - started, size)
             steps = self.pipeline.plan().steps
+            finish = None
+            if self.pipeline.time_budget is not None and any(step.after for step in steps):
+                # The stages after a corpus stage run in killable workers too.
+                engine = self.runner.engine
+                assert isinstance(engine, LocalEngine)
+                finish = stack.enter_context(DocumentPool(self.pipeline, engine.jobs)).finish
             replay = lambda: spill.replay(size)  # noqa: E731 - the first step reads the spill file
-            stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done))
+            stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done), finish)
             for step in steps[1:]:
-                stream = self.pipeline.spilled_step(step, stream, self._pass_progress(done))
+                stream = self.pipeline.spilled_step(step, stream, self._pass_progress(done), finish)
             with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
                 for article, _ in stream:
                     self._write(article, out, rejects)

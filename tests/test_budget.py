@@ -58,9 +58,13 @@ RUN = textwrap.dedent(
     from stuck_stages import Backtrack, Compose
 
     def main():
-        engine, corpus, out = sys.argv[1:4]
+        engine, corpus, out, where = sys.argv[1:5]
         pipeline = default_pipeline(time_budget=2.0)
-        pipeline = attrs.evolve(pipeline, stages=pipeline.stages[:1] + (Backtrack(), Compose()) + pipeline.stages[1:])
+        if where == "head":
+            stages = pipeline.stages[:1] + (Backtrack(), Compose()) + pipeline.stages[1:]
+        else:  # after the corpus stages, where the corpus step applies its model
+            stages = pipeline.stages + (Backtrack(), Compose())
+        pipeline = attrs.evolve(pipeline, stages=stages)
         runner = Runner.dask(workers=2) if engine == "dask" else Runner.local(jobs=int(engine))
         stats = runner.run([corpus], out, pipeline=pipeline)
         print(json.dumps({"in": stats.documents_in, "kept": stats.kept, "rejected": stats.rejected_total}))
@@ -83,8 +87,8 @@ def write_corpus(folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("engine", ["1", "2", "dask"])
-def test_a_document_stuck_in_c_code_is_rejected_timeout_and_the_run_goes_on(engine, tmp_path):
+@pytest.mark.parametrize(("engine", "where"), [("1", "head"), ("2", "head"), ("dask", "head"), ("1", "tail"), ("dask", "tail")])
+def test_a_document_stuck_in_c_code_is_rejected_timeout_and_the_run_goes_on(engine, where, tmp_path):
     if engine == "dask":
         pytest.importorskip("distributed")
     (tmp_path / "stuck_stages.py").write_text(STAGES)
@@ -94,7 +98,7 @@ def test_a_document_stuck_in_c_code_is_rejected_timeout_and_the_run_goes_on(engi
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
     # The timeout only guards against the hang this test is about: a stuck document holds its
     # worker for minutes, and the run must not wait for it.
-    done = subprocess.run([sys.executable, str(tmp_path / "run.py"), engine, str(corpus), str(out)],
+    done = subprocess.run([sys.executable, str(tmp_path / "run.py"), engine, str(corpus), str(out), where],
                           capture_output=True, text=True, timeout=240, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     counts = json.loads(done.stdout.strip().splitlines()[-1])
