@@ -1,28 +1,40 @@
-"""Throughput and memory of newsclean beside its baselines, in one run on one machine.
+"""Speed and memory of newsclean beside trafilatura, in one run on one machine.
 
 Usage::
 
-    python benchmarks/speed.py ../shared/devsets [--limit N] [--rounds R] [--write-docs docs/benchmarks.md]
-        [--compare-with SRC --compare-label LABEL]
+    python benchmarks/speed.py ../shared/devsets [--limit N] [--rounds R] [--sets A,B]
+        [--compare-with SRC --compare-label LABEL] [--no-in-process] [--write-docs docs/benchmarks.md]
 
-Pages: the newspaper pages of ``newspaper4k-news-html.tgz`` (real news HTML). When the data is
-absent the script says so and exits 0.
+Needs no network: it reads the archives of ``../shared/devsets`` (read its README), unpacked
+once into a temporary cache by ``fulltext.locate`` and ``quality.unpack_tgz``. A set that is
+absent is skipped; with none there, the script says so and exits 0.
 
-Measured, single core, in this process after a warm-up, best of ``--rounds`` rounds (three
-times as many for the short text-path passes):
+End to end, what a user runs: each command in a fresh process, as many times as ``--rounds``,
+the systems alternating round by round (the order rotates each round), the median of each:
 
-- HTML path: ``trafilatura.bare_extraction(with_metadata=True)`` (the baseline: extraction
-  alone), ``trafilatura.extract``, and newsclean's default pipeline on the raw bytes;
-- text path: reading and writing the same documents as JSON lines (the baseline: what any
-  tool pays to touch them), and newsclean on trafilatura's text plus writing its JSON line;
-- the time share of each newsclean stage on the HTML path and on the text path;
-- the text path again in fresh processes: best round, and the first pass (one document of
-  warm-up, caches cold); with ``--compare-with SRC``, another source tree's too (a checkout
-  of main, say), the two alternating, so before and after come from one run;
-- peak memory (max RSS of a child process) of a streaming run over N and 4N documents,
-  without corpus stages: flat when it does not grow with N;
-- ``run_parallel`` (what ``--jobs`` runs) with two worker processes against one, start-up included,
-  best of ``--rounds`` runs of each, alternating.
+- per dev set with HTML (dragnet-news, l3s-gn1-dev, newspaper4k pages, trafilatura-eval), the
+  set's pages (the first ``--limit`` by name) are written to one JSONL file of
+  ``{"id", "url", "html"}`` records in a temporary folder (outside the repository), decoded
+  to text once; on that one file, ``newsclean clean FILE -o OUT --jobs 1 --no-dedup --quiet``,
+  beside a script that calls ``trafilatura.bare_extraction(html, url=url, with_metadata=True)``
+  on each record and one that calls ``trafilatura.extract(html, url=url)``, each writing one
+  JSON line per page. Wall time, CPU time and peak RSS of the child (``os.wait4``), and the
+  ratio trafilatura / newsclean;
+- start-up: ``newsclean clean PAGE -o OUT`` and ``newsclean explain PAGE`` on one page, beside
+  ``python -c "import trafilatura"`` and ``bare_extraction`` on the same page;
+- the text path, steady state: newsclean on trafilatura's text of the pages (the extract
+  script's output), in a fresh process after one document of warm-up, documents per CPU
+  second (one core), best pass;
+- ``--jobs 2`` against ``--jobs 1`` on the largest set, wall, outputs compared byte for byte.
+
+With ``--compare-with SRC`` another source tree (a checkout of main, say) runs beside this one
+in every newsclean row, so before and after come from one run.
+
+Then, as before, in one warm process on the newspaper pages (``--no-in-process`` skips it):
+best of ``--rounds``, the HTML path beside ``bare_extraction`` and ``extract``, the time share
+of each newsclean stage on the HTML and text paths, and the peak memory of a streaming run
+over N and 4N documents. A warm process hides start-up and first-document costs: the end-to-end
+tables are what a user sees.
 """
 
 from __future__ import annotations
@@ -251,23 +263,284 @@ def peak_memory(paths: list[Path], copies: int) -> dict[str, int]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def pool_scaling(pages, jobs: int, rounds: int) -> dict[int, float]:
-    """Seconds for all pages through ``run_parallel`` (what ``--jobs`` runs) with 1 and ``jobs``
-    processes, start-up included, best of ``rounds`` taken alternately; the outputs are compared."""
-    import newsclean
-    from newsclean import RawDocument
-    from newsclean.parallel import run_parallel
+# --- end to end: each command in a fresh process ------------------------------------------------
 
-    pipeline = newsclean.default_pipeline(dedup=False, site_repeat=False)
-    docs = [RawDocument(id=name, content=raw, format="html") for name, raw in pages]
-    results, seconds = {}, {1: float("inf"), jobs: float("inf")}
-    for _ in range(rounds):
-        for n in (1, jobs):
+HTML_SETS = ("dragnet-news", "l3s-gn1-dev", "newspaper4k", "trafilatura-eval")
+BARE, EXTRACT = "trafilatura bare_extraction", "trafilatura extract"
+
+# The two trafilatura baselines: read the JSONL, one call per record, one JSON line out per page.
+_TRAFILATURA_SCRIPT = """
+import json, sys
+import trafilatura
+source, target, mode = sys.argv[1:4]
+with open(source, encoding="utf-8") as lines, open(target, "w", encoding="utf-8") as out:
+    for line in lines:
+        record = json.loads(line)
+        if mode == "bare":
+            doc = trafilatura.bare_extraction(record["html"], url=record.get("url"), with_metadata=True)
+            row = {"id": record["id"], "title": doc.title if doc else None, "text": doc.text if doc else ""}
+        else:
+            row = {"id": record["id"], "text": trafilatura.extract(record["html"], url=record.get("url")) or ""}
+        out.write(json.dumps(row, ensure_ascii=False) + "\\n")
+"""
+# The ``newsclean`` console script's code, so that PYTHONPATH picks the source tree.
+_NEWSCLEAN_MAIN = "import sys; from newsclean.cli import main; sys.exit(main())"
+
+
+def set_pages(devsets: Path, name: str, limit: int | None) -> list[tuple[str, Path, str | None]]:
+    """(id, path, url) of a set's pages, sorted as its loader sorts them; empty when absent."""
+    from fulltext import load_set, locate
+    from quality import load_pages as eval_pages
+    from quality import locate_dataset
+
+    if name in ("dragnet-news", "l3s-gn1-dev"):
+        return [(p.id, p.path, p.url) for p in load_set(devsets, name, limit)]
+    if name == "newspaper4k":
+        tgz = devsets / TGZ_NAME
+        if not tgz.is_file():
+            return []
+        paths = sorted(unpack_tgz(tgz).glob(PAGES_GLOB))
+        return [(p.stem, p, None) for p in (paths[:limit] if limit else paths)]
+    if name == "trafilatura-eval":
+        found = locate_dataset(devsets)
+        return [(p.path.name, p.path, p.url) for p in eval_pages(found[0], limit)] if found else []
+    raise ValueError(f"unknown set {name!r}; known: {', '.join(HTML_SETS)}")
+
+
+def write_jsonl(pages: list[tuple[str, Path, str | None]], target: Path) -> int:
+    """One ``{"id", "url", "html"}`` line per page, the HTML decoded as newsclean decodes
+    bytes (UTF-8, else the detected charset); returns the bytes of HTML written."""
+    from newsclean.stages.extract import decode_bytes
+
+    size = 0
+    with target.open("w", encoding="utf-8") as out:
+        for page_id, path, url in pages:
+            html = decode_bytes(path.read_bytes())
+            size += len(html.encode("utf-8", "surrogatepass"))
+            out.write(json.dumps({"id": page_id, "url": url, "html": html}, ensure_ascii=False) + "\n")
+    return size
+
+
+class Child:
+    """One command to time in a fresh process: its argv and the source tree on PYTHONPATH."""
+
+    def __init__(self, argv: list[str], tree: Path | None = None) -> None:
+        self.argv, self.tree = argv, tree
+
+    def run(self, cwd: Path) -> dict[str, float]:
+        """Wall seconds, CPU seconds (user + system, the child and what it waited for) and peak
+        RSS in MB of one run; raises when the command fails."""
+        env = dict(os.environ)
+        if self.tree is not None:
+            env["PYTHONPATH"] = str(self.tree)
+        with open(cwd / "child.stderr", "w+b") as err:
             start = time.perf_counter()
-            results[n] = [a.to_dict() for a in run_parallel(pipeline, docs, n, batch_size=4)]
-            seconds[n] = min(seconds[n], time.perf_counter() - start)
-    assert results[1] == results[jobs], "parallel output differs from one process's"
-    return seconds
+            child = subprocess.Popen(self.argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=err)
+            _pid, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - start
+            child.returncode = os.waitstatus_to_exitcode(status)
+            if child.returncode != 0:
+                err.seek(0)
+                message = err.read().decode("utf-8", "replace")[-2000:]
+                raise RuntimeError(f"{' '.join(self.argv[:4])}... exited {child.returncode}:\n{message}")
+        return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss / 1024}
+
+
+def newsclean_tree(tree: Path, cwd: Path) -> None:
+    """Refuse a tree from which a child would not import its own newsclean."""
+    out = subprocess.run([sys.executable, "-c", "import newsclean; print(newsclean.__file__)"], cwd=cwd,
+                         env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True, check=True)
+    if not Path(out.stdout.strip()).resolve().is_relative_to(tree.resolve()):
+        raise RuntimeError(f"a child with PYTHONPATH={tree} imports newsclean from {out.stdout.strip()}")
+
+
+def median_runs(children: dict[str, Child], rounds: int, cwd: Path, before=None) -> dict[str, dict[str, float]]:
+    """Each child ``rounds`` times, in an order that rotates round by round; the median of
+    each measure. ``before(label)`` runs (untimed) before each run: to remove old outputs."""
+    import statistics
+
+    samples: dict[str, list[dict[str, float]]] = {label: [] for label in children}
+    labels = list(children)
+    for r in range(rounds):
+        for label in labels[r % len(labels):] + labels[: r % len(labels)]:
+            if before is not None:
+                before(label)
+            samples[label].append(children[label].run(cwd))
+    return {label: {key: statistics.median(s[key] for s in runs) for key in runs[0]} for label, runs in samples.items()}
+
+
+def clean_output(work: Path, label: str) -> Path:
+    return work / f"out-{label.replace(' ', '_').replace('/', '_')}.jsonl"
+
+
+def _remove_outputs(work: Path):
+    def remove(label: str) -> None:
+        for path in work.glob(f"{clean_output(work, label).stem}*"):
+            path.unlink()
+    return remove
+
+
+def end_to_end(sets: dict[str, Path], trees: dict[str, Path], rounds: int, work: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """Per set: label -> median wall, cpu, rss, of the two trafilatura scripts and ``newsclean
+    clean`` of each tree, on the set's JSONL file."""
+    results = {}
+    for name, jsonl in sets.items():
+        children = {
+            BARE: Child([sys.executable, "-c", _TRAFILATURA_SCRIPT, str(jsonl), str(clean_output(work, BARE)), "bare"]),
+            EXTRACT: Child([sys.executable, "-c", _TRAFILATURA_SCRIPT, str(jsonl), str(clean_output(work, EXTRACT)), "extract"]),
+        }
+        for label, tree in trees.items():
+            children[f"newsclean ({label})"] = Child(
+                [sys.executable, "-c", _NEWSCLEAN_MAIN, "clean", str(jsonl), "-o", str(clean_output(work, label)),
+                 "--jobs", "1", "--no-dedup", "--quiet"], tree)
+        print(f"end to end: {name}", file=sys.stderr)
+        results[name] = median_runs(children, rounds, work, before=_remove_outputs(work))
+        texts = work / f"texts-{name}.jsonl"  # trafilatura's text of the pages: the text path's input
+        clean_output(work, EXTRACT).replace(texts)
+    return results
+
+
+def start_up(page: Path, trees: dict[str, Path], rounds: int, work: Path) -> dict[str, dict[str, float]]:
+    """Median wall, cpu, rss of the one-page commands."""
+    bare_one = ("import sys, trafilatura; from newsclean_page import html; "
+                "trafilatura.bare_extraction(html, with_metadata=True)")
+    (work / "newsclean_page.py").write_text(f"html = open({str(page)!r}, 'rb').read()\n", encoding="utf-8")
+    children = {
+        'python -c "import trafilatura"': Child([sys.executable, "-c", "import trafilatura"]),
+        "trafilatura bare_extraction, one page": Child([sys.executable, "-c", bare_one]),
+    }
+    for label, tree in trees.items():
+        children[f"newsclean clean PAGE -o OUT ({label})"] = Child(
+            [sys.executable, "-c", _NEWSCLEAN_MAIN, "clean", str(page), "-o", str(clean_output(work, label))], tree)
+        children[f"newsclean explain PAGE ({label})"] = Child([sys.executable, "-c", _NEWSCLEAN_MAIN, "explain", str(page)], tree)
+
+    def remove(label: str) -> None:
+        for tree_label in trees:
+            _remove_outputs(work)(tree_label)
+
+    print("start-up", file=sys.stderr)
+    return median_runs(children, rounds, work, before=remove)
+
+
+def jobs_scaling(jsonl: Path, tree: Path, jobs: int, rounds: int, work: Path) -> tuple[dict[str, dict[str, float]], bool]:
+    """``newsclean clean`` of one file with ``--jobs 1`` and ``--jobs N``: medians, and whether
+    the outputs were byte-identical."""
+    labels = {1: "jobs 1", jobs: f"jobs {jobs}"}
+    children = {
+        label: Child([sys.executable, "-c", _NEWSCLEAN_MAIN, "clean", str(jsonl), "-o", str(clean_output(work, label)),
+                      "--jobs", str(n), "--no-dedup", "--quiet"], tree)
+        for n, label in labels.items()
+    }
+    print(f"--jobs {jobs} against --jobs 1", file=sys.stderr)
+    result = median_runs(children, rounds, work, before=_remove_outputs(work))
+    outputs = {clean_output(work, label).read_bytes() for label in labels.values()}
+    return result, len(outputs) == 1
+
+
+_TEXT_CPU_CHILD = """
+import json, sys, time
+source, benchmarks, lines_file, rounds = sys.argv[1:5]
+sys.path[:0] = [source, benchmarks]
+import newsclean
+import speed
+speed.CLOCK = time.process_time
+lines = open(lines_file, encoding="utf-8").read().splitlines()
+result = speed.time_text_path(lines, int(rounds))
+print(json.dumps({"module": newsclean.__file__, "documents": len(lines), **result}))
+"""
+
+
+def text_steady_state(texts: Path, trees: dict[str, Path], rounds: int, work: Path) -> dict[str, dict[str, float]]:
+    """Per tree, in a fresh process: documents per CPU second of the text path (newsclean's
+    pipeline on each JSON line, writing its article's line), best of ``rounds`` passes after
+    one document of warm-up, and of the first pass."""
+    here = Path(__file__).resolve().parent
+    out: dict[str, dict[str, float]] = {}
+    print("text path, steady state", file=sys.stderr)
+    for label, tree in trees.items():
+        run = subprocess.run([sys.executable, "-c", _TEXT_CPU_CHILD, str(tree.resolve()), str(here), str(texts), str(rounds)],
+                             cwd=work, capture_output=True, text=True, check=True)
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        if not Path(result.pop("module")).resolve().is_relative_to(tree.resolve()):
+            raise RuntimeError(f"the child did not import newsclean from {tree}")
+        n = result["documents"]
+        out[label] = {"documents": n, "steady": n / result["newsclean"], "first": n / result["first"]}
+    return out
+
+
+def _mb(value: float) -> str:
+    return f"{value:.0f} MB"
+
+
+def end_to_end_report(sizes: dict[str, tuple[int, int]], e2e, startup, text, scaling, jobs: int, rounds: int,
+                      limit: int | None, trees: dict[str, Path]) -> list[str]:
+    ours = list(trees)[-1]  # this tree: the last one
+    this = f"newsclean ({ours})"
+    lines = [
+        "### End to end, fresh process (what a user runs)",
+        "",
+        f"Each command in a fresh process, {rounds} round{'s' if rounds != 1 else ''}, the systems alternating (the order rotates",
+        "each round); the median of each. Input: one JSONL file per set (`id`, `url`, `html`);",
+        "`newsclean clean FILE -o OUT --jobs 1 --no-dedup --quiet` beside a script calling",
+        "`trafilatura.bare_extraction(html, url=url, with_metadata=True)` and one calling",
+        "`trafilatura.extract(html, url=url)` on each record, each writing one JSON line per page.",
+        "CPU: user + system of the child; peak: its maximum RSS. The ratio is trafilatura's",
+        "`bare_extraction` over the row's figure: above 1.0x the row is faster.",
+        f"{'Pages per set: the first ' + str(limit) + ' by name.' if limit else 'Whole sets.'}",
+        "",
+        "| set | pages | system | wall | CPU | peak RSS | bare_extraction / this, wall | CPU |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, rows in e2e.items():
+        pages, _size = sizes[name]
+        base = rows[BARE]
+        for label, m in rows.items():
+            lines.append(f"| {name} | {pages} | {label} | {m['wall']:.2f} s | {m['cpu']:.2f} s | {_mb(m['rss'])} | "
+                         f"{base['wall'] / m['wall']:.2f}x | {base['cpu'] / m['cpu']:.2f}x |")
+    lines += ["", f"`{this}` against `bare_extraction(with_metadata=True)`, wall (CPU): " + "; ".join(
+        f"{name} {rows[BARE]['wall'] / rows[this]['wall']:.2f}x ({rows[BARE]['cpu'] / rows[this]['cpu']:.2f}x)"
+        for name, rows in e2e.items()) + "."]
+    lines += ["", "Peak memory of a one-job run, newsclean over bare_extraction: " + "; ".join(
+        f"{name} {rows[this]['rss'] / rows[BARE]['rss']:.2f}x" for name, rows in e2e.items()) + " (target: at most 1.5x).", ""]
+    if startup:
+        lines += [
+            "### Start-up: one page, fresh process",
+            "",
+            f"The first page of the first set as a `.html` file; median of {rounds}.",
+            "",
+            "| command | wall | CPU | peak RSS |",
+            "|---|---:|---:|---:|",
+        ]
+        for label, m in startup.items():
+            lines.append(f"| {label} | {m['wall']:.2f} s | {m['cpu']:.2f} s | {_mb(m['rss'])} |")
+        lines.append("")
+    if text:
+        lines += [
+            "### Text path, steady state",
+            "",
+            "newsclean on trafilatura's text of the pages above (JSON lines in, each article's JSON line",
+            "made), in a fresh process after one document of warm-up: documents per CPU second (one core),",
+            "best pass, and the first pass (caches cold). Target: 1,000 per core.",
+            "",
+            "| code | documents | docs per CPU second | first pass |",
+            "|---|---:|---:|---:|",
+        ]
+        for label, t in text.items():
+            lines.append(f"| {label} | {t['documents']} | {t['steady']:.0f} | {t['first']:.0f} |")
+        lines.append("")
+    if scaling:
+        (name, result, identical) = scaling
+        one, many = result["jobs 1"], result[f"jobs {jobs}"]
+        lines += [
+            f"### `--jobs {jobs}` against `--jobs 1`",
+            "",
+            f"`newsclean clean` of {name} ({sizes[name][0]} pages), `--no-dedup --quiet`, fresh process, median of {rounds}:",
+            f"`--jobs 1` {one['wall']:.2f} s, `--jobs {jobs}` {many['wall']:.2f} s wall: {one['wall'] / many['wall']:.2f}x "
+            f"(target 1.8x); outputs {'byte-identical' if identical else 'DIFFER'}.",
+            "",
+        ]
+    return lines
 
 
 def rate(count: int, seconds: float) -> str:
@@ -282,31 +555,19 @@ def share_table(shares: dict[str, float]) -> list[str]:
     return lines
 
 
-def report(pages, tgz: Path, html, shares, text, text_shares, fresh, memory, scaling, jobs: int, rounds: int) -> str:
-    import trafilatura
-
-    import newsclean
-
+def in_process_report(pages, tgz: Path, html, shares, text, text_shares, fresh, memory) -> list[str]:
     n = len(pages)
     mb = sum(len(raw) for _, raw in pages) / 1e6
     lines = [
-        "## Speed",
+        "### In one warm process",
         "",
-        "Throughput of newsclean beside its baselines, one core, same run. Written by `benchmarks/speed.py`.",
-        "",
-        "### Reproduce",
-        "",
-        "```sh",
-        "python benchmarks/speed.py ../shared/devsets --write-docs docs/benchmarks.md",
-        "```",
+        "The earlier view, kept for the per-stage shares: rule packs and profiles already loaded, no start-up,",
+        "best of several rounds (`--rounds` for the HTML path, three times as many for the short text",
+        "passes). It flatters newsclean against a fresh run: read the tables above first.",
         "",
         f"- data: {n} news pages from `{tgz.name}` (sha256 `{sha256_of(tgz)[:16]}…`), {mb:.1f} MB of HTML",
-        f"- machine: Python {platform.python_version()} ({platform.system()} {platform.machine()}), "
-        f"`os.cpu_count()` = {os.cpu_count()}; trafilatura {trafilatura.__version__}, newsclean {newsclean.__version__}",
-        "- best of several rounds, warm, one process: `--rounds` for the HTML path, three times",
-        "  as many for the short text passes (as many samples as the fresh processes take)",
         "",
-        "### HTML path",
+        "#### HTML path",
         "",
         "| system | seconds | docs/s | MB/s | vs bare_extraction |",
         "|---|---:|---:|---:|---:|",
@@ -320,7 +581,7 @@ def report(pages, tgz: Path, html, shares, text, text_shares, fresh, memory, sca
     text_mb = text["bytes"] / 1e6
     lines += [
         "",
-        "### Text path",
+        "#### Text path",
         "",
         "| system | seconds | docs/s | MB/s | vs read+write |",
         "|---|---:|---:|---:|---:|",
@@ -332,45 +593,63 @@ def report(pages, tgz: Path, html, shares, text, text_shares, fresh, memory, sca
         "",
         *share_table(text_shares),
         "",
-    ]
-    lines += [
-        "In fresh processes, alternating, best of each (the first pass starts with empty caches):",
+        "In fresh processes, alternating, best of each, wall (the first pass starts with empty caches):",
         "",
         "| code | docs/s | first pass, docs/s |",
         "|---|---:|---:|",
     ]
     for label, best in fresh.items():
         lines.append(f"| {label} | {rate(n, best['newsclean'])} | {rate(n, best['first'])} |")
-    lines.append("")
     lines += [
-        "### Memory (streaming run, no corpus stages)",
+        "",
+        "#### Memory (streaming run, no corpus stages)",
         "",
         "| documents | max RSS |",
         "|---:|---:|",
     ]
     for m in memory:
         lines.append(f"| {m['documents']} | {m['max_rss_kb'] / 1024:.0f} MB |")
-    lines += [
+    lines.append("")
+    return lines
+
+
+def page_header(args: argparse.Namespace, sizes: dict[str, tuple[int, int]]) -> list[str]:
+    import trafilatura
+
+    import newsclean
+
+    options = [f"--rounds {args.rounds}"] + ([f"--limit {args.limit}"] if args.limit else [])
+    data = ", ".join(f"{name} {pages} pages ({size / 1e6:.1f} MB of HTML)" for name, (pages, size) in sizes.items())
+    return [
+        "## Speed",
         "",
-        "### Worker processes",
+        "newsclean beside trafilatura, same run, same machine. Written by `benchmarks/speed.py`.",
         "",
-        f"- 1 process: {scaling[1]:.2f} s; {jobs} processes: {scaling[jobs]:.2f} s; "
-        f"speed-up {scaling[1] / scaling[jobs]:.2f}x (best of {rounds} each, alternating, start-up included; "
-        "outputs identical)" if jobs > 1 else "- not measured (`--jobs 1`)",
+        "### Reproduce",
+        "",
+        "```sh",
+        f"python benchmarks/speed.py ../shared/devsets {' '.join(options)} --write-docs docs/benchmarks.md",
+        "```",
+        "",
+        f"- data: {data}" if data else "- data: none",
+        f"- machine: Python {platform.python_version()} ({platform.system()} {platform.machine()}), "
+        f"`os.cpu_count()` = {os.cpu_count()}; trafilatura {trafilatura.__version__}, newsclean {newsclean.__version__}",
+        "- timings are medians of alternating rounds; other processes on the machine add noise",
         "",
     ]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("devsets", type=Path)
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--limit", type=int, default=None, help="at most N pages of each set, the first by name")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each command (default 3)")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes to compare with one (default 2; 1: skip)")
+    parser.add_argument("--sets", default=",".join(HTML_SETS), help=f"comma-separated sets (default: {','.join(HTML_SETS)})")
+    parser.add_argument("--no-in-process", action="store_true", help="skip the warm one-process tables")
     parser.add_argument("--write-docs", type=Path, default=None, metavar="PATH")
     parser.add_argument("--compare-with", type=Path, default=None, metavar="SRC",
-                        help="another source tree (holding newsclean/) to time the text path of, beside this one")
+                        help="another source tree (holding newsclean/) to time beside this one")
     parser.add_argument("--compare-label", default=None, help="its name in the report")
     parser.add_argument("--cpu-time", action="store_true",
                         help="time the in-process passes by this process's CPU time, not wall time (for a busy machine)")
@@ -392,26 +671,65 @@ def main(argv: list[str] | None = None) -> int:
     if args.cpu_time:
         global CLOCK
         CLOCK = time.process_time
-    found = load_pages(args.devsets, args.limit)
-    if found is None:
-        print(f"skipping: no {TGZ_NAME} at {args.devsets}")
-        return 0
-    pages, tgz = found
-    print(f"{len(pages)} pages from {tgz}", file=sys.stderr)
-    html = html_path(pages, args.rounds)
-    shares = stage_shares(html_documents(pages))
-    lines = text_lines(pages)
-    # a text pass is short, so take as many samples as the fresh processes below (3 x rounds)
-    text = text_path(lines, 3 * args.rounds)
-    text_shares = stage_shares(text_documents(lines))
+    import tempfile
+
     trees = {"this tree": Path(__file__).resolve().parent.parent}
     if args.compare_with:
-        trees = {args.compare_label or str(args.compare_with): args.compare_with, **trees}
-    fresh = fresh_text_path(lines, trees, args.rounds)
-    paths = sorted(unpack_tgz(tgz).glob(PAGES_GLOB))[: len(pages)]
-    memory = [peak_memory(paths, copies) for copies in (1, 4)]
-    scaling = pool_scaling(pages, args.jobs, args.rounds) if args.jobs > 1 else {1: 0.0}
-    page = report(pages, tgz, html, shares, text, text_shares, fresh, memory, scaling, args.jobs, args.rounds)
+        trees = {args.compare_label or str(args.compare_with): args.compare_with.resolve(), **trees}
+    names = [n.strip() for n in args.sets.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(HTML_SETS))
+    if unknown:
+        parser.error(f"unknown set(s) {', '.join(unknown)}; known: {', '.join(HTML_SETS)}")
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="newsclean-speed-") as folder:
+        work = Path(folder)
+        for tree in trees.values():
+            newsclean_tree(tree, work)
+        sets, sizes, first_page = {}, {}, None
+        for name in names:
+            pages = set_pages(args.devsets, name, args.limit)
+            if not pages:
+                print(f"skipping {name}: not found under {args.devsets}", file=sys.stderr)
+                continue
+            sets[name] = work / f"{name}.jsonl"
+            sizes[name] = (len(pages), write_jsonl(pages, sets[name]))
+            if first_page is None:
+                first_page = work / "page.html"
+                first_page.write_bytes(pages[0][1].read_bytes())
+        if not sets:
+            print(f"skipping: none of {', '.join(names)} under {args.devsets}")
+            return 0
+        e2e = end_to_end(sets, trees, args.rounds, work)
+        assert first_page is not None
+        startup = start_up(first_page, trees, args.rounds, work)
+        texts = work / "texts.jsonl"
+        with texts.open("w", encoding="utf-8") as out:
+            for name in sets:
+                out.write((work / f"texts-{name}.jsonl").read_text(encoding="utf-8"))
+        text = text_steady_state(texts, trees, 3 * args.rounds, work)
+        largest = max(sets, key=lambda name: sizes[name][0])
+        scaling = None
+        if args.jobs > 1:
+            result, identical = jobs_scaling(sets[largest], trees["this tree"], args.jobs, args.rounds, work)
+            scaling = (largest, result, identical)
+        lines = page_header(args, sizes) + end_to_end_report(
+            sizes, e2e, startup, text, scaling, args.jobs, args.rounds, args.limit, trees)
+    if not args.no_in_process:
+        found = load_pages(args.devsets, args.limit)
+        if found is not None:
+            pages, tgz = found
+            print(f"in one process: {len(pages)} pages from {tgz}", file=sys.stderr)
+            html = html_path(pages, args.rounds)
+            shares = stage_shares(html_documents(pages))
+            text_input = text_lines(pages)
+            # a text pass is short, so take as many samples as the fresh processes below (3 x rounds)
+            text_in_process = text_path(text_input, 3 * args.rounds)
+            text_shares = stage_shares(text_documents(text_input))
+            fresh = fresh_text_path(text_input, trees, args.rounds)
+            paths = sorted(unpack_tgz(tgz).glob(PAGES_GLOB))[: len(pages)]
+            memory = [peak_memory(paths, copies) for copies in (1, 4)]
+            lines += in_process_report(pages, tgz, html, shares, text_in_process, text_shares, fresh, memory)
+    page = "\n".join(lines)
     print(page)
     if args.write_docs:
         write_section(args.write_docs, "speed", page)

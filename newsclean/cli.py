@@ -12,18 +12,18 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsclean import __version__
 from newsclean.api import default_pipeline
-from newsclean.checkpoint import run_options
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
 from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs
 from newsclean.readers import check_paths, read_inputs
-from newsclean.runner import Runner, default_rejects_path, default_stats_path
-from newsclean.stats import RunStats
 from newsclean.writers import STDOUT
+
+if TYPE_CHECKING:
+    from newsclean.stats import RunStats
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +160,10 @@ def run_context(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_clean(args: argparse.Namespace) -> int:
     """``newsclean clean``: check the options, build the pipeline, and hand both to the Runner."""
+    # Imported here: ``explain`` needs neither the runner (processes, progress bar) nor checkpoints.
+    from newsclean.checkpoint import run_options
+    from newsclean.runner import Runner, default_rejects_path, default_stats_path
+
     check_paths(args.inputs)
     rejects_path = args.rejects or default_rejects_path(args.output)
     # With the output on stdout, stats are written only where --stats says.
@@ -256,6 +260,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from newsclean.report import build_report, read_stats
+    from newsclean.runner import default_rejects_path, default_stats_path
 
     if args.run == "-":
         raise ConfigError("newsclean report reads a file, not stdin")

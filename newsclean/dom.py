@@ -711,6 +711,22 @@ def continuation(tree: HtmlElement, extracted: list[str]) -> list[str]:
     return found
 
 
+# --- headings --------------------------------------------------------------------------------
+
+_TOP_HEADINGS = etree.XPath("//h1 | //h2 | //h3")
+HEADING_MIN_WORDS = 3
+
+
+def heading_keys(tree: HtmlElement) -> frozenset[str]:
+    """Comparison keys of the page's ``<h1>``-``<h3>`` texts of three words or more."""
+    keys = set()
+    for heading in _TOP_HEADINGS(tree):
+        text = " ".join(heading.text_content().split())
+        if len(text.split()) >= HEADING_MIN_WORDS:
+            keys.add(comparison_key(text))
+    return frozenset(keys)
+
+
 # --- standfirst ------------------------------------------------------------------------------
 
 # Class and id words that mark a standfirst (the summary under a headline) in page templates.

@@ -434,12 +434,16 @@ def _word_starts(data: np.ndarray) -> np.ndarray:
 
 
 def _power_table(base: int, size: int) -> np.ndarray:
+    """``base ** i`` modulo 2**64 for ``i`` below ``size``, filled by doubling (the powers
+    known times the next one): a few array products instead of one per entry at import."""
     table = np.empty(size, dtype=np.uint64)
     table[0] = 1
-    factor = np.uint64(base)
+    filled = 1
     with np.errstate(over="ignore"):
-        for i in range(1, size):
-            table[i] = table[i - 1] * factor
+        while filled < size:
+            count = min(filled, size - filled)
+            table[filled : filled + count] = table[:count] * (table[filled - 1] * np.uint64(base))
+            filled += count
     return table
 
 

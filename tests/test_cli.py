@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from newsclean.cli import default_rejects_path, main
+from newsclean.cli import main
+from newsclean.runner import default_rejects_path
 import newsclean.checkpoint
 import newsclean.runner as runner
 

@@ -442,3 +442,18 @@ def test_a_sibling_of_another_kind_does_not_join_the_story():
     article = newsclean.clean(html=f"<html><body><h1>Ferry</h1>{page}</body></html>")
     assert not any("cup final" in p for p in article.paragraphs)
     assert "extract:continued" not in article.trace
+
+
+def test_a_heading_the_extractor_printed_at_the_top_goes_and_the_story_stays():
+    # The page's <h2> headline and <h3> kicker come out as the first lines; a heading inside the
+    # story further down, and a first sentence that happens to repeat a heading, stay.
+    story = [f"{s} The harbour board met on Monday." for s in SPLIT_STORY]
+    page = f"""<html><head><title>Harbour Times</title></head><body><div class="main">
+    <h3>Island ferries and harbours</h3><h2>Ferry timetable to change in March</h2>
+    <div class="text"><p>Island ferries and harbours</p><p>Ferry timetable to change in March</p>
+    {"".join(f"<p>{s}</p>" for s in story[:3])}<h2>What the board said next</h2><p>What the board said next</p>
+    {"".join(f"<p>{s}</p>" for s in story[3:])}</div></div></body></html>"""
+    article = newsclean.clean(html=page)
+    assert article.paragraphs[0] == story[0]
+    assert "What the board said next" in article.paragraphs
+    assert [r.rule for r in article.removed if r.category.value == "headline"][:2] == ["dom.headline.heading"] * 2

@@ -72,6 +72,28 @@ def test_detection_is_deterministic_and_does_not_depend_on_the_word_cache():
     assert {lang.detect_language(text) for _ in range(3)} == {first} == {"de"}
 
 
+def test_profile_rows_are_langdetects_table():
+    factory = lang._factory()
+    assert lang._profiles().langlist == tuple(factory.langlist)
+    assert set(lang._known_grams()) == set(factory.word_lang_prob_map)
+    for gram, row in factory.word_lang_prob_map.items():
+        assert list(lang._row.__wrapped__(gram)) == row, gram  # to the bit
+
+
+def test_detection_does_not_build_langdetects_table():
+    import subprocess
+    import sys
+
+    code = (
+        "from newsclean.stages import language as lang\n"
+        "assert lang.detect_language('Der Gemeinderat hat am Dienstag den neuen Fahrplan beschlossen.') == 'de'\n"
+        "print(lang._factory.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "0"
+
+
 def test_featureless_text_has_no_language():
     assert lang.detect_language("12345 67890 !!!") is None
     assert Language()(Article(id="t", text="")).language is None

@@ -16,9 +16,17 @@ from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
-from newsclean.dom import MARKED, continuation, mark_junk, mark_link_cells, marked_standfirst, unwrap_layout_tables
+from newsclean.dom import (
+    MARKED,
+    continuation,
+    heading_keys,
+    mark_junk,
+    mark_link_cells,
+    marked_standfirst,
+    unwrap_layout_tables,
+)
 from newsclean.model import NO_TITLE, Article, Category, Drop, RawDocument, Removal
-from newsclean.text import comparison_key
+from newsclean.text import comparison_key, ends_sentence
 
 # htmldate parses page dates with dateutil, which warns on a zone it cannot name ("EST") although
 # the day we keep is right; the warning says nothing a user can act on. One filter for the
@@ -239,6 +247,9 @@ class Extract:
         if standfirst:
             paragraphs, taken = _take_standfirst(paragraphs, standfirst)
             pruned += taken
+        if tree is not None:
+            paragraphs, taken = _take_headings(paragraphs, heading_keys(tree))
+            pruned += taken
         return attrs.evolve(
             base,
             # trafilatura puts one paragraph per line; our text form has a blank line between.
@@ -291,6 +302,27 @@ def _take_standfirst(paragraphs: list[str], standfirst: str) -> tuple[list[str],
             removal = Removal(stage="extract", category=Category.STANDFIRST, rule="dom.standfirst", text=paragraph, line=i)
             return paragraphs[:i] + paragraphs[i + 1:], (removal,)
     return paragraphs, ()
+
+
+# The headline and the kicker or section heading above the story sit in its first lines.
+_HEADING_SEARCH = 3
+_HEADLINE_MAX_WORDS = 25
+
+
+def _take_headings(paragraphs: list[str], keys: frozenset[str]) -> tuple[list[str], tuple[Removal, ...]]:
+    """The paragraphs without the lines at the top that repeat one of the page's headings
+    (``<h1>``-``<h3>``) and read as one (no closing punctuation), and their removals: the
+    extractor printed the headline or a section heading as the story's first line."""
+    taken: list[Removal] = []
+    kept = list(paragraphs)
+    for i, paragraph in enumerate(paragraphs[:_HEADING_SEARCH]):
+        key = comparison_key(paragraph)
+        if key in keys and len(paragraph.split()) <= _HEADLINE_MAX_WORDS and not ends_sentence(paragraph):
+            taken.append(Removal(stage="extract", category=Category.HEADLINE, rule="dom.headline.heading", text=paragraph, line=i))
+    if taken:
+        drop = {r.line for r in taken}
+        kept = [p for i, p in enumerate(paragraphs) if i not in drop]
+    return kept, tuple(taken)
 
 
 def _credible_date(value: Any, html: str) -> dt.date | None:

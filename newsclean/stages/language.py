@@ -12,6 +12,8 @@ floating-point operations in the same order, so it gives the same answer as
 from __future__ import annotations
 
 import functools
+import json
+import os
 import random
 import re
 from array import array
@@ -22,6 +24,7 @@ from langdetect import DetectorFactory
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.lang_profile import LangProfile
 from langdetect.utils.ngram import NGram
 
 from newsclean.model import Article, Drop
@@ -31,10 +34,37 @@ from newsclean.stages.base import DocumentStage
 @functools.cache
 def _factory() -> DetectorFactory:
     # Our own factory instance: langdetect's module-level one is shared, unseeded state.
-    # Loaded once; the seed is given to each detection.
+    # Loaded once; the seed is given to each detection. Only ``langdetect_reference`` uses it.
     factory = DetectorFactory()
     factory.load_profile(PROFILES_DIRECTORY)
     return factory
+
+
+@attrs.frozen
+class _Profiles:
+    """langdetect's language profiles as ``DetectorFactory.load_profile`` reads them: the
+    languages in its order, and per language the n-gram counts and the total of each n-gram
+    length. The factory turns them into one list of probabilities per n-gram (87,598 lists,
+    about a second of Python loops and 40 MB); ``_row`` computes one n-gram's when it is drawn."""
+
+    langlist: tuple[str, ...]
+    width: int  # the length of a row: langdetect sizes it by the files in the folder
+    counts: tuple[tuple[dict[str, int], list[int]], ...]  # per language: (freq, n_words)
+
+
+@functools.cache
+def _profiles() -> _Profiles:
+    names = os.listdir(PROFILES_DIRECTORY)  # langdetect's order, which the floats' sums follow
+    langlist, counts = [], []
+    for name in names:
+        path = os.path.join(PROFILES_DIRECTORY, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            profile = LangProfile(**json.load(handle))
+        langlist.append(profile.name)
+        counts.append((dict(profile.freq), profile.n_words))
+    return _Profiles(langlist=tuple(langlist), width=len(names), counts=tuple(counts))
 
 
 # langdetect averages 7 random trials by default. On the dev set's 884 texts (first 1,000
@@ -98,7 +128,7 @@ def _ngrams(text: str) -> list[str]:
 @functools.cache
 def _known_grams() -> dict[str, str]:
     """Each n-gram of the profiles, mapped to itself: cached n-grams then share one string."""
-    return {gram: gram for gram in _factory().word_lang_prob_map}
+    return {gram: gram for freq, _ in _profiles().counts for gram in freq}
 
 
 @functools.lru_cache(maxsize=1 << 14)  # 72 % of words on the multilingual dev texts, about 8 MB
@@ -133,9 +163,18 @@ def _word_ngrams(word: str, space_after: bool) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1 << 12)  # 95 % of draws on the dev texts, about 2 MB
 def _row(gram: str) -> array[float]:
-    """The profiles' probabilities of ``gram`` per language, as one contiguous array (the
-    profile's own list points to floats scattered over the heap: slower to read)."""
-    return array("d", _factory().word_lang_prob_map[gram])
+    """The profiles' probabilities of ``gram`` per language, as one contiguous array: the
+    values of ``DetectorFactory.add_profile``, computed the same way (0.0 where a language
+    lacks the n-gram, and for n-grams longer than three)."""
+    profiles = _profiles()
+    row = array("d", bytes(8 * profiles.width))
+    length = len(gram)
+    if 1 <= length <= 3:
+        for index, (freq, n_words) in enumerate(profiles.counts):
+            count = freq.get(gram)
+            if count is not None:
+                row[index] = 1.0 * count / n_words[length - 1]
+    return row
 
 
 def _trial(ngrams: list[str], rng: random.Random, weight: float) -> list[float]:
@@ -149,7 +188,7 @@ def _trial(ngrams: list[str], rng: random.Random, weight: float) -> list[float]:
     The test uses ``max(prob) / norm``, which equals the largest normalised value because
     rounding is monotonic.
     """
-    choice, size = rng.choice, len(_factory().langlist)
+    choice, size = rng.choice, len(_profiles().langlist)
     prob = [p * (weight + q) for p, q in zip([1.0 / size] * size, _row(choice(ngrams)))]
     i = 0
     while True:
@@ -167,7 +206,7 @@ def _trial(ngrams: list[str], rng: random.Random, weight: float) -> list[float]:
 def _probabilities(ngrams: list[str], seed: int, trials: int) -> list[float]:
     """``Detector._detect_block``: the trials' probabilities averaged, per language."""
     rng = random.Random(seed)
-    total = [0.0] * len(_factory().langlist)
+    total = [0.0] * len(_profiles().langlist)
     for _ in range(trials):
         alpha = Detector.ALPHA_DEFAULT + rng.gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
         prob = _trial(ngrams, rng, alpha / Detector.BASE_FREQ)
@@ -180,7 +219,7 @@ def _best(probabilities: list[float]) -> str:
     first listed wins, in langdetect's stable sort as in ``max``."""
     best = max(range(len(probabilities)), key=probabilities.__getitem__)
     if probabilities[best] > Detector.PROB_THRESHOLD:
-        return _factory().langlist[best]
+        return _profiles().langlist[best]
     return Detector.UNKNOWN_LANG
 
 
@@ -206,7 +245,7 @@ class Language(DocumentStage):
     seed: int = 0
 
     def prepare(self) -> None:
-        """Load the language profiles (about a second, once per process), so that the first
+        """Read the language profiles (a tenth of a second, once per process), so that the first
         document does not pay for it inside its time budget."""
         _known_grams()
 

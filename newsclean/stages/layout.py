@@ -94,6 +94,8 @@ _BY_SIGNATURE = re.compile(
     r"(?P<name>[^|\n]{1,60}?)\s*(?:\s(?:on|at|@)\s|[|@—–(]|\s-\s|,\s*(?=\d)|\s(?=\d))(?P<rest>.*)$",
     re.IGNORECASE,
 )
+
+
 def _is_stamp_line(line: str) -> bool:
     """A line that is only a date and a time ("9:35am Wed 9 Jan 08", "January 5, 2008 at 3:12 pm")."""
     if not (_DATE.search(line) and _TIME.search(line)):
@@ -120,7 +122,7 @@ _SIGNATURE_MAX_WORDS = 20
 
 _STAMP_SEPARATOR = re.compile(r"\s[|—–-]\s|\(")
 # "Tracked", "Updated", "Edited": the word of a stamp that names nobody.
-_STAMP_VERB = re.compile(r"[A-Za-z]+ed", re.IGNORECASE)
+_STAMP_VERB = re.compile(r"[A-Za-z]+ed")
 
 
 @attrs.frozen
