@@ -1,19 +1,20 @@
-"""A document's time budget, on any thread.
+"""A document's time budget: a soft limit in the process that cleans it, a hard one around it.
 
-``time_limit(seconds)`` raises :class:`DocumentTimeout` in the calling thread once ``seconds``
-have passed. In a process's main thread it uses SIGALRM (which also cuts a blocking system
-call such as a sleep short). In any other thread (a Dask worker's task thread, a web server's
-request thread) one shared watchdog thread raises the exception asynchronously
-(``PyThreadState_SetAsyncExc``). Either way a long call inside C code (a parser) is stopped
-when it returns to Python; the watchdog also waits for a blocking call to return.
+``time_limit(seconds)`` is the soft limit. It records the document's deadline, which code that
+can stop itself reads through ``remaining()`` (rule-pack regexes run with the ``regex``
+package's ``timeout=``), and in a process's main thread it also arms SIGALRM, which stops
+Python code (and a blocking call such as a sleep) with :class:`DocumentTimeout`. No thread is
+ever sent an asynchronous exception: off the main thread only the deadline is recorded.
+
+Neither can stop a long call inside C code (a runaway ``re`` match, Unicode normalisation of a
+crafted text). The hard limit does: every engine with a budget cleans each document in a worker
+process (``newsclean.killable``) that is killed and replaced when it overruns.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import heapq
-import itertools
+import contextvars
 import signal
 import threading
 import time
@@ -26,19 +27,40 @@ class DocumentTimeout(BaseException):
     ``except Exception`` inside the stage cannot swallow it."""
 
 
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("newsclean_deadline", default=None)
+
+
+def remaining() -> float | None:
+    """Seconds left of the current document's budget (None: no budget). Code that can stop
+    itself (a regex search with a timeout) gives up after this long."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return None
+    return max(deadline - time.monotonic(), 1e-3)
+
+
+def expired(detail: str = "") -> DocumentTimeout:
+    """The exception code raises when it stopped itself at the deadline."""
+    return DocumentTimeout(detail or "over the time budget")
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise DocumentTimeout in this thread after ``seconds`` (None or 0: no limit). A timer
-    the caller had set is put back afterwards, less the time spent."""
+    """The soft limit of ``seconds`` (None or 0: no limit): the deadline for ``remaining()``,
+    and in the main thread SIGALRM raising DocumentTimeout. A timer the caller had set is put
+    back afterwards, less the time spent."""
     if not seconds:
         yield
         return
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-        with _alarm(seconds):
+    token = _DEADLINE.set(time.monotonic() + seconds)
+    try:
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            with _alarm(seconds):
+                yield
+        else:
             yield
-    else:
-        with _WATCHDOG.watch(seconds):
-            yield
+    finally:
+        _DEADLINE.reset(token)
 
 
 def _message(seconds: float) -> str:
@@ -61,57 +83,3 @@ def _alarm(seconds: float) -> Iterator[None]:
         if pending > 0:
             left = pending - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), interval)
-
-
-class _Watchdog:
-    """One daemon thread that raises DocumentTimeout in threads whose deadline passed."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
-        self._deadlines: list[tuple[float, int]] = []  # (deadline, ticket), a heap
-        self._active: dict[int, int] = {}  # ticket -> thread id
-        self._fired: set[int] = set()
-        self._tickets = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    @contextlib.contextmanager
-    def watch(self, seconds: float) -> Iterator[None]:
-        thread_id = threading.get_ident()
-        with self._lock:
-            ticket = next(self._tickets)
-            self._active[ticket] = thread_id
-            heapq.heappush(self._deadlines, (time.monotonic() + seconds, ticket))
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._loop, name="newsclean-watchdog", daemon=True)
-                self._thread.start()
-            self._wake.notify()
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._active.pop(ticket, None)
-                if ticket in self._fired:
-                    # Fired, but maybe not delivered yet: it must not strike after this block.
-                    self._fired.discard(ticket)
-                    _raise_in(thread_id, None)
-
-    def _loop(self) -> None:
-        with self._lock:
-            while True:
-                now = time.monotonic()
-                while self._deadlines and (self._deadlines[0][0] <= now or self._deadlines[0][1] not in self._active):
-                    _, ticket = heapq.heappop(self._deadlines)
-                    if ticket in self._active:
-                        self._fired.add(ticket)
-                        _raise_in(self._active[ticket], DocumentTimeout)
-                wait = self._deadlines[0][0] - now if self._deadlines else None
-                self._wake.wait(wait)
-
-
-def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
-    """Raise ``exception`` in the thread (None: cancel one not yet raised)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None)
-
-
-_WATCHDOG = _Watchdog()

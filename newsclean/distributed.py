@@ -19,6 +19,11 @@ whatever the partitioning. Dask is an optional extra: ``pip install 'newsclean[d
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import multiprocessing.util
+import os
+import pickle
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -26,6 +31,7 @@ from typing import Any
 
 from newsclean.corpus import CorpusStage, observe_all
 from newsclean.errors import ConfigError
+from newsclean.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStep, Pipeline, Timed
 from newsclean.readers import DEFAULT_MAX_BYTES, STDIN, InputFile, ReadReport, input_files, kind_of, read_file
@@ -81,7 +87,10 @@ def files_bag(files: Sequence[InputFile], files_per_partition: int = 64, max_byt
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers``
-    single-threaded worker processes (stopped on exit)."""
+    single-threaded worker processes (stopped on exit). The local cluster's workers are not
+    daemonic, so that they may start the killable processes of the time budget
+    (``newsclean.killable``); a cluster of your own needs ``distributed.worker.daemon: False``
+    for that too."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -90,7 +99,13 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    import dask
+
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
@@ -120,7 +135,39 @@ SPLIT_EVERY = 8
 
 
 def _head(documents: Iterable[RawDocument | Article], pipeline: Pipeline) -> list[Timed]:
-    return [pipeline.process_head(document) for document in documents]
+    if pipeline.time_budget is None:
+        return [pipeline.process_head(document) for document in documents]
+    return list(_worker_pool(pipeline).head(documents))
+
+
+_POOL_LOCK = threading.Lock()
+_POOL: tuple[bytes, DocumentPool] | None = None
+
+
+def _worker_pool(pipeline: Pipeline) -> DocumentPool:
+    """This Dask worker's pool of killable processes for ``pipeline`` (one process per task
+    thread), started by the first task that needs it and kept for the next ones."""
+    global _POOL
+    digest = hashlib.blake2b(pickle.dumps(pipeline), digest_size=16).digest()
+    with _POOL_LOCK:
+        if _POOL is None or _POOL[0] != digest:
+            if _POOL is not None:
+                _POOL[1].close()
+            pool = DocumentPool(pipeline, _task_threads())
+            # Stopped before multiprocessing ends this process's children at exit (a Dask worker
+            # is a multiprocessing child, where atexit does not run); otherwise exit hangs.
+            multiprocessing.util.Finalize(None, pool.close, exitpriority=10)
+            _POOL = (digest, pool)
+        return _POOL[1]
+
+
+def _task_threads() -> int:
+    try:
+        from distributed import get_worker
+
+        return max(int(get_worker().state.nthreads), 1)
+    except Exception:  # not on a distributed worker (the threaded or synchronous scheduler)
+        return os.cpu_count() or 1
 
 
 def clean_bag(documents: Any, pipeline: Pipeline | None = None) -> Any:
@@ -131,12 +178,12 @@ def clean_bag(documents: Any, pipeline: Pipeline | None = None) -> Any:
 
         pipeline = default_pipeline()
     timed = documents.map_partitions(_head, pipeline)
-    persisted = []
+    persisted: list[Any] = []
     for step in pipeline.plan().steps:
         # A step reads the bag twice (observe, apply): the cleaned articles stay in the
         # workers' memory, not cleaned again.
         persisted.append(timed.persist())
-        timed = _corpus_step(persisted[-1], step, pipeline)
+        timed = _corpus_step(persisted[-1], step, pipeline, persisted)
     articles = timed.map(lambda item: item[0])
     # The graph built from a persisted bag's parts names its results without holding them:
     # the bag must live as long as the result, or the cluster forgets them.
@@ -144,7 +191,10 @@ def clean_bag(documents: Any, pipeline: Pipeline | None = None) -> Any:
     return articles
 
 
-def _corpus_step(timed: Any, step: CorpusStep, pipeline: Pipeline) -> Any:
+def _corpus_step(timed: Any, step: CorpusStep, pipeline: Pipeline, persisted: list[Any]) -> Any:
+    """Observe per partition, merge in a tree, decide once: the model is persisted on the
+    cluster before any partition applies it, so however the output partitions are computed
+    (``iterate`` computes them one by one) the model is computed once and only fetched."""
     from dask import delayed
 
     db = _import_bag()
@@ -155,7 +205,8 @@ def _corpus_step(timed: Any, step: CorpusStep, pipeline: Pipeline) -> Any:
     while len(states) > 1:
         states = [delayed(_merge)(step.stage, states[i : i + SPLIT_EVERY]) for i in range(0, len(states), SPLIT_EVERY)]
     state = states[0] if states else delayed(step.stage.observe)([])
-    model = delayed(step.stage.decide)(state)
+    model = delayed(step.stage.decide)(state).persist()
+    persisted.append(model)
     return db.from_delayed([delayed(_apply_partition)(part, offset, model, step, pipeline) for part, offset in zip(parts, offsets)])
 
 
@@ -168,7 +219,8 @@ def _merge(stage: CorpusStage[Any, Any], states: list[Any]) -> Any:
 
 
 def _apply_partition(part: list[Timed], offset: int, model: Any, step: CorpusStep, pipeline: Pipeline) -> list[Timed]:
-    return list(pipeline.apply_step(step, model, part, start=offset))
+    finish = _worker_pool(pipeline).finish if pipeline.time_budget is not None and step.after else None
+    return list(pipeline.apply_step(step, model, part, start=offset, finish=finish))
 
 
 def iterate(bag: Any) -> Iterator[Article]:

@@ -163,7 +163,7 @@ def _cover(pairs: Sequence[tuple[Sketch, np.ndarray, Sketch]]) -> list[Coverage]
     pool_owner = np.repeat(np.arange(count), [len(keeper.hashes) for _, _, keeper in pairs])
     in_pool = _trailing_zeros(pool) >= level[pool_owner]
     pool = np.sort((pool_owner[in_pool].astype(np.uint64) << _SHIFT32) | pool[in_pool])
-    found = _members((owner.astype(np.uint64) << _SHIFT32) | hashes, pool)
+    found = _held((owner.astype(np.uint64) << _SHIFT32) | hashes, pool)
     # Runs of BLOCK_SAMPLES consecutive samples are judged together (a short tail joins the
     # run before it), so one or two samples never decide alone.
     start = np.cumsum(sizes) - sizes
@@ -178,6 +178,21 @@ def _cover(pairs: Sequence[tuple[Sketch, np.ndarray, Sketch]]) -> list[Coverage]
     share = np.where(total > 0, np.minimum(1.0, held / np.where(total > 0, total, 1.0)), 1.0)
     share_found = np.where(sizes > 0, hits / np.maximum(sizes, 1), 1.0)
     return [Coverage(float(a), float(b)) for a, b in zip(share.tolist(), share_found.tolist())]
+
+
+def _held(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of ``values`` (in text order) ``ordered`` (sorted) holds, counted with repeats:
+    the k-th occurrence of a value is held only when ``ordered`` has it k times. A text that
+    repeats a line by design (a meal plan, a timetable) is not held by one that has it once."""
+    if not len(ordered) or not len(values):
+        return np.zeros(len(values), dtype=bool)
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    first = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values)) - np.repeat(first, np.diff(np.append(first, len(values))))
+    available = np.searchsorted(ordered, values, side="right") - np.searchsorted(ordered, values, side="left")
+    return rank < available
 
 
 def _members(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,6 +23,7 @@ from newsclean.budget import DocumentTimeout, time_limit
 from newsclean.corpus import CorpusStage, apply_one, observe_all
 from newsclean.errors import ConfigError, StageError
 from newsclean.model import Article, Drop, RawDocument
+from newsclean.rulepack import compile_loaded
 from newsclean.stages import Extract
 
 ON_ERROR = ("drop", "raise")
@@ -35,6 +37,8 @@ __all__ = ["CorpusStage", "CorpusStep", "DocumentStep", "DocumentTimeout", "Pipe
 Timed = tuple[Article, float]
 # A document stage: a DocumentStage (newsclean.stages.base), or any callable with a ``name``.
 DocumentStep = Callable[[Article], Article]
+# Runs a corpus step's later document stages over a stream (``Pipeline.apply_step``).
+Finish = Callable[["CorpusStep", Iterable[Timed]], Iterator[Timed]]
 # What a pipeline's ``stages`` hold.
 Stage = Union[DocumentStep, CorpusStage[Any, Any]]
 
@@ -90,6 +94,9 @@ class Pipeline:
     _plan: Plan = attrs.field(init=False, eq=False, repr=False)
     # What ``process`` runs: every document stage, corpus stages left out.
     _document_stages: tuple[DocumentStep, ...] = attrs.field(init=False, eq=False, repr=False)
+    # The process that ran ``prepare`` (``clean`` runs it before a process's first document;
+    # a pickled or forked copy prepares again).
+    _prepared_in: int | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         plan = _plan_of(self.stages)
@@ -131,6 +138,19 @@ class Pipeline:
                 return i
         raise ConfigError(f"no stage named {name!r}; stages: {', '.join(self.names)}")
 
+    def prepare(self) -> None:
+        """Every stage's one-off loading (``prepare()``), done before the first document. The
+        built-in extractor cleans a tiny page once: trafilatura loads parts of itself on its
+        first page (0.4 s), which is not the first document's time."""
+        for stage in (self.extract, *self._document_stages):
+            prepare = getattr(stage, "prepare", None)
+            if prepare is not None:
+                prepare()
+        if isinstance(self.extract, Extract):
+            self.extract(RawDocument(id="warm-up", content=_WARM_UP_PAGE, format="html"))
+        compile_loaded()
+        object.__setattr__(self, "_prepared_in", os.getpid())
+
     def process(self, document: RawDocument | Article) -> Article:
         """Extract and run every document stage on one input; corpus stages need a corpus
         and are skipped."""
@@ -159,21 +179,24 @@ class Pipeline:
         return (article for article, _ in stream)
 
     def spilled_step(
-        self, step: CorpusStep, stream: Iterable[Timed], progress: Callable[[str, int], Any] | None = None
+        self, step: CorpusStep, stream: Iterable[Timed], progress: Callable[[str, int], Any] | None = None,
+        finish: Finish | None = None,
     ) -> Iterator[Timed]:
         """``step`` over a stream, which waits in a temporary spill file."""
         with tempfile.TemporaryFile("w+b") as handle:
             spill = Spill(handle)
             for item in stream:
                 spill.write(*item)
-            yield from self.corpus_step(step, spill.replay, progress)
+            yield from self.corpus_step(step, spill.replay, progress, finish)
 
     def corpus_step(
-        self, step: CorpusStep, replay: Callable[[], Iterator[Timed]], progress: Callable[[str, int], Any] | None = None
+        self, step: CorpusStep, replay: Callable[[], Iterator[Timed]], progress: Callable[[str, int], Any] | None = None,
+        finish: Finish | None = None,
     ) -> Iterator[Timed]:
         """One corpus step over a stream that ``replay()`` gives again for each pass: observe
-        it whole, decide, then apply and run the document stages after the stage.
-        ``progress(pass, n)`` hears of every ``n`` articles a pass gets through."""
+        it whole, decide, then apply and run the document stages after the stage (``finish``,
+        see ``apply_step``). ``progress(pass, n)`` hears of every ``n`` articles a pass gets
+        through."""
         stage = step.stage
         observed = (lambda n: progress(f"{stage.name}: observe", n)) if progress else None
         started = time.monotonic()
@@ -182,20 +205,29 @@ class Pipeline:
         model = stage.decide(state)
         log.info("%s: observed in %.1f s, decided in %.1f s", stage.name, decided - started, time.monotonic() - decided)
         applied = (lambda n: progress(f"{stage.name}: apply", n)) if progress else None
-        yield from self.apply_step(step, model, replay(), progress=applied)
+        yield from self.apply_step(step, model, replay(), progress=applied, finish=finish)
 
     def apply_step(
-        self, step: CorpusStep, model: Any, stream: Iterable[Timed], start: int = 0, progress: Callable[[int], Any] | None = None
+        self, step: CorpusStep, model: Any, stream: Iterable[Timed], start: int = 0, progress: Callable[[int], Any] | None = None,
+        finish: Finish | None = None,
     ) -> Iterator[Timed]:
         """A corpus step's second half: its stage's ``apply`` with ``model`` on a stream whose
-        first article has key ``start``, then the document stages after the stage."""
-        for key, (article, spent) in enumerate(stream, start):
-            article = self._apply(step.stage, key, article, model)
+        first article has key ``start``, then the document stages after the stage:
+        ``finish(step, stream)`` when given (an engine's killable workers,
+        ``killable.DocumentPool.finish``), else ``finish_step`` here."""
+        applied = ((self._apply(step.stage, key, article, model), spent) for key, (article, spent) in enumerate(stream, start))
+        for item in (finish or self.finish_step)(step, applied):
+            if progress:
+                progress(1)
+            yield item
+
+    def finish_step(self, step: CorpusStep, stream: Iterable[Timed]) -> Iterator[Timed]:
+        """The document stages after ``step``'s corpus stage, on each kept article, under
+        what is left of its time budget."""
+        for article, spent in stream:
             if step.after and article.kept:
                 article, more = self.clean(article, step.after, spent)
                 spent += more
-            if progress:
-                progress(1)
             yield article, spent
 
     def _apply(self, stage: CorpusStage[Any, Any], key: int, article: Article, model: Any) -> Article:
@@ -217,11 +249,9 @@ class Pipeline:
             return attrs.evolve(_as_article(item), drop=item.error.drop(stage_name(self.extract))), 0.0
         article = _as_article(item)
         current: Any = self.extract
-        for stage in stages:
-            # A stage's one-off loading (language profiles) is not the document's time.
-            prepare = getattr(stage, "prepare", None)
-            if prepare is not None:
-                prepare()
+        if self._prepared_in != os.getpid():
+            # One-off loading (language profiles, compiled rules) is not the document's time.
+            self.prepare()
         budget = None if self.time_budget is None else max(self.time_budget - spent, 1e-3)
         started = time.monotonic()
         try:
@@ -248,6 +278,9 @@ class Pipeline:
                 raise StageError(name, item.id, exc) from exc
             drop = Drop(stage=name, reason="error", detail=f"{type(exc).__name__}: {exc}")
             return attrs.evolve(_as_article(item), drop=drop)
+
+
+_WARM_UP_PAGE = "<html><head><title>Quay</title></head><body><article><p>" + "The quay reopened on Friday, the harbour master said. " * 3 + "</p></article></body></html>"
 
 
 def _plan_of(stages: Sequence[Stage]) -> Plan:

@@ -41,7 +41,9 @@ from importlib import resources
 from typing import Any
 
 import attrs
+import regex
 
+from newsclean.budget import DocumentTimeout, remaining
 from newsclean.errors import RulePackError
 from newsclean.model import Category
 from newsclean.text import word_count
@@ -80,20 +82,59 @@ class Rule:
     # Lower-case strings one of which every match of ``pattern`` contains (see ``keywords_of``);
     # ``first_hit`` skips the rule on a line without any of them.
     keywords: tuple[str, ...] | None = attrs.field(default=None, eq=False)
-
     def match(self, line: str, words: int | None = None) -> re.Match[str] | None:
         """The match object when this rule fires on ``line``, else None. ``words`` is the
-        line's word count when the caller has it (saves counting once per rule)."""
+        line's word count when the caller has it (saves counting once per rule). A search
+        still running at the document's deadline (``budget.remaining()``) raises
+        :class:`DocumentTimeout`."""
         if self.max_words is not None and (word_count(line) if words is None else words) > self.max_words:
             return None
-        found = self.pattern.search(line)
+        found = _search(self.pattern, line)
         if found is None:
             return None
-        if self.requires is not None and not self.requires.search(line):
+        if self.requires is not None and not _search(self.requires, line):
             return None
-        if self.unless is not None and self.unless.search(line):
+        if self.unless is not None and _search(self.unless, line):
             return None
         return found
+
+
+# The flags a rule's pattern may carry, as ``regex`` spells them.
+_REGEX_FLAGS = ((re.IGNORECASE, regex.IGNORECASE), (re.MULTILINE, regex.MULTILINE), (re.DOTALL, regex.DOTALL),
+                (re.VERBOSE, regex.VERBOSE), (re.ASCII, regex.ASCII))
+
+
+@functools.lru_cache(maxsize=None)
+def timed_pattern(source: str, flags: int) -> Any:
+    """A rule's ``re`` pattern compiled by the ``regex`` package (version 0: ``re``'s syntax and
+    matching rules), which can stop a search at a deadline. Compiled on first use: loading a
+    pack stays cheap."""
+    theirs = regex.VERSION0
+    for ours, flag in _REGEX_FLAGS:
+        if flags & ours:
+            theirs |= flag
+    return regex.compile(source, theirs)
+
+
+def compile_loaded() -> None:
+    """Compile the ``regex`` form of every rule of the packs loaded so far (a pipeline's
+    one-off loading: not a document's time)."""
+    for pack in list(_LOADED.values()):
+        for rule in pack.rules:
+            for pattern in (rule.pattern, rule.requires, rule.unless):
+                if pattern is not None:
+                    timed_pattern(pattern.pattern, pattern.flags)
+
+
+def _search(pattern: re.Pattern[str], line: str) -> Any:
+    """``pattern.search(line)`` by ``regex``, stopped at the document's deadline
+    (``budget.remaining()``) with :class:`DocumentTimeout`. The ``re`` pattern stays the rule's
+    own (the loader's checks read it); ``tests/test_rulepack.py`` checks that both match alike
+    on every packaged rule's examples."""
+    try:
+        return timed_pattern(pattern.pattern, pattern.flags).search(line, timeout=remaining())
+    except TimeoutError:
+        raise DocumentTimeout(f"rule pattern {pattern.pattern[:60]!r} ran past the time budget") from None
 
 
 @attrs.frozen(kw_only=True)

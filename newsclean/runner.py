@@ -35,7 +35,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import attrs
 from tqdm import tqdm
@@ -44,6 +44,7 @@ from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
 from newsclean.checkpoint import SECONDS as CHECKPOINT_SECONDS
 from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
 from newsclean.errors import ConfigError
+from newsclean.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file, output_format
 from newsclean.parallel import process_parallel
@@ -76,7 +77,7 @@ from newsclean.writers import (
     sync,
 )
 
-__all__ = ["Runner", "default_rejects_path", "default_stats_path", "run", "spill_path"]
+__all__ = ["DaskEngine", "Engine", "LocalEngine", "Runner", "default_rejects_path", "default_stats_path", "run", "spill_path"]
 
 log = logging.getLogger(__name__)
 
@@ -106,27 +107,49 @@ def _beside(output: str, suffix: str) -> str:
     return str(path.with_name(f"{name}.{suffix}"))
 
 
-@attrs.frozen(kw_only=True)
-class Runner:
-    """Where the cleaning runs: ``Runner.local(jobs=)`` (worker processes on this machine) or
-    ``Runner.dask(client=)`` (a Dask cluster). ``run`` is the same for both."""
+@attrs.frozen
+class LocalEngine:
+    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.parallel``)."""
 
-    engine: str = "local"
-    jobs: int = 1
+    jobs: int = attrs.field(default=1, converter=lambda value: integer(value, "jobs", minimum=1))
+
+
+@attrs.frozen
+class DaskEngine:
+    """A Dask cluster: ``client``'s, else the scheduler at ``scheduler``, else a local cluster of
+    ``workers`` processes started for the run (see ``newsclean.distributed``)."""
+
     client: Any = None
     scheduler: str | None = None
-    workers: int | None = None
+    workers: int | None = attrs.field(default=None, converter=attrs.converters.optional(lambda value: integer(value, "workers", minimum=1)))
+
+
+Engine = Union[LocalEngine, DaskEngine]
+
+
+def _check_engine(_runner: Any, _attribute: Any, value: Any) -> None:
+    if not isinstance(value, (LocalEngine, DaskEngine)):
+        raise ConfigError(f"engine must be a LocalEngine or a DaskEngine (Runner.local(), Runner.dask()), not {value!r}")
+
+
+@attrs.frozen
+class Runner:
+    """Where the cleaning runs: ``Runner.local(jobs=)`` (worker processes on this machine) or
+    ``Runner.dask(client=)`` (a Dask cluster). ``run`` is the same for both. The engine is a
+    type, not a name: there is no runner of an engine that does not exist."""
+
+    engine: Engine = attrs.field(factory=LocalEngine, validator=_check_engine)
 
     @classmethod
     def local(cls, jobs: int | None = None) -> Runner:
         """Worker processes on this machine (default: one per core)."""
-        return cls(engine="local", jobs=integer(jobs if jobs is not None else os.cpu_count() or 1, "jobs", minimum=1))
+        return cls(LocalEngine(jobs if jobs is not None else os.cpu_count() or 1))
 
     @classmethod
     def dask(cls, client: Any = None, *, scheduler: str | None = None, workers: int | None = None) -> Runner:
         """A Dask cluster: ``client``'s, else the scheduler at ``scheduler``, else a local
         cluster of ``workers`` processes started for the run."""
-        return cls(engine="dask", client=client, scheduler=scheduler, workers=workers)
+        return cls(DaskEngine(client=client, scheduler=scheduler, workers=workers))
 
     def run(
         self,
@@ -272,7 +295,7 @@ class _Run:
             total = min(total, self.limit) if total is not None else self.limit
         tqdm.monitor_interval = 0  # no monitor thread: with no other thread, workers can be forked (fast)
         try:
-            if self.runner.engine == "local" and self.pipeline.plan().steps:
+            if isinstance(self.runner.engine, LocalEngine) and self.pipeline.plan().steps:
                 self._spilled(checkpoint, new_checkpoint, total)
             else:
                 self._direct(checkpoint, new_checkpoint, total)
@@ -298,7 +321,9 @@ class _Run:
 
     def _head(self, skip: int) -> Iterator[Timed]:
         """The plan's head over the documents after the first ``skip``, in input order."""
-        return process_parallel(self.pipeline, islice(self._documents(), skip, None), self.runner.jobs)
+        engine = self.runner.engine
+        assert isinstance(engine, LocalEngine)
+        return process_parallel(self.pipeline, islice(self._documents(), skip, None), engine.jobs)
 
     @contextlib.contextmanager
     def _dask_articles(self, skip: int) -> Iterator[Iterator[Article]]:
@@ -310,10 +335,12 @@ class _Run:
             yield from islice(iterate(clean_bag(files_bag(files, max_bytes=self.max_bytes), self.pipeline)), skip, None)
             self.report.skipped_records.update(count_skipped_records(files))
 
-        if self.runner.client is not None:
+        engine = self.runner.engine
+        assert isinstance(engine, DaskEngine)
+        if engine.client is not None:
             yield articles()
             return
-        with dask_client(self.runner.scheduler, self.runner.workers or os.cpu_count() or 1):
+        with dask_client(engine.scheduler, engine.workers or os.cpu_count() or 1):
             yield articles()
 
     # --- the two ways a run goes -----------------------------------------------------------
@@ -329,7 +356,7 @@ class _Run:
             for record in read_lines(partial_path(self.rejects), checkpoint.rejects_bytes):
                 self.stats.add_reject(record)
         with contextlib.ExitStack() as stack:
-            if self.runner.engine == "dask":
+            if isinstance(self.runner.engine, DaskEngine):
                 articles: Iterator[Article] = stack.enter_context(self._dask_articles(done))
             else:  # no corpus stages here: the local engine spills for those
                 articles = (article for article, _ in self._head(done))
@@ -377,10 +404,16 @@ class _Run:
                     new_checkpoint(phase="corpus", **_spill_mark(handle, spill_file, done, size)).save(self.output)
                 log.info("document pass: %d documents in %.1f s, %d bytes spilled", done, time.monotonic() - started, size)
             steps = self.pipeline.plan().steps
+            finish = None
+            if self.pipeline.time_budget is not None and any(step.after for step in steps):
+                # The stages after a corpus stage run in killable workers too.
+                engine = self.runner.engine
+                assert isinstance(engine, LocalEngine)
+                finish = stack.enter_context(DocumentPool(self.pipeline, engine.jobs)).finish
             replay = lambda: spill.replay(size)  # noqa: E731 - the first step reads the spill file
-            stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done))
+            stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done), finish)
             for step in steps[1:]:
-                stream = self.pipeline.spilled_step(step, stream, self._pass_progress(done))
+                stream = self.pipeline.spilled_step(step, stream, self._pass_progress(done), finish)
             with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
                 for article, _ in stream:
                     self._write(article, out, rejects)

@@ -465,3 +465,37 @@ def test_near_copies_inside_a_large_bucket_still_go_whatever_the_order(seed):
     gone = {i for i, fate in fates.items() if fate and fate[0] == "dedup:near"}
     assert gone == group - {pages[250].id}  # the copies rank last: the original stays
     assert all(fates[i][1] in group for i in gone)
+
+
+MEAL_INTRO = ("A dietitian at the county hospital has drawn up a week of cheap, filling meals for families on a tight budget, "
+              "built around oats, lentils, seasonal vegetables and one roast chicken stretched over several days.")
+MEALS = [
+    "Breakfast: porridge made with milk and water, topped with a sliced banana and a spoon of honey.",
+    "Lunch: lentil and carrot soup with a thick slice of wholemeal bread and a piece of cheese.",
+    "Dinner: roast chicken leftovers with baked potatoes, peas and gravy made from the pan juices.",
+]
+MEAL_COST = "The plan costs about forty pounds a week for a family of four, the dietitian said, and every recipe can be cooked in one pot."
+# A plan that repeats its meals day after day, by design.
+MEAL_PLAN = "\n\n".join([MEAL_INTRO] + [f"{day}\n\n" + "\n\n".join(MEALS) for day in ("Monday", "Tuesday", "Wednesday")] + [MEAL_COST])
+# A follow-up holding each of the plan's distinct paragraphs once, and news of its own.
+MEAL_FOLLOW_UP = "\n\n".join([MEAL_INTRO, *MEALS, MEAL_COST,
+    "Since the plan was published, more than two hundred readers have written in with their own versions, many swapping the chicken for beans to cut the cost further.",
+    "The hospital now hands the plan to every family that leaves its maternity ward, and a local supermarket has offered to bundle the ingredients into one discounted box from next month."])
+
+
+def test_a_story_that_repeats_lines_by_design_is_not_a_copy_of_one_holding_them_once():
+    """Coverage counts words with their repeats (issue 28): the follow-up holds every distinct
+    paragraph of the plan, but only about half of its words."""
+    assert estimated_similarity(MEAL_PLAN, MEAL_FOLLOW_UP) >= MinHashParams().threshold
+    shared = sum(len(p.split()) for p in [MEAL_INTRO, *MEALS, MEAL_COST])
+    assert 0.45 < shared / len(MEAL_PLAN.split()) < 0.65
+    out = list(Dedup().run([article(MEAL_PLAN, "plan", "2024-05-02"), article(MEAL_FOLLOW_UP, "follow-up", "2024-05-01")]))
+    assert outcome(out) == {"plan": ("follow-up",), "follow-up": ("plan",)}
+
+
+def test_coverage_counts_a_repeated_paragraph_as_often_as_the_keeper_has_it():
+    hasher = MinHasher()
+    once = FERRY.split("\n\n")[1]
+    thrice, single = (Sketch.from_bytes(b) for b in hasher.signatures_and_sketches(["\n\n".join([once] * 3), once])[1])
+    assert coverage(thrice, single).share < 0.5
+    assert coverage(single, thrice).share == pytest.approx(1.0)

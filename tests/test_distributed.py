@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import ClassVar
 
+import attrs
 import pytest
 
 db = pytest.importorskip("dask.bag")
@@ -13,6 +15,7 @@ from newsclean.api import default_pipeline  # noqa: E402
 from newsclean.cli import main  # noqa: E402
 from newsclean.distributed import clean_bag, iterate  # noqa: E402
 from newsclean.model import RawDocument  # noqa: E402
+from newsclean.stages.dedup import Dedup  # noqa: E402
 
 from test_dedup import FERRY, LIBRARY, MONDAY, ORCHARD, THURSDAY, edited, reuses, spliced, syndicated, truncated  # noqa: E402
 
@@ -88,35 +91,71 @@ def test_dask_engine_counts_skipped_warc_records_like_the_local_engine(tmp_path,
     assert stats[0] == stats[1] and sum(stats[0].values()) > 0
 
 
-CALLS: list[str] = []
-
-
+@attrs.frozen
 class CountingStage:
-    """A document stage that records each call (the sync scheduler runs in this process)."""
+    """A document stage that records each call in a file (the head runs in worker processes)."""
 
-    name = "counting"
+    log: str
+    name: ClassVar[str] = "counting"
 
     def __call__(self, article):
-        CALLS.append(article.id)
+        with open(self.log, "a") as handle:
+            handle.write(article.id + "\n")
         return article
 
 
-def test_documents_are_cleaned_once_although_corpus_stages_read_the_bag_several_times():
+def test_documents_are_cleaned_once_although_corpus_stages_read_the_bag_several_times(tmp_path):
     import dask
 
     documents = corpus()
-    pipeline = with_counting_head(default_pipeline())
-    CALLS.clear()
+    log = tmp_path / "calls"
+    pipeline = attrs.evolve(default_pipeline(), stages=(CountingStage(str(log)),) + default_pipeline().stages)
     with dask.config.set(scheduler="sync"):
         out = list(iterate(clean_bag(db.from_sequence(documents, npartitions=3), pipeline)))
     assert len(out) == len(documents)
-    assert sorted(CALLS) == sorted(d.id for d in documents)  # once each, not once per compute
+    assert sorted(log.read_text().split()) == sorted(d.id for d in documents)  # once each, not once per compute
 
 
-def with_counting_head(pipeline):
-    import attrs
+@attrs.frozen(kw_only=True)
+class CountingDedup(Dedup):
+    """Dedup that records each observe and decide call in a file."""
 
-    return attrs.evolve(pipeline, stages=(CountingStage(),) + pipeline.stages)
+    log: str = ""
+
+    def observe(self, batch):
+        with open(self.log, "a") as handle:
+            handle.write("observe\n")
+        return super().observe(batch)
+
+    def decide(self, state):
+        with open(self.log, "a") as handle:
+            handle.write("decide\n")
+        return super().decide(state)
+
+
+@pytest.mark.parametrize("scheduler", ["sync", "distributed"])
+def test_each_corpus_model_is_computed_once_with_eight_partitions(scheduler, tmp_path):
+    """Observe once per partition, decide once, however many output partitions read the model
+    (issue 28: with 8 partitions observe ran 64 times and decide 8)."""
+    import dask
+
+    documents = corpus()
+    documents += [attrs.evolve(d, id=f"{d.id}-again") for d in documents[:4]]  # 24: 8 partitions of 3
+    log = tmp_path / "calls"
+    base = default_pipeline(site_repeat=False)
+    stages = tuple(CountingDedup(log=str(log)) if s.name == "dedup" else s for s in base.stages)
+    pipeline = attrs.evolve(base, stages=stages)
+    bag = db.from_sequence(documents, npartitions=8)
+    assert bag.npartitions == 8
+    if scheduler == "sync":
+        with dask.config.set(scheduler="sync"):
+            out = records(iterate(clean_bag(bag, pipeline)))
+    else:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, distributed.Client(cluster):
+            out = records(iterate(clean_bag(bag, pipeline)))
+    calls = log.read_text().split()
+    assert calls.count("observe") == 8 and calls.count("decide") == 1
+    assert out == records(default_pipeline(site_repeat=False).run(documents))
 
 
 def test_workers_name_files_as_the_local_reader_does(tmp_path):

@@ -23,7 +23,6 @@ import attrs
 import pytest
 
 from newsclean import Article, Drop, RawDocument, default_pipeline
-from newsclean.budget import DocumentTimeout, time_limit
 from newsclean.corpus import CorpusStage, Keyed
 from newsclean.model import Reject
 from newsclean.pipeline import Pipeline
@@ -130,37 +129,6 @@ def test_same_bytes_on_every_engine_with_a_time_budget(tmp_path):
     rejects = [json.loads(line) for line in files["dask-2"]["out.rejects.jsonl"].splitlines()]
     timeouts = {r["id"] for r in rejects if r["reason"] == "timeout"}
     assert timeouts == {"n005", "n016", "n027", "n038"}  # every SLOW document, on Dask's threads too
-
-
-def test_time_limit_holds_on_a_worker_thread():
-    outcome: list[str] = []
-
-    def work() -> None:
-        try:
-            with time_limit(0.2):
-                deadline = time.monotonic() + 3
-                while time.monotonic() < deadline:
-                    pass
-            outcome.append("finished")
-        except DocumentTimeout:
-            outcome.append("timeout")
-
-    thread = threading.Thread(target=work)
-    started = time.monotonic()
-    thread.start()
-    thread.join(5)
-    assert outcome == ["timeout"] and time.monotonic() - started < 2.5
-
-    def quick() -> None:  # a limit that does not expire must not strike later
-        with time_limit(0.3):
-            pass
-        time.sleep(0.6)
-        outcome.append("no late strike")
-
-    thread = threading.Thread(target=quick)
-    thread.start()
-    thread.join(5)
-    assert outcome[-1] == "no late strike"
 
 
 def test_a_readers_reject_stands_with_a_users_own_extractor():
@@ -303,3 +271,17 @@ def test_the_dask_runner_reads_with_the_pipelines_size_limit(tmp_path):
     assert files["jobs-1"] == files["dask-2"]
     [reject] = [json.loads(line) for line in files["dask-2"]["out.rejects.jsonl"].splitlines()]
     assert (reject["id"], reject["reason"]) == ("big", "too_large")
+
+
+def test_an_engine_is_a_type_and_an_unknown_one_cannot_be_built(tmp_path):
+    from newsclean.errors import ConfigError
+    from newsclean.runner import DaskEngine, LocalEngine
+
+    assert Runner.local(jobs=2).engine == LocalEngine(jobs=2)
+    assert Runner.dask(workers=3).engine == DaskEngine(workers=3)
+    assert Runner().engine == LocalEngine(jobs=1)
+    for engine in ("x", "local", None, 2):
+        with pytest.raises(ConfigError, match="engine must be"):
+            Runner(engine=engine)
+    with pytest.raises(ConfigError, match="jobs"):
+        Runner.local(jobs=0)

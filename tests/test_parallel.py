@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
+import attrs
+
 from newsclean import RawDocument, default_pipeline
 from newsclean.corpus import CorpusStage
 from newsclean.parallel import run_parallel
@@ -52,38 +57,23 @@ def test_small_inputs_run_in_this_process_with_the_same_result():
     assert list(run_parallel(pipeline, docs, jobs=4)) == list(pipeline.run(docs))
 
 
-class _FakeExecutor:
-    """A process pool stand-in that breaks after ``healthy`` batches: the batch that breaks it
-    fails, and every later ``submit`` raises at once, as a pool whose worker was killed does."""
+@attrs.frozen
+class KillWorker:
+    """Kills the process it runs in on a document that asks for it, never the main process."""
 
-    def __init__(self, healthy: int | None) -> None:
-        self.healthy, self.submitted, self.broken = healthy, 0, False
+    main_pid: int
+    name = "kill_worker"
 
-    def submit(self, fn, batch):
-        from concurrent.futures import Future
-        from concurrent.futures.process import BrokenProcessPool
-
-        if self.broken:
-            raise BrokenProcessPool("a child process terminated abruptly")
-        self.submitted += 1
-        future = Future()
-        if self.healthy is not None and self.submitted > self.healthy:
-            self.broken = True
-            future.set_exception(BrokenProcessPool("a child process terminated abruptly"))
-        else:
-            future.set_result([(document, 0.0) for document in batch])
-        return future
-
-    def shutdown(self, wait=True, cancel_futures=False):
-        pass
+    def __call__(self, article):
+        if "KILL" in article.text and os.getpid() != self.main_pid:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return article
 
 
-def test_a_pool_that_breaks_between_results_and_the_next_submit_loses_no_document():
-    # The race a killed worker causes: the pool is already broken when the next batch is
-    # submitted, before any pending result has told the run so.
-    from newsclean.parallel import _ordered
-
-    executors = iter([_FakeExecutor(healthy=3)] + [_FakeExecutor(healthy=None) for _ in range(20)])
-    batches = iter([[n] for n in range(12)])
-    out = list(_ordered(lambda workers: next(executors), 2, batches, max_in_flight=4))
-    assert [document for document, _ in out] == list(range(12))
+def test_with_a_time_budget_one_job_runs_in_a_worker_and_a_dead_worker_costs_only_its_document():
+    pipeline = default_pipeline(dedup=False, site_repeat=False, time_budget=30).then(KillWorker(os.getpid()))
+    docs = documents(6)
+    docs[2] = attrs.evolve(docs[2], content=docs[2].content + " KILL")
+    out = list(run_parallel(pipeline, docs, jobs=1))
+    assert [a.id for a in out] == [d.id for d in docs]
+    assert out[2].drop.reason == "worker_died" and all(a.kept for a in out[:2] + out[3:6])

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import threading
+
 import pytest
 
 from newsclean.errors import RulePackError
-from newsclean.rulepack import COMMON, RulePack, available_languages
+from newsclean.budget import DocumentTimeout, time_limit
+from newsclean.rulepack import COMMON, Rule, RulePack, available_languages, timed_pattern
 
 PACKS = [RulePack.load(name) for name in (COMMON, *available_languages())]
 RULES = [rule for pack in PACKS for rule in pack.rules]
@@ -112,3 +116,44 @@ def test_a_run_records_the_digest_of_every_packaged_rule_file(tmp_path):
     assert main(["clean", str(source), "-o", str(tmp_path / "out.jsonl"), "--quiet", "--jobs", "1"]) in (0, 1)
     recorded = json.loads((tmp_path / "out.stats.json").read_text())["rule_packs"]
     assert set(recorded) == {COMMON, *available_languages(), *DATA_FILES}
+
+
+# Every line any rule was written for, plus odd cases of case folding and Unicode classes.
+PROBES = sorted({line for rule in RULES for line in (*rule.examples, *rule.counterexamples)}) + [
+    "İstanbul ı ſ K STRASSE straße", "١٢٣ ４５６ ½", "Ǆemal ǅ ǆ", "ΣΊΣΥΦΟΣ σίσυφος", "tab\there\u00a0nbsp\u2028sep",
+]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_regex_matches_every_probe_as_re_does(rule):
+    """Rules search with the ``regex`` package (for its timeout); its version 0 must find what
+    ``re`` finds, span and groups, on every line written for any rule."""
+    for source in (rule.pattern, rule.requires, rule.unless):
+        if source is None:
+            continue
+        timed = timed_pattern(source.pattern, source.flags)
+        for line in PROBES:
+            ours, theirs = source.search(line), timed.search(line)
+            assert (ours is None) == (theirs is None), (rule.id, source.pattern, line)
+            if ours is not None:
+                assert (ours.span(), ours.groupdict()) == (theirs.span(), theirs.groupdict()), (rule.id, line)
+
+
+def test_a_rule_search_stops_at_the_documents_deadline_off_the_main_thread():
+    """Off the main thread no alarm can stop a search: the regex's own timeout must (a rule
+    built in code, past the loader's shape checks)."""
+    rule = Rule(id="xx.social.slow", category="social", action="line", position="any", pattern=re.compile("(?:x|xx)+y"))
+    outcome: list[str] = []
+
+    def search() -> None:
+        try:
+            with time_limit(0.2):
+                rule.match("x" * 40)
+            outcome.append("finished")
+        except DocumentTimeout:
+            outcome.append("timeout")
+
+    worker = threading.Thread(target=search, daemon=True)
+    worker.start()
+    worker.join(60)  # only a guard against a hang; the search stops in well under a second
+    assert outcome == ["timeout"]

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import attrs
 import ftfy
+import regex
 from ftfy import chardata, fixes
 from ftfy.badness import BADNESS_RE, is_bad
 
@@ -111,6 +112,11 @@ _ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _SPACES = re.compile(" {2,}")
 _LINE_SEPARATORS = re.compile("[\u2028\u2029\x0b\x0c\x85]")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+# Unicode normalisation reorders a run of combining marks in time quadratic in its length (400
+# KB of alternating marks: minutes). No script writes more than a few marks on one letter; the
+# stream-safe limit of UAX #15 is 30. Longer runs are cut to 30 before any normalisation.
+MAX_MARKS = 30
+_MARK_RUN = regex.compile(r"(\p{M}{%d})\p{M}+" % MAX_MARKS)
 
 
 @attrs.frozen(kw_only=True)
@@ -123,6 +129,7 @@ class Normalize(DocumentStage):
 
     def apply(self, article: Article) -> Article:
         text, explanation = article.text, None
+        text, cut = _MARK_RUN.subn(r"\1", text)
         if ftfy_would_change(text):
             text, explanation = ftfy.fix_and_explain(text, config=FTFY_CONFIG)
         text = unicodedata.normalize("NFC", text)
@@ -133,6 +140,8 @@ class Normalize(DocumentStage):
         for block in _BLANK_LINES.split(text):
             paragraphs.extend(_block_paragraphs(block))
         fixes = tuple(f"ftfy:{step.action}:{step.parameter}" for step in explanation or ())
+        if cut:
+            fixes = (f"normalize:mark_runs_cut:{cut}",) + fixes
         return attrs.evolve(
             article,
             text=join_paragraphs(paragraphs),
@@ -145,15 +154,17 @@ class Normalize(DocumentStage):
 
 def _block_paragraphs(block: str) -> list[str]:
     lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
-    out: list[str] = []
+    # Each paragraph as its lines, joined once at the end: joining as lines come is quadratic
+    # on a long hard-wrapped block.
+    out: list[list[str]] = []
     for line in lines:
         if not line:
             continue
-        if out and not ends_sentence(out[-1]) and line[0].islower():
-            out[-1] = f"{out[-1]} {line}"
+        if out and not ends_sentence(out[-1][-1]) and line[0].islower():
+            out[-1].append(line)
         else:
-            out.append(line)
-    return out
+            out.append([line])
+    return [" ".join(parts) for parts in out]
 
 
 def _one_line(value: str | None) -> str | None:
