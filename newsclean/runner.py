@@ -198,7 +198,7 @@ class Runner:
         written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
         if limit is not None:
             integer(limit, "limit", minimum=1)
-            if self.engine != "local":
+            if not isinstance(self.engine, LocalEngine):
                 raise ConfigError("limit (--limit) needs the local engine")
         run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress, text_only, limit)
         with contextlib.ExitStack() as locks:
@@ -221,7 +221,7 @@ class Runner:
         package that is missing: found before any work, not after it."""
         if output != STDOUT and output.lower().endswith(".parquet"):
             require("pyarrow.parquet", "parquet", "writing Parquet", error=ConfigError)
-        if self.engine == "dask":
+        if isinstance(self.engine, DaskEngine):
             require("dask.bag", "dask", "the dask engine", error=ConfigError)
             require("distributed", "dask", "the dask engine", error=ConfigError)
 
