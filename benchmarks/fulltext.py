@@ -83,6 +83,9 @@ OVERLAY_FILE = "mission-overlay.jsonl"
 # characters when these run to 20 or more.
 _OVERLAY_ASCII_MATCH = 20
 JUNK_FLOOR = 0.95
+# Headline lines the extract stage took out of the body (the page's heading printed as the first
+# line): for the snippet set, delivered like the header's headline.
+MOVED_HEADLINES = frozenset({"dom.headline.heading"})
 _WORD = re.compile(r"\w+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WARMUP_HTML = b"<html><body><article><p>Warm-up paragraph for the benchmark workers, long enough.</p></article></body></html>"
@@ -389,7 +392,7 @@ def delivered_text(article, headline: bool = False) -> str:
         return ""
     moved = [r.text for r in article.removed if r.category.value == "standfirst"]
     if headline:
-        moved = [r.text for r in article.removed if r.category.value == "headline" and r.stage == "header"] + moved
+        moved = [r.text for r in article.removed if r.category.value == "headline" and (r.stage == "header" or r.rule in MOVED_HEADLINES)] + moved
     return "\n\n".join([*moved, article.text]) if moved else article.text
 
 
