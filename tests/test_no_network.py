@@ -22,8 +22,20 @@ def no_network(monkeypatch):
     def refuse(*args, **kwargs):
         raise NetworkUsed(f"network access attempted: {args!r}")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    # A Unix-domain socket on this machine is no network: the worker pool's forkserver (used
+    # when other threads run, as under a test runner) talks to its workers through one.
+    def local_only(original):
+        def guarded(sock, *args, **kwargs):
+            if sock.family == getattr(socket, "AF_UNIX", None):
+                return original(sock, *args, **kwargs)
+            refuse(sock, *args)
+
+        return guarded
+
+    monkeypatch.setattr(socket.socket, "connect", local_only(connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", local_only(connect_ex))
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
