@@ -225,6 +225,16 @@ def test_a_bold_lede_loose_in_a_font_tag_of_a_layout_cell_is_extracted():
         assert sentence in article.text
 
 
+def test_paragraphs_inside_an_inline_wrapper_of_a_layout_cell_stay_paragraphs():
+    # Old templates wrap the whole story column in <font> holding a <div> of <p>s; unwrapped,
+    # the <font> is a block: put into one <p>, the story came out as a single line.
+    column = "<font size='2'><div id='story'>" + "".join(f"<p>{sentence}</p>" for sentence in STORY) + "</div></font>"
+    page = LAYOUT_PAGE.replace(LAYOUT_PAGE[LAYOUT_PAGE.index('<td class="main">'):LAYOUT_PAGE.index('<td class="right">')], f'<td class="main">{column}</td>\n')
+    article = newsclean.clean(html=page)
+    for sentence in STORY:
+        assert sentence in article.paragraphs
+
+
 def test_the_story_of_a_layout_table_page_comes_out_as_paragraphs_without_the_columns():
     article = newsclean.clean(html=LAYOUT_PAGE)
     for sentence in STORY:
