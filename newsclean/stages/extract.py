@@ -209,6 +209,9 @@ class Extract:
 
     def _from_html(self, base: Article, html: str) -> Article:
         tree = load_html(html)
+        repaired = _close_runaway_title(tree, html)
+        if repaired is not None:
+            html, tree = repaired, load_html(repaired)
         pruned: tuple[Removal, ...] = ()
         standfirst = marked_standfirst(tree) if tree is not None else None
         unwrapped = unwrap_layout_tables(tree) if tree is not None and self.unwrap_tables else 0
@@ -268,6 +271,23 @@ class Extract:
             # the dev sets it was a photo caption or a section label every time).
             trace=trace,
         )
+
+
+# A <title> holds a line of text. One that holds page markup was never closed (a crawl that cut
+# "</title>" out): the parser then reads the whole page as the title and finds no body at all.
+RUNAWAY_TITLE_CHARS = 2000
+_TITLE_START = re.compile(r"(<title\b[^>]*>[^<]*)", re.IGNORECASE)
+
+
+def _close_runaway_title(tree: Any, html: str) -> str | None:
+    """``html`` with its unclosed ``<title>`` closed where its text ends, or None when the title
+    is sound."""
+    title = tree.find(".//title") if tree is not None else None
+    text = title.text if title is not None else None
+    if not text or len(text) < RUNAWAY_TITLE_CHARS or "<" not in text:
+        return None
+    repaired, count = _TITLE_START.subn(r"\1</title>", html, count=1)
+    return repaired if count else None
 
 
 # Text blocks worth keeping when trafilatura finds nothing; page furniture is skipped.
