@@ -511,6 +511,16 @@ def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tu
     )
 
 
+def unmark(tree: HtmlElement, rule_ids: Iterable[str]) -> int:
+    """Take :data:`MARK` off the elements of ``tree`` that the rules ``rule_ids`` marked; returns
+    how many."""
+    wanted = set(rule_ids)
+    marked = [e for e in tree.iter() if isinstance(e.tag, str) and e.get(MARK) in wanted]
+    for element in marked:
+        del element.attrib[MARK]
+    return len(marked)
+
+
 # --- layout tables ---------------------------------------------------------------------------
 
 # A cell holding this many words of running text is a page column, not a data cell.
