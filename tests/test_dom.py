@@ -443,6 +443,10 @@ PHOTO_CAPTION = (
     "of the last repair. The council hopes to finish the breakwater by the spring."
 )
 MENU = "".join(f"<li><a href='/{w.lower()}'>{w}</a></li>" for w in ("News", "Sport", "Weather", "Business", "Travel"))
+SITE_LINKS = "".join(
+    f"<li><a href='/{i}'>{place} {what}</a></li>"
+    for i, (place, what) in enumerate((p, w) for p in ("Portmoy", "Kilbride", "Dunmore", "Ardlochan") for w in ("harbour news", "council notices", "school results", "ferry times", "weather"))
+)
 
 
 def test_a_photo_page_whose_caption_is_its_only_text_keeps_the_caption():
@@ -450,7 +454,7 @@ def test_a_photo_page_whose_caption_is_its_only_text_keeps_the_caption():
     html = (
         f"<html><head><title>The breakwater from below</title></head><body><ul class='menu'>{MENU}</ul>"
         f"<div class='photo'><h1>The breakwater from below</h1><img src='1.jpg'>"
-        f"<div class='image-caption'>{PHOTO_CAPTION}</div></div><ul class='footer'>{MENU}</ul></body></html>"
+        f"<div class='image-caption'>{PHOTO_CAPTION}</div></div><ul class='footer'>{SITE_LINKS}</ul></body></html>"
     )
     article = newsclean.clean(html=html)
     assert PHOTO_CAPTION in article.text
