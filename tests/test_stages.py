@@ -236,6 +236,23 @@ def test_related_block_takes_truncated_blurbs_and_repeated_headlines():
     assert out.text == "\n\n".join(ARTICLE)
 
 
+def test_a_list_under_a_related_header_goes_whole_and_the_story_after_it_stays():
+    items = [
+        "- Storm knocks out power Heavy rain and strong winds battered the coast on Sunday, cutting power to thousands of homes.",
+        "- Mayor opens new bridge The crossing, two years late, carried its first traffic on Monday morning.",
+    ]
+    text = [*ARTICLE[:2], "Also on Harbour Post:", *items, ARTICLE[2]]
+    out = BOILERPLATE(art(*text))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert categories(out) == ["related"] * 3
+
+
+def test_a_list_in_the_story_without_a_related_header_stays():
+    items = ["- lower business taxes;", "- research and development investment;", "- and labour shortages."]
+    text = [ARTICLE[0], "The premiers said the topics included:", *items, ARTICLE[1]]
+    assert BOILERPLATE(art(*text)).text == "\n\n".join(text)
+
+
 def test_word_related_as_content_stays():
     line = "Related charges were filed against two other officials on Friday."
     out = BOILERPLATE(art(ARTICLE[0], line, ARTICLE[1]))

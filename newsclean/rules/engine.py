@@ -146,6 +146,16 @@ def _is_summary(lines: Sequence[str], marks: Sequence[Hit | None], index: int, m
     return below == len(lines) or (is_teaser(lines, below, max_words) and looks_like_headline_line(lines[below], max_words))
 
 
+# An item of a list as extractors write it ("- item", "• item"), of at most a teaser's headline
+# and summary.
+_LIST_ITEM = re.compile(r"^\s*[-•*·]\s+\S")
+LIST_ITEM_MAX_WORDS = 80
+
+
+def _is_list_item(line: str) -> bool:
+    return _LIST_ITEM.match(line) is not None and word_count(line) <= LIST_ITEM_MAX_WORDS
+
+
 def looks_like_headline_line(line: str, max_words: int) -> bool:
     """A teaser's headline: at most ``max_words`` words, no closing punctuation."""
     return word_count(line) <= max_words and not ends_sentence(line)
@@ -163,6 +173,11 @@ def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int)
         if hit is None or hit.rule.action != "block" or hit.match is None:
             continue
         j = i + 1
+        # A list right under the header is the block's whole: its items are the other stories,
+        # however long their summaries ("- Storm hits coast Heavy rain battered ...").
+        while j < len(lines) and marks[j] is None and _is_list_item(lines[j]):
+            marks[j] = Hit(rule=hit.rule, match=None)
+            j += 1
         while j < len(lines):
             other = marks[j]
             if other is not None:
