@@ -108,6 +108,21 @@ def test_a_row_with_words_outside_a_story_table_stays():
     assert MENU_ROW(article(*BODY, row)).text == "\n\n".join([*BODY, row])
 
 
+def test_table_rows_cut_off_with_an_ellipsis_are_a_teaser_box():
+    rows = [
+        "| | Storm knocks out power Heavy rain and strong winds battered the coast on Sunday, cutting... |",
+        "| | Mayor opens new bridge The crossing, two years late, carried its first traffic on... |",
+    ]
+    out = MENU_ROW(article(*BODY, *rows))
+    assert out.text == "\n\n".join(BODY)
+    assert [(r.rule, r.category) for r in out.removed] == [("layout.teaser-rows", Category.RELATED)] * 2
+
+
+def test_one_row_that_trails_off_stays():
+    row = "| Harbour master | We will see what the tide brings... |"
+    assert MENU_ROW(article(*BODY, row, BODY[0])).text == "\n\n".join([*BODY, row, BODY[0]])
+
+
 def test_a_data_table_beside_the_story_keeps_its_rows():
     # Same number of cells in every row: a data table, even with an empty cell and a long one.
     results = [

@@ -251,6 +251,10 @@ def _is_menu_label(line: str) -> bool:
     return _is_group_label(line) and not _has_digit(line)
 
 
+# A table row whose last words are cut off: "| Storm hits coast Heavy rain battered the... |".
+_TRUNCATED_ROW = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*[\s|]*$")
+
+
 @attrs.frozen(kw_only=True)
 class MenuRow(LineFilter):
     """Removes the rows that old table layouts and scraped footers leave in extracted text.
@@ -270,7 +274,10 @@ class MenuRow(LineFilter):
       (``Top Stories |``, ``| Sport``) or with the bars on lines of their own between the items:
       at least ``min_run_items`` bar lines and as many lines with words, none longer than
       ``max_cell_words`` words, short lines between them allowed (the items, a group label), the
-      bar lines at least a third of the run."""
+      bar lines at least a third of the run.
+    - ``layout.teaser-rows`` (related): ``min_teaser_rows`` or more table rows in a row, each
+      cut off with an ellipsis: a box of other stories printed a headline and the start of its
+      summary a row."""
 
     name: ClassVar[str] = "menu_row"
 
@@ -281,6 +288,8 @@ class MenuRow(LineFilter):
     running_words: int = 15
     # Three bar lines can be an author's name and handles ("Jane Doe |", "@jdoe |", ...).
     min_run_items: int = 4
+    # One cut-off row can be a quote that trails off; two in a row are a box of teasers.
+    min_teaser_rows: int = 2
 
     @classmethod
     def for_languages(cls, *languages: str, **settings) -> MenuRow:
@@ -291,8 +300,13 @@ class MenuRow(LineFilter):
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
         furniture = self._layout_table_rows(lines)
         runs = self._menu_runs(lines)
+        teasers = self._teaser_rows(lines)
         found = []
         for i, line in enumerate(lines):
+            if i in teasers:
+                rule = "layout.teaser-rows"
+                found.append(Removal(stage=self.name, category=Category.RELATED, rule=rule, text=line, line=i))
+                continue
             if self._is_menu_row(line):
                 rule = "layout.menu-row"
             elif i in furniture or (line.count("|") >= 2 and is_table_row(line) and not word_count(line)):  # "|  |": an empty row
@@ -302,6 +316,20 @@ class MenuRow(LineFilter):
             else:
                 continue
             found.append(Removal(stage=self.name, category=Category.NAVIGATION, rule=rule, text=line, line=i))
+        return found
+
+    def _teaser_rows(self, lines: list[str]) -> set[int]:
+        """Indexes of runs of at least ``min_teaser_rows`` table rows whose text is cut off with
+        an ellipsis: a box of other stories, a headline and the start of its summary a row."""
+        found: set[int] = set()
+        i = 0
+        while i < len(lines):
+            start = i
+            while i < len(lines) and is_table_row(lines[i]) and _TRUNCATED_ROW.search(lines[i]):
+                i += 1
+            if i - start >= self.min_teaser_rows:
+                found.update(range(start, i))
+            i = max(i, start + 1)
         return found
 
     def _menu_runs(self, lines: list[str]) -> set[int]:
