@@ -146,14 +146,13 @@ def _is_summary(lines: Sequence[str], marks: Sequence[Hit | None], index: int, m
     return below == len(lines) or (is_teaser(lines, below, max_words) and looks_like_headline_line(lines[below], max_words))
 
 
-# An item of a list as extractors write it ("- item", "• item"), of at most a teaser's headline
-# and summary.
+# An item of a list as extractors write it ("- item", "• item"). No length limit: under a
+# related header a list's items are other stories or slides, however long their text.
 _LIST_ITEM = re.compile(r"^\s*[-•*·]\s+\S")
-LIST_ITEM_MAX_WORDS = 80
 
 
 def _is_list_item(line: str) -> bool:
-    return _LIST_ITEM.match(line) is not None and word_count(line) <= LIST_ITEM_MAX_WORDS
+    return _LIST_ITEM.match(line) is not None
 
 
 def looks_like_headline_line(line: str, max_words: int) -> bool:
