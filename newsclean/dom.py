@@ -244,6 +244,50 @@ class RelatedHeadingRule:
         return words > 0 and linked >= self.min_link_share * words
 
 
+@attrs.frozen(kw_only=True)
+class LinkIndexRule:
+    """A site's index of its sections, tags, archives or other sites (see ``[link_index]`` in
+    dom.toml): a list of ``min_items`` or more short items, each wholly a link, in alphabetical
+    order. A story's own list is seldom all links, and seldom sorted."""
+
+    id: str
+    category: Category = attrs.field(converter=Category)
+    min_items: int = 8
+    max_item_words: int = 6
+
+    def evidence(self, element: HtmlElement) -> str | None:
+        """Why ``element`` is a link index (``<ul> of 12 links in alphabetical order``), or None."""
+        if element.tag not in ("ul", "ol"):
+            return None
+        items = [c for c in element if c.tag == "li"]
+        if len(items) < self.min_items:
+            return None
+        keys = []
+        for item in items:
+            text = " ".join(item.text_content().split())
+            links = [a for a in item.iter("a") if a.get("href")]
+            if not text or len(links) != 1 or len(text.split()) > self.max_item_words:
+                return None
+            if " ".join(links[0].text_content().split()) != text:
+                return None  # words outside the link: an item of content, a teaser's summary
+            keys.append(text.casefold())
+        if any(later <= earlier for earlier, later in zip(keys, keys[1:])):
+            return None
+        return f"<{element.tag}> of {len(items)} links in alphabetical order"
+
+
+@cache
+def load_link_index_rule() -> LinkIndexRule | None:
+    """The packaged link-index rule, or None when dom.toml has none."""
+    data = _rules_file().get("link_index")
+    if not data:
+        return None
+    try:
+        return LinkIndexRule(**data)
+    except (TypeError, ValueError) as exc:
+        raise RulePackError(f"{RULES_FILE}: bad link_index rule: {exc}") from None
+
+
 _HEADINGS = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6 | //*[contains(@class, 'title') or contains(@class, 'head')][not(*[not(self::a or self::span or self::b or self::strong)])]")
 
 
@@ -292,7 +336,7 @@ class Pruned:
     """One element chosen for pruning, the rule that chose it and why."""
 
     element: HtmlElement = attrs.field(eq=False)
-    rule: PruneRule | TeaserListRule | RelatedHeadingRule
+    rule: PruneRule | TeaserListRule | RelatedHeadingRule | LinkIndexRule
     evidence: str
 
 
@@ -399,6 +443,7 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     found: list[Pruned] = []
     chosen: set[HtmlElement] = set()
     teasers = load_teaser_list_rule() if rules is None else None
+    index = load_link_index_rule() if rules is None else None
     heading_rule = load_related_heading_rule() if rules is None else None
     headed = heading_rule.blocks(tree) if heading_rule is not None else {}
     candidates = _candidates(tuple(matcher.tags), teasers is not None)(tree)
@@ -408,11 +453,13 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
     for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
-        match: tuple[PruneRule | TeaserListRule | RelatedHeadingRule, str] | None = matcher.rule_for(element)
+        match: tuple[PruneRule | TeaserListRule | RelatedHeadingRule | LinkIndexRule, str] | None = matcher.rule_for(element)
         if match is None and teasers is not None and (evidence := teasers.evidence(element)):
             match = (teasers, evidence)
         if match is None and element in headed and heading_rule is not None:
             match = (heading_rule, headed[element])
+        if match is None and index is not None and (evidence := index.evidence(element)):
+            match = (index, evidence)
         if match is None:
             continue
         if chosen and any(a in chosen for a in element.iterancestors()):

@@ -465,3 +465,25 @@ def test_a_caption_beside_a_story_is_still_removed_as_a_caption():
     article = newsclean.clean(html=page(extra_after=f"<div class='image-caption'><img src='1.jpg'>{PHOTO_CAPTION}</div>"))
     assert PHOTO_CAPTION not in article.text
     assert [r for r in article.removed if r.rule == "dom.caption.figure"]
+
+
+SECTIONS = ["Archive", "Books", "Crafts", "Ferries", "Harbour", "Letters", "Obituaries", "Sport", "Weather"]
+
+
+def _link_list(names):
+    return "<ul class='module'>" + "".join(f"<li><a href='/{n.lower()}'>{n}</a></li>" for n in names) + "</ul>"
+
+
+def test_a_list_of_links_in_alphabetical_order_is_a_site_index():
+    tree = lxml_html.fromstring(page(extra_after=_link_list(SECTIONS)))
+    found = [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]
+    assert len(found) == 1 and found[0].element.tag == "ul"
+
+
+def test_a_story_list_unsorted_or_with_text_beside_its_links_stays():
+    unsorted = SECTIONS[3:] + SECTIONS[:3]
+    with_text = "<ul>" + "".join(f"<li><a href='/{n.lower()}'>{n}</a> school district</li>" for n in SECTIONS) + "</ul>"
+    short = _link_list(SECTIONS[:5])
+    for block in (_link_list(unsorted), with_text, short):
+        tree = lxml_html.fromstring(page(extra_after=block))
+        assert not [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]
