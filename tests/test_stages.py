@@ -253,6 +253,19 @@ def test_a_list_in_the_story_without_a_related_header_stays():
     assert BOILERPLATE(art(*text)).text == "\n\n".join(text)
 
 
+def test_a_table_row_whose_every_cell_is_junk_goes():
+    row = "| Print this story \\| Email this story | Share |"
+    out = BOILERPLATE(art(*ARTICLE[:2], row, ARTICLE[2]))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert [r.text for r in out.removed] == [row]
+
+
+def test_a_table_row_with_one_cell_of_content_stays():
+    row = "| Print | Kilbride Athletic beat Portmoy Rovers 3-1 in the cup final on Saturday |"
+    text = [*ARTICLE[:2], row, ARTICLE[2]]
+    assert BOILERPLATE(art(*text)).text == "\n\n".join(text)
+
+
 def test_word_related_as_content_stays():
     line = "Related charges were filed against two other officials on Friday."
     out = BOILERPLATE(art(ARTICLE[0], line, ARTICLE[1]))
