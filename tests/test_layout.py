@@ -171,6 +171,24 @@ def test_an_end_list_with_colons_numbers_or_a_shared_shape_is_the_story_s_own():
         assert TeaserTail()(article(*BODY, *tail)).text == "\n\n".join([*BODY, *tail])
 
 
+def test_a_teaser_block_with_short_labels_between_its_headlines_goes_whole():
+    teasers = [
+        "Books",
+        "Authors pick their finest reads of 2007",
+        "Films",
+        "Critics choose a dozen favourite movies",
+        "Heatwave brings new water restrictions across the county",
+        "Harbour Times",
+    ]
+    out = TeaserTail()(article(*BODY, *teasers))
+    assert out.text == "\n\n".join(BODY)
+
+
+def test_a_story_ending_in_labels_more_than_headlines_keeps_them():
+    tail = ["Contact", "Harbour office", "Opening hours", "Weekdays only", "Ferry timetable changes in March"]
+    assert TeaserTail()(article(*BODY, *tail)).text == "\n\n".join([*BODY, *tail])
+
+
 def test_two_short_closing_lines_stay():
     lines = [*BODY, "More cooling centres open on Thursday", "Call the council for the nearest one"]
     assert TeaserTail()(article(*lines)).text == "\n\n".join(lines)

@@ -266,6 +266,15 @@ def test_a_table_row_with_one_cell_of_content_stays():
     assert BOILERPLATE(art(*text)).text == "\n\n".join(text)
 
 
+def test_a_related_block_never_takes_the_only_story_sentence():
+    # A slide page: the one caption is the story, printed among other stories' teasers.
+    caption = "Singer Jane Harbour wore a striped swimsuit on the beach at Portmoy on Sunday afternoon."
+    text = ["Entertainment Headlines", "Stars Gather For Harbour Gala", "Celebrity Swimsuit Season", caption, "Slideshows"]
+    out = BOILERPLATE(art(*text))
+    assert caption in out.text
+    assert "Stars Gather For Harbour Gala" not in out.text
+
+
 def test_word_related_as_content_stays():
     line = "Related charges were filed against two other officials on Friday."
     out = BOILERPLATE(art(ARTICLE[0], line, ARTICLE[1]))

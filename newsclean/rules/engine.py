@@ -188,9 +188,29 @@ def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int)
                 break
             marks[j] = Hit(rule=hit.rule, match=None)
             j += 1
+    _keep_the_story(lines, marks)
     _peel(lines, marks, rules.head, range(len(lines)))
     _peel(lines, marks, rules.tail, range(len(lines) - 1, -1, -1))
     return marks
+
+
+def _is_story_paragraph(line: str) -> bool:
+    return ends_sentence(line) and word_count(line) >= STORY_PARAGRAPH_WORDS
+
+
+# A sentence of this many words is story text, not a teaser's summary, when nothing else is.
+STORY_PARAGRAPH_WORDS = 8
+
+
+def _keep_the_story(lines: Sequence[str], marks: list[Hit | None]) -> None:
+    """When the teasers block rules took leave no paragraph of story, give back the sentences
+    they took: on a photo or slide page the one caption is the story, though it sits in a list
+    of other stories."""
+    if any(mark is None and _is_story_paragraph(line) for line, mark in zip(lines, marks)):
+        return
+    for i, (line, mark) in enumerate(zip(lines, marks)):
+        if mark is not None and mark.match is None and mark.rule.action == "block" and _is_story_paragraph(line):
+            marks[i] = None
 
 
 def _mark_sections(lines: Sequence[str], marks: list[Hit | None]) -> None:

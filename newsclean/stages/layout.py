@@ -19,7 +19,7 @@ import attrs
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
 from newsclean.stages.base import LineFilter
-from newsclean.text import comparison_key, ends_sentence, is_table_row, looks_like_headline, word_count
+from newsclean.text import comparison_key, ends_sentence, is_table_row, looks_like_headline, starts_with_capital, word_count
 
 
 def _looks_like_menu_item(line: str, max_words: int) -> bool:
@@ -43,6 +43,12 @@ def _looks_like_other_headline(line: str, min_words: int, max_words: int) -> boo
         return False
     numbers = _NUMBER.findall(line)
     return len(numbers) <= 1 and not line.lstrip()[:1].isdigit()
+
+
+def _is_teaser_label(line: str, below_words: int) -> bool:
+    """A teaser box's short label: fewer than ``below_words`` words, a capital first, no
+    closing punctuation ("Books", "Most read", "Belfast Telegraph")."""
+    return 0 < word_count(line) < below_words and not ends_sentence(line) and starts_with_capital(line)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
@@ -419,14 +425,28 @@ class TeaserTail(LineFilter):
     max_words: int = 14
 
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
+        # Walk up from the bottom over headlines and the box's short labels ("Films", "Belfast
+        # Telegraph"); the run starts at the highest line where headlines still outnumber labels.
         start = len(lines)
-        while start > 0 and _looks_like_other_headline(lines[start - 1], self.min_words, self.max_words):
-            start -= 1
-        if len(lines) - start < self.min_run or not any(_is_article_paragraph(line) for line in lines[:start]):
+        headlines = labels = 0
+        i = len(lines)
+        while i > 0:
+            line = lines[i - 1]
+            if _looks_like_other_headline(line, self.min_words, self.max_words):
+                headlines += 1
+            elif _is_teaser_label(line, self.min_words):
+                labels += 1
+            else:
+                break
+            i -= 1
+            if headlines >= labels and headlines:
+                start = i
+        heads = [line for line in lines[start:] if _looks_like_other_headline(line, self.min_words, self.max_words)]
+        if len(heads) < self.min_run or not any(_is_article_paragraph(line) for line in lines[:start]):
             return []
         # On the full-text dev sets a week's fixtures ("<team> at <team>", one a line) was 28 of
         # the 95 words this stage removed, all kept by the gold.
-        if _is_parallel_list(lines[start:]):
+        if _is_parallel_list(heads):
             return []
         return [
             Removal(stage=self.name, category=Category.RELATED, rule="layout.teaser-tail", text=lines[i], line=i)
