@@ -112,6 +112,10 @@ class TeaserListRule:
     max_words_before_link: int = 6
     min_cards_share: float = 0.8
     max_link_words: int = 25
+    # A list right after a paragraph of running text whose items carry words beyond their link
+    # (" by Jane Doe", " - 15.7%", " - a comment on it") is the story's own: a round-up of links,
+    # the papers of an issue. Related lists there are bare links.
+    min_annotated_share: float = 0.5
 
     def evidence(self, element: HtmlElement) -> str | None:
         """Why ``element`` is a teaser list (``<dl> of 5 headline links``), or None."""
@@ -134,6 +138,8 @@ class TeaserListRule:
                     return None  # too many missed already
         if linked < needed:
             return None
+        if _follows_running_text(element) and _annotated_share(items) >= self.min_annotated_share:
+            return None  # the story's own list of links, each with its writer's words
         return f"<{element.tag}> of {linked} headline links"
 
     def _starts_with_headline_link(self, item: HtmlElement) -> bool:
@@ -189,6 +195,28 @@ class TeaserListRule:
             before = text.find(link_text)
             return before >= 0 and len(text[:before].split()) <= self.max_words_before_link
         return False
+
+
+# Words an annotated list item holds beyond its link.
+ANNOTATION_WORDS = 2
+
+
+def _annotated_share(items: list[HtmlElement]) -> float:
+    """The share of ``items`` holding ANNOTATION_WORDS or more words outside their links."""
+    annotated = 0
+    for item in items:
+        words = len(item.text_content().split())
+        linked = sum(len(a.text_content().split()) for a in item.iter("a"))
+        annotated += words - linked >= ANNOTATION_WORDS
+    return annotated / len(items) if items else 0.0
+
+
+def _follows_running_text(element: HtmlElement) -> bool:
+    """Is the nearest sibling before ``element`` that holds text a ``<p>`` of running text?"""
+    previous = element.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or not previous.text_content().strip()):
+        previous = previous.getprevious()
+    return previous is not None and previous.tag == "p" and len(previous.text_content().split()) >= RUNNING_TEXT_WORDS
 
 
 # A sentence's full stop (not "...", not "?"): a headline link has none.

@@ -326,6 +326,35 @@ def test_a_list_of_short_linked_names_stays():
     assert pruned_rules(f"<ul>{names}</ul>") == []
 
 
+ROUND_UP = [
+    ("Harbour festival line-up announced for July", "by Anna Petrie"),
+    ("Ferry fares to rise by a fifth in June", "by Colin Mair, who has waited long for it"),
+    ("Council approves new budget after long debate", "by Fiona Dunlop"),
+]
+
+
+def _round_up(annotated: bool) -> str:
+    items = "".join(
+        f'<li><a href="/r/{i}">{title}</a>{" " + note if annotated else ""}</li>' for i, (title, note) in enumerate(ROUND_UP)
+    )
+    return f"<ul>{items}</ul>"
+
+
+def test_a_story_s_own_round_up_of_links_with_its_words_stays():
+    # The story introduces the list in a paragraph, and every item carries the writer's words.
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + _round_up(annotated=True)
+    tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == []
+    # the same list under a heading is still a related list
+    assert pruned_rules(f"<h3>Elsewhere</h3>{_round_up(annotated=True)}") == ["dom.related.teaser-list"]
+
+
+def test_bare_headline_links_right_after_the_story_are_still_related():
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + _round_up(annotated=False)
+    tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == ["dom.related.teaser-list"]
+
+
 def test_a_list_whose_items_do_not_start_with_a_link_stays():
     facts = "".join(f'<li>{s} <a href="/r/{i}">Read the full report from the harbour board</a></li>' for i, s in enumerate(STORY))
     assert pruned_rules(f"<ul>{facts}</ul>") == []
