@@ -9,6 +9,7 @@ from newsclean.errors import ConfigError, InputError, NewscleanError, RulePackEr
 
 if TYPE_CHECKING:
     from newsclean.api import clean, default_pipeline
+    from newsclean.config import RunConfig
     from newsclean.corpus import CorpusStage
     from newsclean.model import Article, Category, Drop, RawDocument, Reject, RejectReason, Removal
     from newsclean.pipeline import Pipeline
@@ -43,6 +44,7 @@ _LAZY = {
     "CorpusStage": "newsclean.corpus",
     "Pipeline": "newsclean.pipeline",
     "Runner": "newsclean.runner",
+    "RunConfig": "newsclean.config",
     "run": "newsclean.runner",
     "Rule": "newsclean.rulepack",
     "RulePack": "newsclean.rulepack",
@@ -81,6 +83,7 @@ __all__ = [
     "Rule",
     "RulePack",
     "RulePackError",
+    "RunConfig",
     "Runner",
     "StageError",
     "__version__",
