@@ -300,6 +300,17 @@ def _as_article(item: RawDocument | Article) -> Article:
     return item if isinstance(item, Article) else Article(id=item.id, url=item.url)
 
 
+def spill_line(article: Article, spent: float) -> bytes:
+    """One line of a spill file: the article and the seconds spent on it, as JSON."""
+    line = json.dumps({"spent": round(spent, 6), "article": article.to_dict()}, ensure_ascii=False)
+    return line.encode("utf-8", "surrogatepass") + b"\n"
+
+
+def read_spill_line(line: bytes) -> Timed:
+    record = json.loads(line.decode("utf-8", "surrogatepass"))
+    return Article.from_dict(record["article"]), record["spent"]
+
+
 class Spill:
     """Articles (with the seconds spent on them) waiting in a binary file, one JSON line
     each, for the passes of a corpus step."""
@@ -309,8 +320,7 @@ class Spill:
 
     def write(self, article: Article, spent: float) -> int:
         """Append one; returns the bytes written."""
-        line = json.dumps({"spent": round(spent, 6), "article": article.to_dict()}, ensure_ascii=False)
-        data = line.encode("utf-8", "surrogatepass") + b"\n"
+        data = spill_line(article, spent)
         self.handle.write(data)
         return len(data)
 
@@ -323,5 +333,4 @@ class Spill:
             read += len(line)
             if size is not None and read > size:
                 break
-            record = json.loads(line.decode("utf-8", "surrogatepass"))
-            yield Article.from_dict(record["article"]), record["spent"]
+            yield read_spill_line(line)

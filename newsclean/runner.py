@@ -48,7 +48,7 @@ from newsclean.errors import ConfigError
 from newsclean.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file, output_format
-from newsclean.parallel import process_parallel
+from newsclean.parallel import corpus_steps_in_workers, process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
 from newsclean.extras import require
 from newsclean.readers import (
@@ -110,9 +110,11 @@ def _beside(output: str, suffix: str) -> str:
 
 @attrs.frozen
 class LocalEngine:
-    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.parallel``)."""
+    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.parallel``). The
+    corpus passes run in ``corpus_jobs`` of them (default: ``jobs``); with 1, in this process."""
 
     jobs: int = attrs.field(default=1, converter=lambda value: integer(value, "jobs", minimum=1))
+    corpus_jobs: int | None = attrs.field(default=None, converter=attrs.converters.optional(lambda value: integer(value, "corpus_jobs", minimum=1)))
 
 
 @attrs.frozen
@@ -396,7 +398,8 @@ class _Run:
             if spill_file is None:
                 import tempfile
 
-                handle = stack.enter_context(tempfile.TemporaryFile("w+b"))
+                # Named: the workers of the corpus steps read it too.
+                handle = stack.enter_context(tempfile.NamedTemporaryFile("w+b", suffix=".spill"))
             else:
                 resume_at = checkpoint.check_spill(spill_file) if checkpoint is not None else None
                 handle = stack.enter_context(_open_spill(spill_file, resume_at))
@@ -415,20 +418,33 @@ class _Run:
                 if new_checkpoint is not None and spill_file is not None:
                     new_checkpoint(phase="corpus", **_spill_mark(handle, spill_file, done, size)).save(self.output)
                 log.info("document pass: %d documents in %.1f s, %d bytes spilled", done, time.monotonic() - started, size)
-            steps = self.pipeline.plan().steps
+            handle.flush()
+            self._corpus_passes(stack, spill, str(spill_file) if spill_file is not None else handle.name, size, done)
+
+    def _corpus_passes(self, stack: contextlib.ExitStack, spill: Spill, path: str, size: int, done: int) -> None:
+        """The corpus steps over the first ``size`` bytes of the spill file (at ``path``), then
+        the writers: in the workers (``parallel.corpus_steps_in_workers``), or with one
+        corpus job in this process."""
+        engine = self.runner.engine
+        assert isinstance(engine, LocalEngine)
+        steps = self.pipeline.plan().steps
+        corpus_jobs = engine.corpus_jobs or engine.jobs
+        stream: Iterator[Timed]
+        if corpus_jobs > 1:
+            pool = stack.enter_context(DocumentPool(self.pipeline, corpus_jobs))
+            stream = corpus_steps_in_workers(self.pipeline, pool, path, size, self._pass_progress(done))
+        else:
             finish = None
             if self.pipeline.time_budget is not None and any(step.after for step in steps):
-                # The stages after a corpus stage run in killable workers too.
-                engine = self.runner.engine
-                assert isinstance(engine, LocalEngine)
-                finish = stack.enter_context(DocumentPool(self.pipeline, engine.jobs)).finish
+                # The stages after a corpus stage run in a killable worker too.
+                finish = stack.enter_context(DocumentPool(self.pipeline, 1)).finish
             replay = lambda: spill.replay(size)  # noqa: E731 - the first step reads the spill file
-            stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done), finish)
+            stream = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done), finish)
             for step in steps[1:]:
                 stream = self.pipeline.spilled_step(step, stream, self._pass_progress(done), finish)
-            with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
-                for article, _ in stream:
-                    self._write(article, out, rejects)
+        with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
+            for article, _ in stream:
+                self._write(article, out, rejects)
 
     def _checkpoint_due(self, done: int) -> bool:
         """Every ``CHECKPOINT_EVERY`` documents, or ``CHECKPOINT_SECONDS`` after the last one."""
