@@ -10,7 +10,7 @@ from newsclean.errors import ConfigError, InputError, NewscleanError, RulePackEr
 if TYPE_CHECKING:
     from newsclean.api import clean, default_pipeline
     from newsclean.config import RunConfig
-    from newsclean.corpus import CorpusStage
+    from newsclean.stages.base import CorpusStage
     from newsclean.model import Article, Category, Drop, RawDocument, Reject, RejectReason, Removal
     from newsclean.pipeline import Pipeline
     from newsclean.rulepack import Rule, RulePack
@@ -41,7 +41,7 @@ _LAZY = {
     "Reject": "newsclean.model",
     "RejectReason": "newsclean.model",
     "Removal": "newsclean.model",
-    "CorpusStage": "newsclean.corpus",
+    "CorpusStage": "newsclean.stages.base",
     "Pipeline": "newsclean.pipeline",
     "Runner": "newsclean.runner",
     "RunConfig": "newsclean.config",

@@ -29,11 +29,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsclean.corpus import CorpusStage, observe_all
+from newsclean.corpus import observe_all
 from newsclean.errors import ConfigError
 from newsclean.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStep, Pipeline, Timed
+from newsclean.stages.base import CorpusStage
 from newsclean.readers import DEFAULT_FIELDS, DEFAULT_MAX_BYTES, STDIN, InputFile, ReadReport, RecordFields, input_files, kind_of, read_file
 
 

@@ -8,7 +8,7 @@ import signal
 import attrs
 
 from newsclean import RawDocument, default_pipeline
-from newsclean.corpus import CorpusStage
+from newsclean.stages.base import CorpusStage
 from newsclean.parallel import run_parallel
 
 APPEAL = "Support the Harbour Gazette: become a member today!"
