@@ -212,11 +212,16 @@ def _annotated_share(items: list[HtmlElement]) -> float:
 
 
 def _follows_running_text(element: HtmlElement) -> bool:
-    """Is the nearest sibling before ``element`` that holds text a ``<p>`` of running text?"""
+    """Is the nearest sibling before ``element`` that holds text a ``<p>`` of running text, or
+    one that introduces the list ("Other deals:")? (Where such a line names other stories, the
+    related-header line rules take the list later.)"""
     previous = element.getprevious()
     while previous is not None and (not isinstance(previous.tag, str) or not previous.text_content().strip()):
         previous = previous.getprevious()
-    return previous is not None and previous.tag == "p" and len(previous.text_content().split()) >= RUNNING_TEXT_WORDS
+    if previous is None or previous.tag != "p":
+        return False
+    text = previous.text_content().strip()
+    return len(text.split()) >= RUNNING_TEXT_WORDS or text.endswith(":")
 
 
 # A sentence's full stop (not "...", not "?"): a headline link has none.

@@ -349,6 +349,12 @@ def test_a_story_s_own_round_up_of_links_with_its_words_stays():
     assert pruned_rules(f"<h3>Elsewhere</h3>{_round_up(annotated=True)}") == ["dom.related.teaser-list"]
 
 
+def test_a_list_of_annotated_links_introduced_by_a_line_with_a_colon_stays():
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + "<p>This week's deals:</p>" + _round_up(annotated=True)
+    tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == []
+
+
 def test_bare_headline_links_right_after_the_story_are_still_related():
     paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + _round_up(annotated=False)
     tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
