@@ -286,7 +286,7 @@ class LinkIndexRule:
     id: str
     category: Category = attrs.field(converter=Category)
     min_items: int = 8
-    max_item_words: int = 6
+    max_item_words: int = 10
 
     def evidence(self, element: HtmlElement) -> str | None:
         """Why ``element`` is a link index (``<ul> of 12 links in alphabetical order``), or None."""
