@@ -152,12 +152,23 @@ class TeaserListRule:
         return " ".join(item.text_content().split()).startswith(link_text)
 
     def _card_evidence(self, element: HtmlElement) -> str | None:
-        """Evidence that ``element`` is a block of teaser cards, or None."""
-        groups: dict[tuple, list[HtmlElement]] = {}
-        for child in element:
-            if isinstance(child.tag, str) and child.tag not in _NOT_CARDS:
-                groups.setdefault((child.tag, child.get("class")), []).append(child)
-        cards = max(groups.values(), key=len, default=[])
+        """Evidence that ``element`` is a block of teaser cards, or None. Cards are the largest
+        group of its children sharing a tag and class; failing that, a tag and the first name
+        of the class ("card card--first", "site site-gawker": the rest names each card)."""
+        for class_of in (_whole_class, _first_class):
+            groups: dict[tuple, list[HtmlElement]] = {}
+            for child in element:
+                if isinstance(child.tag, str) and child.tag not in _NOT_CARDS:
+                    groups.setdefault((child.tag, class_of(child)), []).append(child)
+            cards = max(groups.values(), key=len, default=[])
+            if (teasers := self._teaser_cards(element, cards)) is not None:
+                tag, class_ = cards[0].tag, class_of(cards[0])
+                name = f"<{tag} class=\"{class_}\">" if class_ else f"<{tag}>"
+                return f"<{element.tag}> of {teasers} teaser cards {name}"
+        return None
+
+    def _teaser_cards(self, element: HtmlElement, cards: list[HtmlElement]) -> int | None:
+        """How many of ``cards`` are teasers, when they make ``element`` a teaser block."""
         if len(cards) < self.min_items:
             return None
         needed = self.min_linked_share * len(cards)
@@ -172,9 +183,7 @@ class TeaserListRule:
         held = sum(len(" ".join(c.text_content().split())) for c in cards)
         if held < self.min_cards_share * len(" ".join(element.text_content().split())):
             return None
-        tag, class_ = cards[0].tag, cards[0].get("class")
-        name = f"<{tag} class=\"{class_}\">" if class_ else f"<{tag}>"
-        return f"<{element.tag}> of {teasers} teaser cards {name}"
+        return teasers
 
     def _is_card(self, card: HtmlElement) -> bool:
         """A headline link, with at most a label before it and a short summary after it."""
@@ -195,6 +204,17 @@ class TeaserListRule:
             before = text.find(link_text)
             return before >= 0 and len(text[:before].split()) <= self.max_words_before_link
         return False
+
+
+def _whole_class(element: HtmlElement) -> str | None:
+    return element.get("class")
+
+
+def _first_class(element: HtmlElement) -> str | None:
+    """The first name of ``element``'s class: cards of one kind share it ("card card--first",
+    "site site-gawker") where the rest names each one."""
+    names = (element.get("class") or "").split()
+    return names[0] if names else None
 
 
 # Words an annotated list item holds beyond its link.

@@ -386,6 +386,11 @@ def test_a_block_of_teaser_cards_is_related():
     assert pruned_rules(f"<div>{labelled}</div>", STORY * 3) == ["dom.related.teaser-list"]
 
 
+def test_teaser_cards_whose_classes_also_name_each_card_are_related():
+    named = cards('<div class="site site-{i}"><img src="{i}.jpg"><p><a href="/s/{i}">{headline}</a></p></div>')
+    assert pruned_rules(f"<div id='footer'>{named}</div>", STORY * 3) == ["dom.related.teaser-list"]
+
+
 def test_repeated_blocks_that_are_story_stay():
     # Each block a sentence with a link inside it, or a long entry: the article's own blocks.
     sentences = cards('<div class="entry"><p>Officers said <a href="/s/{i}">the man was arrested on Monday</a> near the pier, and {summary}</p></div>')
