@@ -23,6 +23,7 @@ MODULES = (
     "newsclean",
     "newsclean.api",
     "newsclean.runner",
+    "newsclean.config",
     "newsclean.corpus",
     "newsclean.options",
     "newsclean.model",

@@ -9,7 +9,8 @@ from newsclean.errors import ConfigError, InputError, NewscleanError, RulePackEr
 
 if TYPE_CHECKING:
     from newsclean.api import clean, default_pipeline
-    from newsclean.corpus import CorpusStage
+    from newsclean.config import RunConfig
+    from newsclean.stages.base import CorpusStage
     from newsclean.model import Article, Category, Drop, RawDocument, Reject, RejectReason, Removal
     from newsclean.pipeline import Pipeline
     from newsclean.rulepack import Rule, RulePack
@@ -40,9 +41,10 @@ _LAZY = {
     "Reject": "newsclean.model",
     "RejectReason": "newsclean.model",
     "Removal": "newsclean.model",
-    "CorpusStage": "newsclean.corpus",
+    "CorpusStage": "newsclean.stages.base",
     "Pipeline": "newsclean.pipeline",
     "Runner": "newsclean.runner",
+    "RunConfig": "newsclean.config",
     "run": "newsclean.runner",
     "Rule": "newsclean.rulepack",
     "RulePack": "newsclean.rulepack",
@@ -81,6 +83,7 @@ __all__ = [
     "Rule",
     "RulePack",
     "RulePackError",
+    "RunConfig",
     "Runner",
     "StageError",
     "__version__",

@@ -5,40 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from newsclean import options
+from newsclean.config import RunConfig
 from newsclean.errors import ConfigError
-from newsclean.minhash import MinHashParams
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import Pipeline
-from newsclean.rulepack import available_languages
-from newsclean.stages import (
-    Boilerplate,
-    CommentThread,
-    DocDedup,
-    Dedup,
-    Extract,
-    Header,
-    Language,
-    MenuRow,
-    MinLength,
-    NavigationHead,
-    Normalize,
-    SiteRepeat,
-)
+
+# The defaults, written once (in RunConfig).
+_DEFAULTS = RunConfig()
 
 
 def default_pipeline(
     *,
-    keep_languages: str | Iterable[str] = (),
-    dedup: bool | str = True,
-    dedup_threshold: float = MinHashParams().threshold,
-    site_repeat: bool = True,
-    min_words: int = 1,
-    min_sentences: int = 0,
-    rule_languages: Iterable[str] | None = None,
-    on_error: str = "drop",
-    seed: int = 0,
-    max_bytes: int = 10_000_000,
-    time_budget: float | None = 60.0,
+    keep_languages: str | Iterable[str] = _DEFAULTS.keep_languages,
+    dedup: bool | str = _DEFAULTS.dedup,
+    dedup_threshold: float = _DEFAULTS.dedup_threshold,
+    site_repeat: bool = _DEFAULTS.site_repeat,
+    min_words: int = _DEFAULTS.min_words,
+    min_sentences: int = _DEFAULTS.min_sentences,
+    rule_languages: Iterable[str] | None = _DEFAULTS.rule_languages,
+    on_error: str = _DEFAULTS.on_error,
+    seed: int = _DEFAULTS.seed,
+    max_bytes: int = _DEFAULTS.max_bytes,
+    time_budget: float | None = _DEFAULTS.time_budget,
 ) -> Pipeline:
     """The standard pipeline: extract, normalize, language, header, boilerplate, doc_dedup,
     (with ``site_repeat``) site-learned junk, min_length and corpus dedup.
@@ -55,38 +43,14 @@ def default_pipeline(
 
     Every setting is checked first (``ConfigError`` names the one that is wrong and what it
     accepts). Languages are ISO 639-1 codes in any case, or English names (``"english"``);
-    one string is one language, or several separated by commas.
+    one string is one language, or several separated by commas. The same settings make a
+    :class:`newsclean.config.RunConfig`, whose ``build_pipeline()`` this is.
     """
-    checked = options.pipeline_settings(
-        keep_languages=keep_languages, dedup=dedup, dedup_threshold=dedup_threshold, min_words=min_words,
-        rule_languages=rule_languages, on_error=on_error, max_bytes=max_bytes, time_budget=time_budget,
-    )
-    rule_languages = checked["rule_languages"]
-    languages = tuple(rule_languages) if rule_languages is not None else tuple(available_languages())
-    stages: list[object] = [
-        Normalize(),
-        Language(keep=checked["keep_languages"], seed=seed),
-        NavigationHead(),
-        MenuRow.for_languages(*languages),
-        Header.for_languages(*languages),
-        # Before the boilerplate rules: a reader-comment thread under the story goes first, so
-        # the tail rules (a writer's bio, follow and contact lines) find the story's end.
-        CommentThread(),
-        Boilerplate.for_languages(*languages),
-        DocDedup(),
-    ]
-    if site_repeat:
-        stages.append(SiteRepeat())
-    stages.append(MinLength(min_words=checked["min_words"], min_sentences=options.integer(min_sentences, "min_sentences", minimum=0)))
-    mode = checked["dedup"]
-    if mode != "off":
-        stages.append(Dedup(near=mode == "near", params=MinHashParams(threshold=checked["dedup_threshold"])))
-    return Pipeline(
-        extract=Extract(max_bytes=checked["max_bytes"]),
-        stages=tuple(stages),
-        on_error=checked["on_error"],
-        time_budget=checked["time_budget"],
-    )
+    return RunConfig(
+        keep_languages=keep_languages, dedup=dedup, dedup_threshold=dedup_threshold, site_repeat=site_repeat,
+        min_words=min_words, min_sentences=min_sentences, rule_languages=rule_languages, on_error=on_error,
+        seed=seed, max_bytes=max_bytes, time_budget=time_budget,
+    ).build_pipeline()
 
 
 _DEFAULT: Pipeline | None = None

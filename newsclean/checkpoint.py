@@ -10,7 +10,9 @@ written again, never twice.
 
 A checkpoint names its run: a run id, the digest of the last block before each cut (so that a
 ``.partial`` file another run has rewritten is not taken for this run's) and a digest of the
-inputs' paths, sizes and modification times. ``--resume`` refuses when any of it differs.
+inputs' paths, sizes and modification times, and the run's identity (``RunConfig.identity``:
+every stage's settings, the reader settings, rule-pack digests, library versions).
+``--resume`` refuses when any of it differs, naming the settings that differ.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from newsclean.config import differences
 from newsclean.errors import ConfigError
 from newsclean.writers import partial_path
 
@@ -35,8 +38,6 @@ EVERY = 500
 # ... or when this many seconds have passed since the last one, whichever comes first: a run
 # of slow documents can be resumed too.
 SECONDS = 30.0
-# Options that do not change what a run writes, so a resumed run may change them.
-FREE_OPTIONS = ("command", "resume", "jobs", "quiet", "engine", "workers", "scheduler", "report", "max_reject_rate", "verbose")
 
 
 def checkpoint_path(output: str) -> Path:
@@ -52,6 +53,7 @@ class Checkpoint:
     output_tail: str
     rejects_tail: str
     inputs: dict[str, Any]
+    # The run's identity (``RunConfig.identity``): what a resumed run must share.
     options: dict[str, Any]
     # What the files hold: ``write`` (output and rejects), ``documents`` (the spill file, the
     # document pass under way), ``corpus`` (the spill file, the document pass complete).
@@ -67,11 +69,15 @@ class Checkpoint:
             os.fsync(handle.fileno())
         temporary.replace(target)
 
-    def check_run(self, options: dict[str, Any], manifest: dict[str, Any]) -> None:
-        """ConfigError unless the run to resume has these options and inputs."""
-        if self.options != options:
-            changed = sorted(k for k in set(options) | set(self.options) if self.options.get(k) != options.get(k))
-            raise ConfigError(f"--resume with other options than the interrupted run: {', '.join(changed)}")
+    def check_run(self, identity: dict[str, Any], manifest: dict[str, Any]) -> None:
+        """ConfigError unless the run to resume has this identity (``RunConfig.identity``)
+        and these inputs; it names each setting that differs."""
+        if self.options != identity:
+            changed = differences(self.options, identity)
+            raise ConfigError(
+                f"cannot resume run {self.run_id} with other settings than it had: {'; '.join(changed)}; "
+                "run with the same settings, or again without resume"
+            )
         if self.inputs != manifest:
             raise ConfigError(
                 f"cannot resume run {self.run_id}: the inputs changed since it was interrupted "
@@ -150,11 +156,6 @@ def input_manifest(paths: Iterable[str]) -> dict[str, Any]:
             entry = f"{path}\0{type(exc).__name__}\n"
         digest.update(entry.encode("utf-8", "surrogateescape"))
     return {"files": count, "digest": digest.hexdigest()}
-
-
-def run_options(options: dict[str, Any]) -> dict[str, Any]:
-    """The options that must be the same for a run and its resumption."""
-    return {k: v for k, v in sorted(options.items()) if k not in FREE_OPTIONS}
 
 
 def read_lines(path: Path, size: int) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import logging
 import os
-import platform
 import signal
 import sys
 import threading
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsclean import __version__
 from newsclean.api import default_pipeline
+from newsclean.config import RunConfig, SettingError
 from newsclean.errors import ConfigError, NewscleanError
 from newsclean.minhash import MinHashParams
 from newsclean.options import STDIN_FORMATS, clean_command, distinct_outputs, output_file
@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="clean only the first N documents of the inputs: a trial run")
     clean.add_argument("--text-only", action="store_true",
                        help="reject markup found in .txt files and text fields as html_as_text (default: read it as HTML)")
+    clean.add_argument("--text-field", default="text", metavar="NAME",
+                       help="the JSONL field / Parquet column holding a document's text (default: text)")
+    clean.add_argument("--html-field", default="html", metavar="NAME",
+                       help="the JSONL field / Parquet column holding a document's HTML, tried first (default: html)")
+    clean.add_argument("--id-field", default="id", metavar="NAME",
+                       help="the JSONL field / Parquet column holding a document's id (default: id)")
     clean.add_argument("--quiet", action="store_true", help="print nothing but errors: no progress (a bar on a terminal, else a line every 10 s), no summary")
     clean.add_argument("-v", "--verbose", action="count", default=0,
                        help="log what the run does to stderr (-v: its passes and timings; -vv: debugging detail)")
@@ -169,27 +175,47 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_context(args: argparse.Namespace) -> dict[str, Any]:
-    """Options, versions and rule-pack digests, recorded in the stats file."""
-    from importlib.metadata import PackageNotFoundError, version
+# RunConfig settings whose CLI option is not ``--`` + the name with dashes.
+_OPTION_OF = {"keep_languages": "--lang", "site_repeat": "--no-site-repeat", "pipeline": "--pipeline"}
 
-    from newsclean.rulepack import COMMON, DATA_FILES, RulePack, available_languages
 
-    options = {k: v for k, v in sorted(vars(args).items()) if k != "command"}
-    packs = {name: RulePack.load(name).digest for name in (COMMON, *available_languages(), *DATA_FILES)}
-    versions: dict[str, str | None] = {"newsclean": __version__, "python": platform.python_version()}
-    for package in ("trafilatura", "lxml", "beautifulsoup4", "ftfy", "langdetect", "charset-normalizer"):
-        try:
-            versions[package] = version(package)
-        except PackageNotFoundError:
-            versions[package] = None
-    return {"options": options, "versions": versions, "rule_packs": packs}
+def run_config(args: argparse.Namespace) -> RunConfig:
+    """The RunConfig that ``newsclean clean``'s arguments say: the one place they are mapped.
+    A setting that is not accepted is a ConfigError naming its option."""
+    if args.pipeline:
+        pipeline_settings: dict[str, Any] = {"pipeline": user_pipeline(args.pipeline, changed_pipeline_options(args))}
+    else:
+        preset = CORPUS_PRESET if args.preset == "corpus" else {}
+        min_words_given = "--min-words" in changed_pipeline_options(args)
+        pipeline_settings = {
+            "keep_languages": args.lang,
+            "dedup": args.dedup,
+            "dedup_threshold": args.dedup_threshold,
+            "site_repeat": not args.no_site_repeat,
+            "min_words": args.min_words if min_words_given or not preset else preset["min_words"],
+            "min_sentences": preset.get("min_sentences", 0),
+        }
+    try:
+        return RunConfig(
+            **pipeline_settings,
+            max_bytes=args.max_bytes,
+            time_budget=args.time_budget,
+            stdin_format=args.stdin_format,
+            text_only=args.text_only,
+            limit=args.limit,
+            text_field=args.text_field,
+            html_field=args.html_field,
+            id_field=args.id_field,
+        )
+    except SettingError as exc:
+        option = _OPTION_OF.get(exc.setting, "--" + exc.setting.replace("_", "-"))
+        raise ConfigError(str(exc).replace(exc.setting, option, 1)) from None
 
 
 def run_clean(args: argparse.Namespace) -> int:
-    """``newsclean clean``: check the options, build the pipeline, and hand both to the Runner."""
+    """``newsclean clean``: check the options, map them to a RunConfig, and hand it to the Runner."""
     # Imported here: ``explain`` needs neither the runner (processes, progress bar) nor checkpoints.
-    from newsclean.checkpoint import checkpoint_path, run_options
+    from newsclean.checkpoint import checkpoint_path
     from newsclean.runner import Runner, default_rejects_path, default_stats_path
 
     check_paths(args.inputs)
@@ -198,19 +224,13 @@ def run_clean(args: argparse.Namespace) -> int:
     stats_path = args.stats if args.stats else None if args.output == STDOUT else default_stats_path(args.output)
     outputs = {"-o": args.output, "--rejects": rejects_path, "--stats": stats_path}
     distinct_outputs(args.inputs, {**outputs, "--report": args.report})
-    settings = clean_command(args, outputs)
+    config = run_config(args)
+    clean_command(args, outputs)  # creates the outputs' folders: after every check
     check_stdin(args)
     if args.report and args.output == STDOUT:
         raise ConfigError("--report reads the output back: name an output file, not stdout")
     if args.resume and args.output != STDOUT and not checkpoint_path(args.output).exists():
         print(f"newsclean: nothing to resume for {args.output} (no checkpoint): starting the run afresh", file=sys.stderr)
-    if args.pipeline:
-        pipeline = user_pipeline(args.pipeline, changed_pipeline_options(args))
-    else:
-        if args.preset == "corpus":
-            given = "--min-words" in changed_pipeline_options(args)
-            settings = {**settings, "min_words": settings["min_words"] if given else CORPUS_PRESET["min_words"], "min_sentences": CORPUS_PRESET["min_sentences"]}
-        pipeline = default_pipeline(dedup=args.dedup, site_repeat=not args.no_site_repeat, **settings)
     if args.engine == "dask":
         runner = Runner.dask(scheduler=args.scheduler, workers=args.workers)
     else:
@@ -219,17 +239,12 @@ def run_clean(args: argparse.Namespace) -> int:
         stats = runner.run(
             args.inputs,
             args.output,
-            pipeline=pipeline,
+            config=config,
             rejects=rejects_path,
             stats=stats_path,
             resume=args.resume,
             progress=not args.quiet,
-            stdin_format=args.stdin_format,
-            options=run_options(vars(args)),
-            context=lambda: run_context(args),
             exclude=(args.report,) if args.report else (),
-            text_only=args.text_only,
-            limit=args.limit,
         )
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)

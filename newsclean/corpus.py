@@ -14,21 +14,27 @@ A corpus stage (dedup, site-learned junk) is four calls, and every engine drives
 engine. Dropped articles are neither observed nor applied; the driver, not the stage, records
 the stage in a kept article's ``trace``.
 
-The local drivers are here: ``observe_all`` folds observations over a stream with bounded
-state lists, ``apply_one`` applies the model to one article. ``CorpusStage.run`` runs the stage
-alone over a plain iterable, through ``Pipeline.run``'s spill file.
+The base class, ``CorpusStage``, is in ``newsclean.stages.base`` beside the document stage
+bases. The local drivers are here: ``observe_all`` folds observations over a stream with
+bounded state lists, ``apply_one`` applies the model to one article, ``run_alone`` runs one
+stage over a plain iterable through a temporary spill file (``CorpusStage.run``). This module
+imports no stage and no pipeline, so no import cycle goes through it.
 """
 
 from __future__ import annotations
 
-import abc
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, ClassVar, Generic, TypeVar
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from newsclean.batching import batched
-from newsclean.model import Article
+from newsclean.model import Article, returned_article
+from newsclean.spill import Spill
+
+if TYPE_CHECKING:
+    from newsclean.stages.base import CorpusStage
 
 State = TypeVar("State")
 Model = TypeVar("Model")
@@ -37,35 +43,6 @@ Keyed = tuple[int, Article]
 # Observations made per call, and states held before they are merged into one.
 BATCH = 256
 MERGE_EVERY = 32
-
-
-class CorpusStage(abc.ABC, Generic[State, Model]):
-    """A stage that decides from the whole stream (see the module docstring)."""
-
-    name: ClassVar[str]
-
-    @abc.abstractmethod
-    def observe(self, batch: Sequence[Keyed]) -> State:
-        """What the stage needs of these kept articles."""
-
-    @abc.abstractmethod
-    def merge(self, states: Sequence[State]) -> State:
-        """One state from several (associative; the order of ``states`` must not matter)."""
-
-    @abc.abstractmethod
-    def decide(self, state: State) -> Model:
-        """The model ``apply`` uses, from the state of the whole corpus."""
-
-    @abc.abstractmethod
-    def apply(self, key: int, article: Article, model: Model) -> Article:
-        """The kept article at ``key`` after the stage (dropped, or with lines removed)."""
-
-    def run(self, articles: Iterable[Article]) -> Iterator[Article]:
-        """Every article of a stream after the stage, in order (the stream waits in a
-        temporary spill file, not in memory)."""
-        from newsclean.pipeline import Pipeline  # the pipeline drives corpus stages
-
-        return Pipeline(stages=(self,), on_error="raise", time_budget=None).run(articles)
 
 
 def keyed(articles: Iterable[Article], start: int = 0) -> Iterator[Keyed]:
@@ -96,6 +73,28 @@ def apply_one(stage: CorpusStage[Any, Model], key: int, article: Article, model:
     """``stage.apply`` on a kept article, recorded in its trace; a dropped one as it is."""
     if not article.kept:
         return article
-    after = stage.apply(key, article, model)
+    after = returned_article(stage.name, stage.apply(key, article, model))
     return attrs.evolve(after, trace=after.trace + (stage.name,))
 
+
+
+def run_alone(stage: CorpusStage[Any, Any], articles: Iterable[Article]) -> Iterator[Article]:
+    """Every article of a stream after ``stage`` alone, in order: observe, decide, apply,
+    the stream waiting in a temporary spill file, not in memory. A stage's exception is raised."""
+    with tempfile.TemporaryFile("w+b") as handle:
+        spill = Spill(handle)
+        for article in articles:
+            if not isinstance(article, Article):
+                raise TypeError(f"a corpus stage runs over Articles, not {type(article).__name__}")
+            spill.write(article, 0.0)
+        model = stage.decide(observe_all(stage, (article for article, _ in spill.replay())))
+        for key, (article, _) in enumerate(spill.replay()):
+            yield apply_one(stage, key, article, model)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "CorpusStage":  # its old home: it is newsclean.stages.base.CorpusStage
+        from newsclean.stages.base import CorpusStage
+
+        return CorpusStage
+    raise AttributeError(f"module 'newsclean.corpus' has no attribute {name!r}")

@@ -29,12 +29,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsclean.corpus import CorpusStage, observe_all
+from newsclean.corpus import observe_all
 from newsclean.errors import ConfigError
 from newsclean.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStep, Pipeline, Timed
-from newsclean.readers import DEFAULT_MAX_BYTES, STDIN, InputFile, ReadReport, input_files, kind_of, read_file
+from newsclean.stages.base import CorpusStage
+from newsclean.readers import DEFAULT_FIELDS, DEFAULT_MAX_BYTES, STDIN, InputFile, ReadReport, RecordFields, input_files, kind_of, read_file
 
 
 def _import_bag():
@@ -57,31 +58,39 @@ def list_files(paths: Iterable[str], report: ReadReport | None = None, exclude: 
     return files
 
 
-def _read_partition(files: Iterable[InputFile], max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawDocument]:
+def _read_partition(
+    files: Iterable[InputFile], max_bytes: int = DEFAULT_MAX_BYTES, fields: RecordFields = DEFAULT_FIELDS, text_only: bool = False
+) -> list[RawDocument]:
     documents: list[RawDocument] = []
     for file in files:
         if file.error is not None:
             documents.append(RawDocument(id=file.id, error=file.error))
         else:
-            documents.extend(read_file(Path(file.path), file_id=file.id, max_bytes=max_bytes))
+            documents.extend(read_file(Path(file.path), file_id=file.id, max_bytes=max_bytes, text_only=text_only, fields=fields))
     return documents
 
 
 def read_bag(
     paths: Iterable[str], files_per_partition: int = 64, report: ReadReport | None = None, exclude: Iterable[str] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
+    fields: RecordFields = DEFAULT_FIELDS,
+    text_only: bool = False,
 ):
     """A bag of RawDocuments read by the workers (their file system must see the paths).
-    A partition is ``files_per_partition`` files; a JSONL file is read whole by one worker."""
-    return files_bag(list_files(paths, report, exclude), files_per_partition, max_bytes)
+    A partition is ``files_per_partition`` files; a JSONL file is read whole by one worker.
+    ``max_bytes``, ``fields`` and ``text_only`` are ``read_inputs``'s."""
+    return files_bag(list_files(paths, report, exclude), files_per_partition, max_bytes, fields, text_only)
 
 
-def files_bag(files: Sequence[InputFile], files_per_partition: int = 64, max_bytes: int = DEFAULT_MAX_BYTES):
+def files_bag(
+    files: Sequence[InputFile], files_per_partition: int = 64, max_bytes: int = DEFAULT_MAX_BYTES,
+    fields: RecordFields = DEFAULT_FIELDS, text_only: bool = False,
+):
     """``read_bag`` over files already listed by ``list_files``."""
     db = _import_bag()
     if not files:
         return db.from_sequence([], npartitions=1)
-    return db.from_sequence(files, partition_size=files_per_partition).map_partitions(_read_partition, max_bytes)
+    return db.from_sequence(files, partition_size=files_per_partition).map_partitions(_read_partition, max_bytes, fields, text_only)
 
 
 @contextlib.contextmanager

@@ -113,6 +113,10 @@ class TeaserListRule:
     max_words_before_link: int = 6
     min_cards_share: float = 0.8
     max_link_words: int = 25
+    # A list right after a paragraph of running text whose items carry words beyond their link
+    # (" by Jane Doe", " - 15.7%", " - a comment on it") is the story's own: a round-up of links,
+    # the papers of an issue. Related lists there are bare links.
+    min_annotated_share: float = 0.5
 
     def evidence(self, element: HtmlElement) -> str | None:
         """Why ``element`` is a teaser list (``<dl> of 5 headline links``), or None."""
@@ -135,6 +139,8 @@ class TeaserListRule:
                     return None  # too many missed already
         if linked < needed:
             return None
+        if _follows_running_text(element) and _annotated_share(items) >= self.min_annotated_share:
+            return None  # the story's own list of links, each with its writer's words
         return f"<{element.tag}> of {linked} headline links"
 
     def _starts_with_headline_link(self, item: HtmlElement) -> bool:
@@ -192,6 +198,28 @@ class TeaserListRule:
         return False
 
 
+# Words an annotated list item holds beyond its link.
+ANNOTATION_WORDS = 2
+
+
+def _annotated_share(items: list[HtmlElement]) -> float:
+    """The share of ``items`` holding ANNOTATION_WORDS or more words outside their links."""
+    annotated = 0
+    for item in items:
+        words = len(item.text_content().split())
+        linked = sum(len(a.text_content().split()) for a in item.iter("a"))
+        annotated += words - linked >= ANNOTATION_WORDS
+    return annotated / len(items) if items else 0.0
+
+
+def _follows_running_text(element: HtmlElement) -> bool:
+    """Is the nearest sibling before ``element`` that holds text a ``<p>`` of running text?"""
+    previous = element.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or not previous.text_content().strip()):
+        previous = previous.getprevious()
+    return previous is not None and previous.tag == "p" and len(previous.text_content().split()) >= RUNNING_TEXT_WORDS
+
+
 # A sentence's full stop (not "...", not "?"): a headline link has none.
 _CLOSING_PERIOD = re.compile(r"(?<![.])[.][\"'”’)]*$")
 _RUNS_ON = re.compile(r"\s*[a-z,;]")
@@ -243,6 +271,50 @@ class RelatedHeadingRule:
         words = len(_WORD.findall(visible_text(block)))
         linked = len(_WORD.findall(" ".join(_LINK_TEXT(block))))
         return words > 0 and linked >= self.min_link_share * words
+
+
+@attrs.frozen(kw_only=True)
+class LinkIndexRule:
+    """A site's index of its sections, tags, archives or other sites (see ``[link_index]`` in
+    dom.toml): a list of ``min_items`` or more short items, each wholly a link, in alphabetical
+    order. A story's own list is seldom all links, and seldom sorted."""
+
+    id: str
+    category: Category = attrs.field(converter=Category)
+    min_items: int = 8
+    max_item_words: int = 6
+
+    def evidence(self, element: HtmlElement) -> str | None:
+        """Why ``element`` is a link index (``<ul> of 12 links in alphabetical order``), or None."""
+        if element.tag not in ("ul", "ol"):
+            return None
+        items = [c for c in element if c.tag == "li"]
+        if len(items) < self.min_items:
+            return None
+        keys = []
+        for item in items:
+            text = " ".join(item.text_content().split())
+            links = [a for a in item.iter("a") if a.get("href")]
+            if not text or len(links) != 1 or len(text.split()) > self.max_item_words:
+                return None
+            if " ".join(links[0].text_content().split()) != text:
+                return None  # words outside the link: an item of content, a teaser's summary
+            keys.append(text.casefold())
+        if any(later <= earlier for earlier, later in zip(keys, keys[1:])):
+            return None
+        return f"<{element.tag}> of {len(items)} links in alphabetical order"
+
+
+@cache
+def load_link_index_rule() -> LinkIndexRule | None:
+    """The packaged link-index rule, or None when dom.toml has none."""
+    data = _rules_file().get("link_index")
+    if not data:
+        return None
+    try:
+        return LinkIndexRule(**data)
+    except (TypeError, ValueError) as exc:
+        raise RulePackError(f"{RULES_FILE}: bad link_index rule: {exc}") from None
 
 
 # Headings, and elements named a title or head holding only text and inline links (the class
@@ -298,7 +370,7 @@ class Pruned:
     """One element chosen for pruning, the rule that chose it and why."""
 
     element: HtmlElement = attrs.field(eq=False)
-    rule: PruneRule | TeaserListRule | RelatedHeadingRule
+    rule: PruneRule | TeaserListRule | RelatedHeadingRule | LinkIndexRule
     evidence: str
 
 
@@ -424,14 +496,16 @@ def _linked_children(teasers: TeaserListRule) -> int:
 
 
 @cache
-def _candidates(tags: tuple[str, ...], teasers: TeaserListRule | None) -> etree.XPath:
+def _candidates(tags: tuple[str, ...], teasers: TeaserListRule | None, index: LinkIndexRule | None) -> etree.XPath:
     """The elements find_junk looks at, in document order."""
     # "//@class/.." selects what "//*[@class]" does, in about half the time.
     paths = ["//@class/..", "//@id/..", *(f"//{t}" for t in tags)]
     if teasers is not None:
-        # Blocks with too few linked children are never teaser lists: left out here, as the
-        # rule's own test is the costly part of the pass.
+        # Blocks with too few linked children are never teaser lists (nor link indexes, each
+        # of whose items is a link): left out here, as the rules' own tests are the costly part.
         linked = _linked_children(teasers)
+        if index is not None:
+            linked = min(linked, index.min_items)
         paths.append(f"({_LIST_BLOCKS})[*[descendant-or-self::a[@href]][{linked}]]" if linked > 0 else _LIST_BLOCKS)
     return etree.XPath(" | ".join(paths))
 
@@ -445,19 +519,20 @@ def _may_be_teaser_list(element: HtmlElement, teasers: TeaserListRule) -> bool:
     return element.tag in _LIST_TAGS or len(element) >= teasers.min_items
 
 
-Named = tuple[HtmlElement, "PruneRule | TeaserListRule | RelatedHeadingRule", str]
+Named = tuple[HtmlElement, "PruneRule | TeaserListRule | RelatedHeadingRule | LinkIndexRule", str]
 
 
 def named_elements(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> Iterator[Named]:
     """Every element of ``tree`` a rule names, with the rule and its evidence, in document order,
     before any guard: by tag, class or id (the first such rule in file order), else by the
-    teaser-list shape, else as a related heading or the link block under it (the last two only
-    with the packaged rules, ``rules`` None)."""
+    teaser-list shape, else as a related heading or the link block under it, else by the
+    link-index shape (the last three only with the packaged rules, ``rules`` None)."""
     matcher = _matcher(tuple(load_rules() if rules is None else rules))
     teasers = load_teaser_list_rule() if rules is None else None
+    index = load_link_index_rule() if rules is None else None
     heading_rule = load_related_heading_rule() if rules is None else None
     headed = heading_rule.blocks(tree) if heading_rule is not None else {}
-    candidates = _candidates(tuple(matcher.tags), teasers)(tree)
+    candidates = _candidates(tuple(matcher.tags), teasers, index)(tree)
     if headed:  # merged in document order, inside ``tree`` (XPath also finds nodes outside it)
         candidates = _UNION(tree, a=candidates, b=list(headed))
         if tree.getparent() is not None:
@@ -466,11 +541,13 @@ def named_elements(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) 
     for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
-        match: tuple[PruneRule | TeaserListRule | RelatedHeadingRule, str] | None = matcher.rule_for(element)
+        match: tuple[PruneRule | TeaserListRule | RelatedHeadingRule | LinkIndexRule, str] | None = matcher.rule_for(element)
         if match is None and teasers is not None and _may_be_teaser_list(element, teasers) and (evidence := teasers.evidence(element)):
             match = (teasers, evidence)
         if match is None and element in headed and heading_rule is not None:
             match = (heading_rule, headed[element])
+        if match is None and index is not None and (evidence := index.evidence(element)):
+            match = (index, evidence)
         if match is not None:
             yield element, match[0], match[1]
 
@@ -577,6 +654,16 @@ def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tu
         for p in junk
         if (text := visible_text(p.element))
     )
+
+
+def unmark(tree: HtmlElement, rule_ids: Iterable[str]) -> int:
+    """Take :data:`MARK` off the elements of ``tree`` that the rules ``rule_ids`` marked; returns
+    how many."""
+    wanted = set(rule_ids)
+    marked = [e for e in tree.iter() if isinstance(e.tag, str) and e.get(MARK) in wanted]
+    for element in marked:
+        del element.attrib[MARK]
+    return len(marked)
 
 
 # --- layout tables ---------------------------------------------------------------------------
@@ -704,8 +791,18 @@ def mark_link_cells(tree: HtmlElement) -> tuple[Removal, ...]:
     return tuple(removals)
 
 
+# An inline tag that holds blocks (old templates wrap a whole story in <font>) is a block itself:
+# wrapped into a <p>, its paragraphs would be extracted as one line.
+_HOLDS_BLOCKS = etree.XPath(
+    "boolean(.//*[self::p or self::div or self::table or self::ul or self::ol or self::dl or self::blockquote"
+    " or self::pre or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6])"
+)
+
+
 def _is_inline(node) -> bool:
-    return not isinstance(node.tag, str) or node.tag in _INLINE_TAGS  # comments count as inline
+    if not isinstance(node.tag, str):
+        return True  # comments and processing instructions
+    return node.tag in _INLINE_TAGS and not _HOLDS_BLOCKS(node)
 
 
 def _wrap_loose_text(element: HtmlElement, children: list) -> None:

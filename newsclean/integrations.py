@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from newsclean import options
-from newsclean.api import default_pipeline
+from newsclean.config import RunConfig
 from newsclean.errors import ConfigError
 from newsclean.model import Article
 from newsclean.pipeline import Pipeline
@@ -28,20 +28,17 @@ OUTPUT_COLUMNS = (
 )
 
 
+# The integrations see a batch at a time: the corpus stages are off unless asked for.
+BATCH_DEFAULTS = RunConfig(dedup="off", site_repeat=False)
+
+
 def clean_batch(
     batch: Mapping[str, Sequence[Any]],
     column: str = "text",
     kind: str | None = None,
     *,
-    pipeline: Pipeline | None = None,
-    keep_languages: str | Iterable[str] = (),
-    min_words: int = 1,
-    dedup: bool = False,
-    site_repeat: bool = False,
-    rule_languages: Iterable[str] | None = None,
-    seed: int = 0,
-    max_bytes: int = 10_000_000,
-    time_budget: float | None = 60.0,
+    config: RunConfig | None = None,
+    **settings: Any,
 ) -> dict[str, list[Any]]:
     """Clean ``batch[column]`` and return the new columns, one value per row, so no row is lost.
     ``kind`` is ``"text"`` or ``"html"``; None (default) looks at each value: markup takes the
@@ -54,30 +51,31 @@ def clean_batch(
     list of objects (category, rule, stage, text, line). The row's own columns stay as they are.
 
     For ``dataset.map(clean_batch, batched=True, fn_kwargs={"column": "html"})``.
-    Columns ``id``, ``url``, ``title``, ``source``, ``authors``, ``published``, ``crawled`` are
-    used as in JSONL input when the batch has them.
+    Columns ``url``, ``title``, ``description``, ``source``, ``authors``, ``published``,
+    ``crawled`` and the id (``id_field``, default ``id``) are used as in JSONL input when the
+    batch has them.
 
-    The pipeline is ``default_pipeline`` with the given settings (see there), built once per
-    process. Its
-    corpus stages are off by default: ``dedup`` and ``site_repeat`` need the whole corpus, and
-    here they would see one batch at a time. Pass ``pipeline=`` to use your own.
+    What runs is ``config`` (a :class:`newsclean.config.RunConfig`; default: the default
+    pipeline with its corpus stages off) with ``settings`` (any RunConfig setting as a
+    keyword: ``min_words=``, ``keep_languages=``, ``pipeline=``, ``id_field=``...) changed;
+    the pipeline is built once per process and setting. The corpus stages are off by default:
+    ``dedup`` and ``site_repeat`` need the whole corpus, and here they would see one batch at a
+    time.
     """
     options.choice(kind, "kind", KINDS)
     if column not in batch:
         raise ConfigError(f"the batch has no column {column!r}; columns: {', '.join(batch)}")
-    if pipeline is None:
-        if isinstance(rule_languages, str):
-            rule_languages = (rule_languages,)
-        languages = tuple(rule_languages) if rule_languages is not None else None
-        keep = options.language_codes(keep_languages, "keep_languages")
-        pipeline = _pipeline(keep, min_words, dedup, site_repeat, languages, seed, max_bytes, time_budget)
-    metadata = [name for name in ("id", "url", *HINT_KEYS) if name in batch and name != column]
+    config = _config(config, settings)
+    pipeline = config.pipeline if config.pipeline is not None else _pipeline(config)
+    id_field = config.id_field
+    metadata = [name for name in (id_field, "url", *HINT_KEYS) if name in batch and name != column]
     documents = [
         document_from_record(
             {column: value, **{name: batch[name][i] for name in metadata}},
             fallback_id=str(i),
             content_fields=((column, kind),),
             sniff=False,  # kind="text" is the caller's word; None sniffs in the extract stage
+            id_field=id_field,
         )
         for i, value in enumerate(batch[column])
     ]
@@ -88,40 +86,31 @@ def clean_batch(
     return columns
 
 
-def clean_dataframe(df: Any, column: str = "text", kind: str | None = None, **settings: Any) -> Any:
+def clean_dataframe(df: Any, column: str = "text", kind: str | None = None, *, config: RunConfig | None = None, **settings: Any) -> Any:
     """A copy of the pandas DataFrame ``df`` with the columns of :func:`clean_batch` added,
-    one value per row (rejected rows stay, with ``clean_drop`` set). ``settings`` are those of
-    ``clean_batch``; dedup and site_repeat are off unless asked for, and then see the whole frame."""
+    one value per row (rejected rows stay, with ``clean_drop`` set). ``config`` and
+    ``settings`` are those of ``clean_batch``; dedup and site_repeat are off unless asked
+    for, and then see the whole frame."""
     if column not in df.columns:
         raise ConfigError(f"the DataFrame has no column {column!r}; columns: {', '.join(map(str, df.columns))}")
-    wanted = {column, "id", "url", *HINT_KEYS}
+    id_field = _config(config, settings).id_field
+    wanted = {column, id_field, "url", *HINT_KEYS}
     batch = {name: df[name].tolist() for name in df.columns if name in wanted}
-    return df.assign(**clean_batch(batch, column, kind, **settings))
+    return df.assign(**clean_batch(batch, column, kind, config=config, **settings))
 
 
-# Pipelines are immutable and keep nothing from one run to the next, so one per setting and
+def _config(config: RunConfig | None, settings: dict[str, Any]) -> RunConfig:
+    if config is None:
+        # A pipeline of one's own has its own corpus stages, or none.
+        config = RunConfig() if settings.get("pipeline") is not None else BATCH_DEFAULTS
+    return RunConfig.of(config, **settings)
+
+
+# Pipelines are immutable and keep nothing from one run to the next, so one per config and
 # process gives the same output as a new one per batch, without loading the rule packs again.
 @functools.lru_cache(maxsize=8)
-def _pipeline(
-    keep_languages: tuple[str, ...],
-    min_words: int,
-    dedup: bool,
-    site_repeat: bool,
-    rule_languages: tuple[str, ...] | None,
-    seed: int,
-    max_bytes: int,
-    time_budget: float | None,
-) -> Pipeline:
-    return default_pipeline(
-        keep_languages=keep_languages,
-        min_words=min_words,
-        dedup=dedup,
-        site_repeat=site_repeat,
-        rule_languages=rule_languages,
-        seed=seed,
-        max_bytes=max_bytes,
-        time_budget=time_budget,
-    )
+def _pipeline(config: RunConfig) -> Pipeline:
+    return config.build_pipeline()
 
 
 def _row(article: Article) -> dict[str, Any]:

@@ -54,6 +54,12 @@ def _init_worker(pipeline: Pipeline) -> None:
     pipeline.prepare()
 
 
+def worker_pipeline() -> Pipeline:
+    """The pipeline of this worker process, for a task given to ``DocumentPool.schedule``."""
+    assert _WORKER_PIPELINE is not None, "not in a DocumentPool worker"
+    return _WORKER_PIPELINE
+
+
 def _process_head(document: RawDocument | Article) -> Timed:
     assert _WORKER_PIPELINE is not None
     return _WORKER_PIPELINE.process_head(document)
@@ -114,6 +120,11 @@ class DocumentPool:
         """End the workers at once (busy ones are not waited for)."""
         self._pool.stop()
         self._pool.join()
+
+    def schedule(self, function: Any, args: tuple[Any, ...], timeout: float | None = None) -> Future[Any]:
+        """``function(*args)`` in a worker (a module-level function; it may read
+        ``worker_pipeline()``), killed ``timeout`` seconds after it starts."""
+        return self._pool.schedule(function, args, timeout=timeout)
 
     def head(self, documents: Iterable[RawDocument | Article], window: int | None = None) -> Iterator[Timed]:
         """``process_head`` of each document, in input order, with at most ``window`` (default:

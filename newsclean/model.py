@@ -300,3 +300,12 @@ class Article:
         if self.drop.decided_by is not None:
             record["decided_by"] = self.drop.decided_by
         return record
+
+
+def returned_article(stage: str, value: object) -> Article:
+    """``value`` when it is an Article; else a TypeError naming ``stage`` (a stage that
+    forgot its ``return`` gives None, and the next stage would fail without naming it)."""
+    if not isinstance(value, Article):
+        hint = " (does it end without a return?)" if value is None else ""
+        raise TypeError(f"stage {stage!r} returned {type(value).__name__}, not an Article{hint}")
+    return value

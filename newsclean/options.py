@@ -1,5 +1,5 @@
-"""Checks of the settings a run takes, shared by the CLI, ``default_pipeline``, ``clean`` and
-the integrations. Each check raises :class:`ConfigError` naming the option and what it
+"""Checks of the settings a run takes, used by ``RunConfig`` (newsclean.config), the CLI,
+``clean`` and the integrations. Each check raises :class:`ConfigError` naming the option and what it
 accepts, before any document is read."""
 
 from __future__ import annotations
@@ -120,34 +120,6 @@ def dedup_mode(value: bool | str) -> str:
     if isinstance(value, bool):
         return "near" if value else "off"
     return choice(value, "dedup", DEDUP_MODES)
-
-
-def pipeline_settings(
-    *,
-    keep_languages: str | Iterable[str] | None,
-    dedup: bool | str,
-    dedup_threshold: float,
-    min_words: int,
-    rule_languages: Iterable[str] | None,
-    on_error: str,
-    max_bytes: int,
-    time_budget: float | None,
-) -> dict[str, Any]:
-    """The checked settings of ``default_pipeline``: languages as codes, dedup as a mode."""
-    if rule_languages is not None:
-        rule_languages = (rule_languages,) if isinstance(rule_languages, str) else tuple(rule_languages)
-    return {
-        "keep_languages": language_codes(keep_languages, "keep_languages"),
-        "dedup": dedup_mode(dedup),
-        "dedup_threshold": number(dedup_threshold, "dedup_threshold", minimum=0.0, maximum=1.0, above=True),
-        # An article with no words left is always rejected (as ``empty``); 0 or less would
-        # reject every article.
-        "min_words": integer(min_words, "min_words", minimum=1),
-        "rule_languages": rule_languages,
-        "on_error": choice(on_error, "on_error", ON_ERROR),
-        "max_bytes": integer(max_bytes, "max_bytes", minimum=1),
-        "time_budget": budget(time_budget, "time_budget"),
-    }
 
 
 def budget(value: Any, option: str = "time_budget") -> float | None:
@@ -294,33 +266,23 @@ def requires(given: dict[str, bool], needed: str, holds: bool) -> None:
         raise ConfigError(f"{' and '.join(named)} {'need' if len(named) > 1 else 'needs'} {needed}")
 
 
-def clean_command(args: Any, outputs: dict[str, str | None]) -> dict[str, Any]:
-    """Check the options of ``newsclean clean`` (an argparse namespace) before any work and
-    return the pipeline settings they give. ``outputs`` maps an option (``-o``, ``--rejects``,
-    ``--stats``) to the file it writes (None: none); their folders are created here, or the
-    run is refused."""
+def clean_command(args: Any, outputs: dict[str, str | None]) -> None:
+    """Check the options of ``newsclean clean`` (an argparse namespace) that are the CLI's own
+    (where the run goes, its exit status, its files) before any work; the run's settings are
+    checked by ``RunConfig``. ``outputs`` maps an option (``-o``, ``--rejects``, ``--stats``)
+    to the file it writes (None: none); their folders are created here, or the run is refused."""
     if args.inputs.count("-") > 1:
         raise ConfigError("stdin (-) can be read only once")
     integer(args.jobs, "--jobs", minimum=1)
     if args.workers is not None:
         integer(args.workers, "--workers", minimum=1)
     requires({"--scheduler": args.scheduler is not None, "--workers": args.workers is not None}, "--engine dask", args.engine == "dask")
-    requires({"--text-only": getattr(args, "text_only", False), "--limit": getattr(args, "limit", None) is not None}, "--engine local", args.engine == "local")
-    if getattr(args, "limit", None) is not None:
-        integer(args.limit, "--limit", minimum=1)
+    requires({"--limit": getattr(args, "limit", None) is not None}, "--engine local", args.engine == "local")
     if args.max_reject_rate is not None:
         number(args.max_reject_rate, "--max-reject-rate", minimum=0.0, maximum=1.0)
     if args.stdin_format != "jsonl" and "-" not in args.inputs:
         raise ConfigError("--stdin-format applies to standard input: name - among the inputs")
-    settings = {
-        "keep_languages": language_codes(args.lang, "--lang"),
-        "min_words": integer(args.min_words, "--min-words", minimum=1),
-        "max_bytes": integer(args.max_bytes, "--max-bytes", minimum=1),
-        "time_budget": number(args.time_budget, "--time-budget", minimum=0.0, maximum=MAX_TIME_BUDGET) or None,
-        "dedup_threshold": number(args.dedup_threshold, "--dedup-threshold", minimum=0.0, maximum=1.0, above=True),
-    }
     distinct_outputs(args.inputs, outputs)
     for option, path in outputs.items():
         if path is not None and path != "-":
             output_file(path, option)
-    return settings

@@ -8,33 +8,35 @@ engine (``Pipeline.run``, the process pool, Dask, the Runner) runs that plan.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import IO, Any, Union
+from typing import Any, Union
 
 import attrs
 
 from newsclean import options
 from newsclean.budget import DocumentTimeout, time_limit
-from newsclean.corpus import CorpusStage, apply_one, observe_all
+from newsclean.corpus import apply_one, observe_all
+from newsclean.spill import Spill, Timed, read_spill_line, spill_line
 from newsclean.errors import ConfigError, StageError
-from newsclean.model import Article, Drop, RawDocument
+from newsclean.model import Article, Drop, RawDocument, returned_article
 from newsclean.rulepack import compile_loaded
 from newsclean.stages import Extract
+from newsclean.stages.base import CorpusStage
 
 ON_ERROR = ("drop", "raise")
 
 log = logging.getLogger(__name__)
 
 
-__all__ = ["CorpusStage", "CorpusStep", "DocumentStep", "DocumentTimeout", "Pipeline", "Plan", "Stage", "Timed", "stage_name", "time_limit"]
+__all__ = [
+    "CorpusStage", "CorpusStep", "DocumentStep", "DocumentTimeout", "Pipeline", "Plan", "Spill", "Stage", "Timed",
+    "read_spill_line", "spill_line", "stage_name", "time_limit",
+]
 
-# An article and the seconds its document stages have taken so far (of the time budget).
-Timed = tuple[Article, float]
 # A document stage: a DocumentStage (newsclean.stages.base), or any callable with a ``name``.
 DocumentStep = Callable[[Article], Article]
 # Runs a corpus step's later document stages over a stream (``Pipeline.apply_step``).
@@ -271,7 +273,7 @@ class Pipeline:
 
     def _call(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
         try:
-            return stage(item)
+            return returned_article(stage_name(stage), stage(item))
         except Exception as exc:
             name = stage_name(stage)
             if self.on_error == "raise":
@@ -298,30 +300,3 @@ def _plan_of(stages: Sequence[Stage]) -> Plan:
 
 def _as_article(item: RawDocument | Article) -> Article:
     return item if isinstance(item, Article) else Article(id=item.id, url=item.url)
-
-
-class Spill:
-    """Articles (with the seconds spent on them) waiting in a binary file, one JSON line
-    each, for the passes of a corpus step."""
-
-    def __init__(self, handle: IO[bytes]):
-        self.handle = handle
-
-    def write(self, article: Article, spent: float) -> int:
-        """Append one; returns the bytes written."""
-        line = json.dumps({"spent": round(spent, 6), "article": article.to_dict()}, ensure_ascii=False)
-        data = line.encode("utf-8", "surrogatepass") + b"\n"
-        self.handle.write(data)
-        return len(data)
-
-    def replay(self, size: int | None = None) -> Iterator[Timed]:
-        """The articles written (those in the first ``size`` bytes), from the start."""
-        self.handle.flush()
-        self.handle.seek(0)
-        read = 0
-        for line in self.handle:
-            read += len(line)
-            if size is not None and read > size:
-                break
-            record = json.loads(line.decode("utf-8", "surrogatepass"))
-            yield Article.from_dict(record["article"]), record["spent"]

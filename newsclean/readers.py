@@ -50,6 +50,25 @@ JSONL_LINE_FACTOR = 6
 _READ_CHUNK = 1 << 20
 
 
+@attrs.frozen
+class RecordFields:
+    """The fields of a JSONL record (the columns of a Parquet file) that hold a document's
+    text, its HTML and its id (``--text-field``, ``--html-field``, ``--id-field``)."""
+
+    text: str = "text"
+    html: str = "html"
+    id: str = "id"
+
+    @property
+    def content(self) -> tuple[tuple[str, str], ...]:
+        """(field, format) in the order they are tried: HTML first."""
+        return ((self.html, "html"), (self.text, "text"))
+
+
+DEFAULT_FIELDS = RecordFields()
+CONTENT_FIELDS = DEFAULT_FIELDS.content
+
+
 @attrs.define
 class ReadReport:
     """What a reader passed over: files in folders with extensions it does not read (the
@@ -171,6 +190,7 @@ def read_inputs(
     stdin_format: str = "jsonl",
     max_bytes: int = DEFAULT_MAX_BYTES,
     text_only: bool = False,
+    fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
     """Documents from every path in order: files, folders (recursive, sorted), JSONL, ``-``.
 
@@ -190,11 +210,12 @@ def read_inputs(
     ``text`` is read as HTML (with ``text_only``, rejected as ``html_as_text``), and a JSON or
     CSV file or a list of URLs is a ``not_articles`` reject saying how to give it. An id
     already given to an earlier document gets a suffix (``id#2``), counted in ``report``.
+    ``fields`` names the JSONL fields and Parquet columns that hold the content and the id.
     """
     choice(stdin_format, "stdin_format", STDIN_FORMATS)
     integer(max_bytes, "max_bytes", minimum=1)
     report = report if report is not None else ReadReport()
-    documents = _read_all(paths, report, stdin, exclude, stdin_format, max_bytes, text_only)
+    documents = _read_all(paths, report, stdin, exclude, stdin_format, max_bytes, text_only, fields)
     return _unique_ids(documents, report)
 
 
@@ -223,6 +244,7 @@ def _read_all(
     stdin_format: str,
     max_bytes: int,
     text_only: bool,
+    fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
     for file in input_files(paths, report, exclude):
         if file.error is not None:
@@ -230,11 +252,11 @@ def _read_all(
         elif file.path == STDIN:
             stream = stdin or sys.stdin.buffer
             if stdin_format == "jsonl":
-                yield from read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes, text_only=text_only)
+                yield from read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes, text_only=text_only, fields=fields)
             else:
                 yield _limited_document(stream, "stdin", stdin_format, max_bytes)
         else:
-            yield from read_file(Path(file.path), report, file.id, max_bytes=max_bytes, text_only=text_only)
+            yield from read_file(Path(file.path), report, file.id, max_bytes=max_bytes, text_only=text_only, fields=fields)
 
 
 def _limited_document(stream: IO[bytes], doc_id: str, fmt: str, max_bytes: int) -> RawDocument:
@@ -335,13 +357,14 @@ def _open_regular(path: Path) -> IO[bytes] | Reject:
 
 
 def read_file(
-    path: Path, report: ReadReport | None = None, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False
+    path: Path, report: ReadReport | None = None, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False,
+    fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
     """The documents of one file: one for text/HTML, one per line for JSONL, one per HTML
     response for WARC, one per row for Parquet. ``file_id`` (default ``document_id(path)``)
     names the document, or prefixes the record numbers of a JSONL, WARC or Parquet file.
-    Skipped WARC records are counted in ``report``. See ``read_inputs`` for ``max_bytes`` and
-    ``text_only``."""
+    Skipped WARC records are counted in ``report``. See ``read_inputs`` for ``max_bytes``,
+    ``text_only`` and ``fields``."""
     kind = kind_of(path) or "text"
     file_id = file_id if file_id is not None else document_id(path)
     opened = _open_regular(path)
@@ -357,7 +380,7 @@ def read_file(
         if kind == "warc":
             yield from read_warc(path, report, file_id, max_bytes=max_bytes)
         else:
-            yield from read_parquet(path, file_id, max_bytes=max_bytes, text_only=text_only)
+            yield from read_parquet(path, file_id, max_bytes=max_bytes, text_only=text_only, fields=fields)
         return
     if kind == "jsonl":
         try:
@@ -367,7 +390,7 @@ def read_file(
             yield RawDocument(id=file_id, error=Reject("unreadable", str(exc)))
             return
         with opened, handle:
-            yield from read_jsonl_stream(handle, source_name=file_id, max_bytes=max_bytes, text_only=text_only)
+            yield from read_jsonl_stream(handle, source_name=file_id, max_bytes=max_bytes, text_only=text_only, fields=fields)
         return
     try:
         with opened:
@@ -479,7 +502,8 @@ def _data_advice(path: Path) -> str:
 
 
 def read_jsonl_stream(
-    handle: IO[bytes], *, source_name: str, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False
+    handle: IO[bytes], *, source_name: str, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False,
+    fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
     """One document per JSONL line: ``text`` or ``html``, optional ``id``, ``url`` and hints.
     A record without ``id`` is named ``<source>:<line number>``. A line over
@@ -504,10 +528,12 @@ def read_jsonl_stream(
         if over:
             yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
         elif raw.strip():
-            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes)
+            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes, fields=fields)
 
 
-def record_document(raw: bytes, fallback_id: str, text_only: bool = False, max_bytes: int | None = None) -> RawDocument:
+def record_document(
+    raw: bytes, fallback_id: str, text_only: bool = False, max_bytes: int | None = None, fields: RecordFields = DEFAULT_FIELDS
+) -> RawDocument:
     """A RawDocument from one JSONL line (bytes), or one with ``error`` saying what is wrong."""
     try:
         record = json.loads(raw)
@@ -521,7 +547,7 @@ def record_document(raw: bytes, fallback_id: str, text_only: bool = False, max_b
         return RawDocument(id=fallback_id, error=Reject("bad_record", f"expected an object, got {type(record).__name__}"))
     # A line within the limit cannot hold fields over it: only a longer one is measured.
     limit = max_bytes if max_bytes is not None and len(raw) > max_bytes else None
-    return document_from_record(record, fallback_id, text_only=text_only, max_bytes=limit)
+    return document_from_record(record, fallback_id, fields.content, text_only=text_only, max_bytes=limit, id_field=fields.id)
 
 
 def _depth_over(value: Any, limit: int) -> bool:
@@ -534,7 +560,6 @@ def _depth_over(value: Any, limit: int) -> bool:
     return any(isinstance(item, (list, dict)) for item in level)
 
 
-CONTENT_FIELDS = (("html", "html"), ("text", "text"))
 
 
 def document_from_record(
@@ -544,15 +569,16 @@ def document_from_record(
     text_only: bool = False,
     max_bytes: int | None = None,
     sniff: bool = True,
+    id_field: str = "id",
 ) -> RawDocument:
     """A RawDocument from one record (a JSONL object, a Parquet row): the first non-empty
-    ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id`` (else
+    ``content_fields`` entry (field, format), by default ``html`` then ``text``; ``id_field`` (else
     ``fallback_id``), ``url`` and the hints in ``HINT_KEYS``. A leading byte-order mark is
     dropped; text holding markup is HTML (``html_as_text`` with ``text_only``), unless
     ``sniff`` is off (the caller said the field is text). With
     ``max_bytes``, the fields other than the content count against it too: more, and the
     record is ``too_large``."""
-    doc_id = record.get("id")
+    doc_id = record.get(id_field)
     doc_id = _escaped(str(doc_id)) if doc_id not in (None, "") else fallback_id
     if max_bytes is not None:
         contents = {field for field, _ in content_fields}
@@ -563,7 +589,7 @@ def document_from_record(
     url = _escaped(record["url"]) if isinstance(record.get("url"), str) else None
     hints = _hints(record)
     unused_hints = {key for key in HINT_KEYS if key not in hints and record.get(key) not in (None, "", [])}
-    read = {"id", "url", *HINT_KEYS, *(field for field, _ in content_fields)} - unused_hints
+    read = {id_field, "url", *HINT_KEYS, *(field for field, _ in content_fields)} - unused_hints
     meta = {_escaped(str(k)): _json_ready(v) for k, v in record.items() if k not in read}
     for field, fmt in content_fields:
         value = record.get(field)
@@ -913,7 +939,8 @@ PARQUET_BATCH_ROWS = 64  # HTML rows can be large: a batch of 64 pages stays a f
 
 
 def read_parquet(
-    path: Path, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False
+    path: Path, file_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, text_only: bool = False,
+    fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
     """One document per row of a Parquet file, read a batch at a time, with the JSONL
     conventions: content from ``html`` or ``text`` (strings or bytes), optional ``id``,
@@ -928,8 +955,8 @@ def read_parquet(
     try:
         with parquet.ParquetFile(path) as table:
             names = set(table.schema_arrow.names)
-            if not names & {"html", "text"}:
-                yield RawDocument(id=source, error=Reject("bad_schema", f"{path.name} has no 'html' or 'text' column"))
+            if not names & {fields.html, fields.text}:
+                yield RawDocument(id=source, error=Reject("bad_schema", f"{path.name} has no {fields.html!r} or {fields.text!r} column"))
                 return
             for group in range(table.metadata.num_row_groups):
                 problem = _row_group_over(table.metadata.row_group(group), max_bytes)
@@ -939,10 +966,12 @@ def read_parquet(
                         yield RawDocument(id=f"{source}:{row}", error=Reject("too_large", f"row {row} of {path.name}: {problem}"))
                     continue
                 for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[group]):
-                    batch, over = _without_large_content(batch, max_bytes)
+                    batch, over = _without_large_content(batch, max_bytes, (fields.html, fields.text))
                     for record, too_large in zip(batch.to_pylist(), over):
                         row += 1
-                        document = document_from_record(record, f"{source}:{row}", text_only=text_only, max_bytes=max_bytes)
+                        document = document_from_record(
+                            record, f"{source}:{row}", fields.content, text_only=text_only, max_bytes=max_bytes, id_field=fields.id
+                        )
                         if too_large:
                             document = attrs.evolve(document, error=Reject("too_large", f"row {row} of {path.name} is over the limit of {max_bytes} bytes"))
                         yield document
@@ -979,14 +1008,14 @@ def _row_group_over(group: Any, max_bytes: int) -> str | None:
     return None
 
 
-def _without_large_content(batch: Any, max_bytes: int) -> tuple[Any, list[bool]]:
+def _without_large_content(batch: Any, max_bytes: int, content: tuple[str, ...] = ("html", "text")) -> tuple[Any, list[bool]]:
     """``batch`` with the content columns of rows over ``max_bytes`` set to null, and which
     rows those are. Byte lengths come from Arrow's offsets: nothing is decoded."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     over = None
-    for field in ("html", "text"):
+    for field in content:
         index = batch.schema.get_field_index(field)
         if index < 0 or not _is_binary_like(batch.schema.field(index).type):
             continue  # other types are not content: document_from_record says no_content
@@ -995,7 +1024,7 @@ def _without_large_content(batch: Any, max_bytes: int) -> tuple[Any, list[bool]]
     if over is None or not pc.any(over).as_py():
         return batch, [False] * batch.num_rows
     columns = [
-        pc.if_else(over, pa.scalar(None, column.type), column) if name in ("html", "text") and _is_binary_like(column.type) else column
+        pc.if_else(over, pa.scalar(None, column.type), column) if name in content and _is_binary_like(column.type) else column
         for name, column in zip(batch.schema.names, batch.columns)
     ]
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema), over.to_pylist()

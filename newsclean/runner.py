@@ -43,11 +43,12 @@ from tqdm import tqdm
 from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
 from newsclean.checkpoint import SECONDS as CHECKPOINT_SECONDS
 from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
+from newsclean.config import RunConfig, identity_digest, library_versions, rule_pack_digests
 from newsclean.errors import ConfigError
 from newsclean.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file, output_format
-from newsclean.parallel import process_parallel
+from newsclean.parallel import corpus_steps_in_workers, process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
 from newsclean.extras import require
 from newsclean.readers import (
@@ -109,9 +110,11 @@ def _beside(output: str, suffix: str) -> str:
 
 @attrs.frozen
 class LocalEngine:
-    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.parallel``)."""
+    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.parallel``). The
+    corpus passes run in ``corpus_jobs`` of them (default: ``jobs``); with 1, in this process."""
 
     jobs: int = attrs.field(default=1, converter=lambda value: integer(value, "jobs", minimum=1))
+    corpus_jobs: int | None = attrs.field(default=None, converter=attrs.converters.optional(lambda value: integer(value, "corpus_jobs", minimum=1)))
 
 
 @attrs.frozen
@@ -153,38 +156,34 @@ class Runner:
 
     def run(
         self,
-        inputs: Sequence[str],
+        inputs: Sequence[str] | str,
         output: str,
         *,
-        pipeline: Pipeline | None = None,
+        config: RunConfig | None = None,
         rejects: str | None = None,
         stats: str | None = None,
         resume: bool = False,
         progress: bool = False,
-        stdin_format: str = "jsonl",
-        options: dict[str, Any] | None = None,
-        context: Callable[[], dict[str, Any]] | None = None,
         exclude: Sequence[str] = (),
-        text_only: bool = False,
-        limit: int | None = None,
+        **settings: Any,
     ) -> RunStats:
         """Clean ``inputs`` (files, folders, ``-`` for stdin) into ``output`` (JSONL,
         ``.jsonl.gz``, Parquet, ``-``), the rejects into ``rejects`` (default: beside the
         output) and the stats into ``stats`` (default: beside the output; none for stdout
-        unless named). ``resume`` continues an interrupted run of the same inputs and
-        ``options`` (with no checkpoint to continue from, the run starts afresh) (what must not change between the two: the CLI's options; default: the
-        pipeline's stage names). ``context()`` adds to the stats file (versions, options);
-        ``exclude`` names other files of the run never to read as input (a report);
-        ``text_only`` rejects markup found where text was expected (``html_as_text``)
-        instead of reading it as HTML; ``limit`` reads only the first documents (a trial
-        run)."""
+        unless named).
+
+        What the run does is ``config`` (a :class:`RunConfig`), with ``settings`` (any of its
+        fields as keywords: ``pipeline=``, ``min_words=``, ``text_field=``...) changed; the
+        stats file records its settings, its identity's digest, the rule packs' digests and
+        the libraries' versions. ``resume`` continues an interrupted run of the same inputs
+        and the same identity (a ConfigError names each setting that differs; with no
+        checkpoint to continue from, the run starts afresh). ``exclude`` names other files of
+        the run never to read as input (a report)."""
+        config = RunConfig.of(config, **settings)
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [str(inputs)]
         inputs = [str(p) for p in inputs]
-        if pipeline is None:
-            from newsclean.api import default_pipeline
-
-            pipeline = default_pipeline()
+        pipeline = config.build_pipeline()
         check_paths(inputs)
         rejects_path = rejects or default_rejects_path(output)
         stats_path = Path(stats) if stats else None if output == STDOUT else Path(default_stats_path(output))
@@ -196,25 +195,37 @@ class Runner:
             if path is not None and path != STDOUT:
                 output_file(path, option)
         written = tuple(p for p in outputs.values() if p not in (None, STDOUT))
-        if limit is not None:
-            integer(limit, "limit", minimum=1)
-            if not isinstance(self.engine, LocalEngine):
-                raise ConfigError("limit (--limit) needs the local engine")
-        run = _Run(self, pipeline, inputs, output, rejects_path, stats_path, written, tuple(exclude), stdin_format, progress, text_only, limit)
+        if config.limit is not None and not isinstance(self.engine, LocalEngine):
+            raise ConfigError("limit (--limit) needs the local engine")
+        if config.stdin_format != "jsonl" and STDIN not in inputs:
+            raise ConfigError("stdin_format (--stdin-format) applies to standard input: name - among the inputs")
+        identity = config.identity(pipeline)
+        run = _Run(self, pipeline, config, inputs, output, rejects_path, stats_path, written, tuple(exclude), progress)
         with contextlib.ExitStack() as locks:
             # One run at a time writes these files: a second one is refused before it touches them.
             for path in written:
                 locks.enter_context(output_lock(path))
-            result = run.execute(resume, options if options is not None else {"pipeline": list(pipeline.names)})
+            result = run.execute(resume, identity)
             if stats_path is not None:
-                extra = context() if context is not None else {}
-                text = json.dumps(result.to_dict(**extra), indent=2, ensure_ascii=False) + "\n"
+                record = {"inputs": inputs, "output": output, "rejects": rejects_path, "stats": str(stats_path)}
+                provenance = {
+                    "options": {**config.settings(), **record, "engine": self.describe()},
+                    "config_digest": identity_digest(identity),
+                    "versions": library_versions(),
+                    "rule_packs": rule_pack_digests(),
+                }
+                text = json.dumps(result.to_dict(**provenance), indent=2, ensure_ascii=False) + "\n"
                 with open_partial(str(stats_path)) as handle:
                     handle.write(text.encode("utf-8", "backslashreplace"))
                     sync(handle)
                 finish(str(stats_path))
         return result
 
+    def describe(self) -> dict[str, Any]:
+        """The engine, as the stats file records it."""
+        if isinstance(self.engine, LocalEngine):
+            return {"engine": "local", "jobs": self.engine.jobs}
+        return {"engine": "dask", "scheduler": self.engine.scheduler, "workers": self.engine.workers, "client": self.engine.client is not None}
 
     def _require_extras(self, output: str) -> None:
         """ConfigError naming the extra to install when the output or the engine needs a
@@ -226,25 +237,24 @@ class Runner:
             require("distributed", "dask", "the dask engine", error=ConfigError)
 
 
-def run(inputs: Sequence[str] | str, output: str, *, jobs: int | None = None, **options: Any) -> RunStats:
-    """Clean a corpus on this machine: ``Runner.local(jobs).run(inputs, output, ...)``."""
-    return Runner.local(jobs).run(inputs, output, **options)
+def run(inputs: Sequence[str] | str, output: str, *, jobs: int | None = None, config: RunConfig | None = None, **options: Any) -> RunStats:
+    """Clean a corpus on this machine: ``Runner.local(jobs).run(inputs, output, ...)``; the
+    keywords are ``Runner.run``'s, any :class:`RunConfig` setting among them."""
+    return Runner.local(jobs).run(inputs, output, config=config, **options)
 
 
 @attrs.define
 class _Run:
     runner: Runner
     pipeline: Pipeline
+    config: RunConfig
     inputs: list[str]
     output: str
     rejects: str
     stats_path: Path | None
     written: tuple[str, ...]
     also_excluded: tuple[str, ...]
-    stdin_format: str
     show_progress: bool
-    text_only: bool = False
-    limit: int | None = None
     report: ReadReport = attrs.field(factory=ReadReport)
     stats: RunStats = attrs.field(factory=RunStats)
     _bar: Any = None
@@ -265,7 +275,7 @@ class _Run:
     def max_bytes(self) -> int:
         return getattr(self.pipeline.extract, "max_bytes", DEFAULT_MAX_BYTES)
 
-    def execute(self, resume: bool, options: dict[str, Any]) -> RunStats:
+    def execute(self, resume: bool, identity: dict[str, Any]) -> RunStats:
         stdin = STDIN in self.inputs
         checkpointing = resumable(self.output) and resumable(self.rejects) and not stdin
         files = list(input_files(self.inputs, ReadReport(), self.excluded)) if not stdin else []
@@ -279,7 +289,7 @@ class _Run:
                 raise ConfigError("--resume needs plain JSONL output and rejects files (not stdout, .gz or .parquet)")
             if checkpoint_path(self.output).exists():
                 checkpoint = Checkpoint.load(self.output)
-                checkpoint.check_run(options, manifest)
+                checkpoint.check_run(identity, manifest)
             else:
                 log.info("nothing to resume for %s (no checkpoint): the run starts afresh", self.output)
         if checkpoint is None and self.output != STDOUT:
@@ -289,10 +299,11 @@ class _Run:
         run_id = checkpoint.run_id if checkpoint else uuid.uuid4().hex
         if checkpoint is not None:
             log.info("resuming run %s after document %d (%s)", run_id, checkpoint.documents_done, checkpoint.phase)
-        new_checkpoint = (lambda **kw: Checkpoint(run_id=run_id, inputs=manifest, options=options, **kw)) if checkpointing else None
+        new_checkpoint = (lambda **kw: Checkpoint(run_id=run_id, inputs=manifest, options=identity, **kw)) if checkpointing else None
         total = _count_documents(files) if files else None
-        if self.limit is not None:
-            total = min(total, self.limit) if total is not None else self.limit
+        limit = self.config.limit
+        if limit is not None:
+            total = min(total, limit) if total is not None else limit
         tqdm.monitor_interval = 0  # no monitor thread: with no other thread, workers can be forked (fast)
         try:
             if isinstance(self.runner.engine, LocalEngine) and self.pipeline.plan().steps:
@@ -314,10 +325,12 @@ class _Run:
     # --- reading and cleaning ------------------------------------------------------------
 
     def _documents(self) -> Iterator[RawDocument]:
+        config = self.config
         documents = read_inputs(
-            self.inputs, self.report, exclude=self.excluded, stdin_format=self.stdin_format, max_bytes=self.max_bytes, text_only=self.text_only
+            self.inputs, self.report, exclude=self.excluded, stdin_format=config.stdin_format, max_bytes=self.max_bytes,
+            text_only=config.text_only, fields=config.record_fields,
         )
-        return islice(documents, self.limit) if self.limit is not None else documents
+        return islice(documents, config.limit) if config.limit is not None else documents
 
     def _head(self, skip: int) -> Iterator[Timed]:
         """The plan's head over the documents after the first ``skip``, in input order."""
@@ -332,7 +345,8 @@ class _Run:
         files = list_files(self.inputs, self.report, self.excluded)
 
         def articles() -> Iterator[Article]:
-            yield from islice(iterate(clean_bag(files_bag(files, max_bytes=self.max_bytes), self.pipeline)), skip, None)
+            bag = files_bag(files, max_bytes=self.max_bytes, fields=self.config.record_fields, text_only=self.config.text_only)
+            yield from islice(iterate(clean_bag(bag, self.pipeline)), skip, None)
             self.report.skipped_records.update(count_skipped_records(files))
 
         engine = self.runner.engine
@@ -384,7 +398,8 @@ class _Run:
             if spill_file is None:
                 import tempfile
 
-                handle = stack.enter_context(tempfile.TemporaryFile("w+b"))
+                # Named: the workers of the corpus steps read it too.
+                handle = stack.enter_context(tempfile.NamedTemporaryFile("w+b", suffix=".spill"))
             else:
                 resume_at = checkpoint.check_spill(spill_file) if checkpoint is not None else None
                 handle = stack.enter_context(_open_spill(spill_file, resume_at))
@@ -403,20 +418,33 @@ class _Run:
                 if new_checkpoint is not None and spill_file is not None:
                     new_checkpoint(phase="corpus", **_spill_mark(handle, spill_file, done, size)).save(self.output)
                 log.info("document pass: %d documents in %.1f s, %d bytes spilled", done, time.monotonic() - started, size)
-            steps = self.pipeline.plan().steps
+            handle.flush()
+            self._corpus_passes(stack, spill, str(spill_file) if spill_file is not None else handle.name, size, done)
+
+    def _corpus_passes(self, stack: contextlib.ExitStack, spill: Spill, path: str, size: int, done: int) -> None:
+        """The corpus steps over the first ``size`` bytes of the spill file (at ``path``), then
+        the writers: in the workers (``parallel.corpus_steps_in_workers``), or with one
+        corpus job in this process."""
+        engine = self.runner.engine
+        assert isinstance(engine, LocalEngine)
+        steps = self.pipeline.plan().steps
+        corpus_jobs = engine.corpus_jobs or engine.jobs
+        stream: Iterator[Timed]
+        if corpus_jobs > 1:
+            pool = stack.enter_context(DocumentPool(self.pipeline, corpus_jobs))
+            stream = corpus_steps_in_workers(self.pipeline, pool, path, size, self._pass_progress(done))
+        else:
             finish = None
             if self.pipeline.time_budget is not None and any(step.after for step in steps):
-                # The stages after a corpus stage run in killable workers too.
-                engine = self.runner.engine
-                assert isinstance(engine, LocalEngine)
-                finish = stack.enter_context(DocumentPool(self.pipeline, engine.jobs)).finish
+                # The stages after a corpus stage run in a killable worker too.
+                finish = stack.enter_context(DocumentPool(self.pipeline, 1)).finish
             replay = lambda: spill.replay(size)  # noqa: E731 - the first step reads the spill file
-            stream: Iterator[Timed] = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done), finish)
+            stream = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done), finish)
             for step in steps[1:]:
                 stream = self.pipeline.spilled_step(step, stream, self._pass_progress(done), finish)
-            with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
-                for article, _ in stream:
-                    self._write(article, out, rejects)
+        with open_writer(self.output) as out, JsonlWriter(self.rejects) as rejects:
+            for article, _ in stream:
+                self._write(article, out, rejects)
 
     def _checkpoint_due(self, done: int) -> bool:
         """Every ``CHECKPOINT_EVERY`` documents, or ``CHECKPOINT_SECONDS`` after the last one."""

@@ -220,3 +220,109 @@ def _read_json(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- the stage contract ----------------------------------------------------------------------
+
+
+class StageContractError(AssertionError):
+    """A stage breaks the contract every engine relies on; the message lists each problem."""
+
+
+_SAMPLE_TEXTS = (
+    "The harbour board met on Tuesday and approved the repair budget, its chair said.\n\n"
+    "Work on the north quay starts in spring and ends before the summer season.",
+    "Der Stadtrat hat am Dienstag beschlossen, im Frühjahr zwei neue Bibliotheken zu eröffnen.",
+    "Short line.",
+    "",
+)
+
+
+def sample_articles() -> list[Article]:
+    """A few small articles of our own writing, one of them empty, for ``check_stage``."""
+    return [
+        Article(id=f"sample-{i}", text=text, url=f"https://gazette.example/{i}", source="gazette.example", meta={"tags": ["a"]})
+        for i, text in enumerate(_SAMPLE_TEXTS)
+    ]
+
+
+def check_stage(stage: Any, articles: Iterable[Article] | None = None) -> None:
+    """Check that ``stage`` keeps the contract of a pipeline stage, as scikit-learn's
+    ``check_estimator`` does for estimators: it has a name; it pickles (worker processes and
+    Dask get a copy: a lambda or a local function cannot go there); it returns an Article for
+    each article (not None); it leaves its input as it was; and it gives the same output twice.
+    A corpus stage (``observe``, ``merge``, ``decide``, ``apply``) is run over the articles as
+    a whole, and its states and model must pickle too. ``articles`` default to
+    ``sample_articles()``. Raises :class:`StageContractError` listing every problem found."""
+    import copy
+    import pickle
+
+    from newsclean.pipeline import stage_name
+    from newsclean.stages.base import CorpusStage, DocumentStage
+
+    samples = list(articles) if articles is not None else sample_articles()
+    name = stage_name(stage)
+    problems: list[str] = []
+    if not getattr(stage, "name", None):
+        problems.append(f"{name}: has no `name` (the name drops and traces are recorded under)")
+    try:
+        pickle.loads(pickle.dumps(stage))
+    except Exception as exc:
+        problems.append(
+            f"{name}: cannot be pickled ({type(exc).__name__}: {exc}), so it cannot run in worker processes "
+            "(jobs > 1, a time budget, Dask); define it as a module-level function or class, not a lambda or a local function"
+        )
+    if isinstance(stage, CorpusStage):
+        problems.extend(_corpus_problems(stage, name, samples))
+    elif not callable(stage):
+        problems.append(f"{name}: a document stage must be callable (Article -> Article)")
+    else:
+        # A DocumentStage's own work, before its base checks and records it.
+        call = stage.apply if isinstance(stage, DocumentStage) else stage
+        for article in samples:
+            before = copy.deepcopy(article)
+            try:
+                first = call(article)
+            except Exception as exc:
+                problems.append(f"{name}: raised {type(exc).__name__}: {exc} on {article.id!r}")
+                continue
+            if not isinstance(first, Article):
+                problems.append(f"{name}: returned {type(first).__name__} for {article.id!r}, not an Article (a missing return?)")
+                continue
+            if article != before:
+                problems.append(f"{name}: changed its input article {article.id!r}; return a new one (attrs.evolve) instead")
+            again = call(copy.deepcopy(before))
+            if again != first:
+                problems.append(f"{name}: gave another output the second time on {article.id!r}; a stage must be deterministic")
+    if problems:
+        raise StageContractError("stage contract broken:\n- " + "\n- ".join(dict.fromkeys(problems)))
+
+
+def _corpus_problems(stage: Any, name: str, samples: list[Article]) -> list[str]:
+    import copy
+    import pickle
+
+    from newsclean.corpus import apply_one, observe_all
+
+    problems: list[str] = []
+    before = copy.deepcopy(samples)
+    try:
+        halves = [observe_all(stage, samples[:1]), observe_all(stage, samples[1:], start=1)]
+        state = stage.merge(halves)
+        pickle.loads(pickle.dumps(state))
+        model = stage.decide(state)
+        pickle.loads(pickle.dumps(model))
+        outputs = [stage.apply(key, article, model) for key, article in enumerate(samples) if article.kept]
+    except Exception as exc:
+        return [f"{name}: {type(exc).__name__}: {exc} (observe, merge, decide and apply over the sample articles; states and models must pickle)"]
+    for output in outputs:
+        if not isinstance(output, Article):
+            problems.append(f"{name}: apply returned {type(output).__name__}, not an Article (a missing return?)")
+    if samples != before:
+        problems.append(f"{name}: changed its input articles; return new ones (attrs.evolve) instead")
+    if problems:
+        return problems
+    whole = stage.decide(stage.merge([observe_all(stage, samples)]))
+    if [apply_one(stage, k, a, whole) for k, a in enumerate(samples)] != [apply_one(stage, k, a, model) for k, a in enumerate(samples)]:
+        problems.append(f"{name}: its decisions depend on how the stream was cut into batches; merge must be associative")
+    return problems

@@ -225,6 +225,16 @@ def test_a_bold_lede_loose_in_a_font_tag_of_a_layout_cell_is_extracted():
         assert sentence in article.text
 
 
+def test_paragraphs_inside_an_inline_wrapper_of_a_layout_cell_stay_paragraphs():
+    # Old templates wrap the whole story column in <font> holding a <div> of <p>s; unwrapped,
+    # the <font> is a block: put into one <p>, the story came out as a single line.
+    column = "<font size='2'><div id='story'>" + "".join(f"<p>{sentence}</p>" for sentence in STORY) + "</div></font>"
+    page = LAYOUT_PAGE.replace(LAYOUT_PAGE[LAYOUT_PAGE.index('<td class="main">'):LAYOUT_PAGE.index('<td class="right">')], f'<td class="main">{column}</td>\n')
+    article = newsclean.clean(html=page)
+    for sentence in STORY:
+        assert sentence in article.paragraphs
+
+
 def test_the_story_of_a_layout_table_page_comes_out_as_paragraphs_without_the_columns():
     article = newsclean.clean(html=LAYOUT_PAGE)
     for sentence in STORY:
@@ -314,6 +324,35 @@ def test_a_list_of_short_linked_names_stays():
     # An article's own list: sources, people, products named by a link of a word or two.
     names = "".join(f'<li><a href="/p/{i}">{n}</a> said the plan was overdue.</li>' for i, n in enumerate(["Anna Petrie", "Colin Mair", "Fiona Dunlop"]))
     assert pruned_rules(f"<ul>{names}</ul>") == []
+
+
+ROUND_UP = [
+    ("Harbour festival line-up announced for July", "by Anna Petrie"),
+    ("Ferry fares to rise by a fifth in June", "by Colin Mair, who has waited long for it"),
+    ("Council approves new budget after long debate", "by Fiona Dunlop"),
+]
+
+
+def _round_up(annotated: bool) -> str:
+    items = "".join(
+        f'<li><a href="/r/{i}">{title}</a>{" " + note if annotated else ""}</li>' for i, (title, note) in enumerate(ROUND_UP)
+    )
+    return f"<ul>{items}</ul>"
+
+
+def test_a_story_s_own_round_up_of_links_with_its_words_stays():
+    # The story introduces the list in a paragraph, and every item carries the writer's words.
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + _round_up(annotated=True)
+    tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == []
+    # the same list under a heading is still a related list
+    assert pruned_rules(f"<h3>Elsewhere</h3>{_round_up(annotated=True)}") == ["dom.related.teaser-list"]
+
+
+def test_bare_headline_links_right_after_the_story_are_still_related():
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + _round_up(annotated=False)
+    tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == ["dom.related.teaser-list"]
 
 
 def test_a_list_whose_items_do_not_start_with_a_link_stays():
@@ -426,3 +465,54 @@ def test_a_photo_story_told_in_its_captions_keeps_them():
     assert not [p for p in find_junk(lxml_html.fromstring(html)) if p.rule.id == "dom.caption.figure"]
     one = page(extra_after=f"<div class='image-caption'><img src='0.jpg'><p>{captions[0]}</p></div>")
     assert [p for p in find_junk(lxml_html.fromstring(one)) if p.rule.id == "dom.caption.figure"]
+
+
+PHOTO_CAPTION = (
+    "A diver checks the seabed beside the old pier, where the winter storms scattered the stones "
+    "of the last repair. The council hopes to finish the breakwater by the spring."
+)
+MENU = "".join(f"<li><a href='/{w.lower()}'>{w}</a></li>" for w in ("News", "Sport", "Weather", "Business", "Travel"))
+SITE_LINKS = "".join(
+    f"<li><a href='/{i}'>{place} {what}</a></li>"
+    for i, (place, what) in enumerate((p, w) for p in ("Portmoy", "Kilbride", "Dunmore", "Ardlochan") for w in ("harbour news", "council notices", "school results", "ferry times", "weather"))
+)
+
+
+def test_a_photo_page_whose_caption_is_its_only_text_keeps_the_caption():
+    # One photo and its caption, the page's menus around it: the caption is the story.
+    html = (
+        f"<html><head><title>The breakwater from below</title></head><body><ul class='menu'>{MENU}</ul>"
+        f"<div class='photo'><h1>The breakwater from below</h1><img src='1.jpg'>"
+        f"<div class='image-caption'>{PHOTO_CAPTION}</div></div><ul class='footer'>{SITE_LINKS}</ul></body></html>"
+    )
+    article = newsclean.clean(html=html)
+    assert PHOTO_CAPTION in article.text
+    assert not [r for r in article.removed if r.rule == "dom.caption.figure"]
+
+
+def test_a_caption_beside_a_story_is_still_removed_as_a_caption():
+    article = newsclean.clean(html=page(extra_after=f"<div class='image-caption'><img src='1.jpg'>{PHOTO_CAPTION}</div>"))
+    assert PHOTO_CAPTION not in article.text
+    assert [r for r in article.removed if r.rule == "dom.caption.figure"]
+
+
+SECTIONS = ["Archive", "Books", "Crafts", "Ferries", "Harbour", "Letters", "Obituaries", "Sport", "Weather"]
+
+
+def _link_list(names):
+    return "<ul class='module'>" + "".join(f"<li><a href='/{n.lower()}'>{n}</a></li>" for n in names) + "</ul>"
+
+
+def test_a_list_of_links_in_alphabetical_order_is_a_site_index():
+    tree = lxml_html.fromstring(page(extra_after=_link_list(SECTIONS)))
+    found = [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]
+    assert len(found) == 1 and found[0].element.tag == "ul"
+
+
+def test_a_story_list_unsorted_or_with_text_beside_its_links_stays():
+    unsorted = SECTIONS[3:] + SECTIONS[:3]
+    with_text = "<ul>" + "".join(f"<li><a href='/{n.lower()}'>{n}</a> school district</li>" for n in SECTIONS) + "</ul>"
+    short = _link_list(SECTIONS[:5])
+    for block in (_link_list(unsorted), with_text, short):
+        tree = lxml_html.fromstring(page(extra_after=block))
+        assert not [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]

@@ -20,6 +20,7 @@ from newsclean.dom import (
     find_junk,
     load_related_heading_rule,
     load_rules,
+    load_link_index_rule,
     load_teaser_list_rule,
     name_parts,
     named_elements,
@@ -57,6 +58,7 @@ def reference_named(tree, rules=None):
     rules = tuple(load_rules() if rules is None else rules)
     teasers = load_teaser_list_rule() if packaged else None
     heading_rule = load_related_heading_rule() if packaged else None
+    index = load_link_index_rule() if packaged else None
     fast_headings, dom._HEADINGS = dom._HEADINGS, _PLAIN_HEADINGS
     try:
         headed = heading_rule.blocks(tree) if heading_rule is not None else {}
@@ -71,6 +73,8 @@ def reference_named(tree, rules=None):
             match = (teasers, evidence)
         if match is None and element in headed:
             match = (heading_rule, headed[element])
+        if match is None and index is not None and (evidence := index.evidence(element)):
+            match = (index, evidence)
         if match is not None:
             found.append((element, match[0].id, match[1]))
     return found
@@ -148,6 +152,13 @@ def _element(rng: random.Random, names: list[str], depth: int) -> str:
     if rng.random() < 0.25:
         attrs += f' id="{rng.choice(names)}"'
     kind = rng.randrange(8) if depth < 4 else 3
+    if kind == 0 and rng.random() < 0.3:  # an index: short links in alphabetical order (or nearly)
+        words = sorted(rng.sample(["Arts", "Books", "Business", "Climate", "Food", "Health", "Money", "Opinion", "Science", "Sport", "Travel", "World"], rng.randint(6, 12)))
+        if rng.random() < 0.2:
+            words.reverse()
+        items = "".join(f'<li><a href="/{w.lower()}">{w}</a>{" (3)" if rng.random() < 0.05 else ""}</li>' for w in words)
+        tag = rng.choice(["ul", "ol"])
+        return f"<{tag}{attrs}>{items}</{tag}>"
     if kind == 0:  # a list of links, headline-like or short
         items = "".join(
             f'<li><a href="/s{i}">{rng.choice(["Ferry fares to rise in the spring", "Home", "Storm closes the old pier road"])}</a>'

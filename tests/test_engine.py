@@ -23,7 +23,8 @@ import attrs
 import pytest
 
 from newsclean import Article, Drop, RawDocument, default_pipeline
-from newsclean.corpus import CorpusStage, Keyed
+from newsclean.corpus import Keyed
+from newsclean.stages.base import CorpusStage
 from newsclean.model import Reject
 from newsclean.pipeline import Pipeline
 from newsclean.runner import Runner, run

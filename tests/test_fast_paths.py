@@ -5,10 +5,11 @@ keywords rule out, one tokenisation per line in doc_dedup."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import ftfy
 import pytest
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -169,6 +170,42 @@ def test_mojibake_search_falls_back_to_ftfy_without_its_window(monkeypatch):
     assert norm._MOJIBAKE_WINDOW is not None  # the shortcut is on with the installed ftfy
     monkeypatch.setattr(norm, "_MOJIBAKE_WINDOW", None)
     assert norm._looks_like_mojibake("Ukraineâ€™s") and not norm._looks_like_mojibake("Ukraine’s")
+
+
+def test_an_unchecked_mojibake_pattern_gets_no_window():
+    # The window is our own record of ftfy's pattern, keyed on its digest: another pattern
+    # (another ftfy) has none, so the whole text is searched.
+    changed = re.compile(BADNESS_RE.pattern + "|x", BADNESS_RE.flags)
+    assert norm.pattern_digest(changed) != norm.pattern_digest(BADNESS_RE)
+    assert norm.pattern_digest(changed) not in norm._CHECKED_MOJIBAKE_PATTERNS
+    assert norm.pattern_digest(re.compile(BADNESS_RE.pattern)) != norm.pattern_digest(BADNESS_RE)  # flags count
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MOJIBAKE_PRONE)
+def test_every_mojibake_match_fits_the_recorded_window(text):
+    # The two facts the shortcut stands on, seen on the installed ftfy's matches.
+    for match in BADNESS_RE.finditer(text):
+        assert len(match.group()) <= norm._MOJIBAKE_WINDOW
+        assert any(ord(c) > 0x7F for c in match.group())
+
+
+_ENCODED_AS = ["cp1252", "latin-1", "mac_roman", "cp1251", "cp1253", "cp1257"]
+_GENUINE = "Ukraine’s “café” — naïve Zürich 20 °C, § 5, Œuvre, Москва, Αθήνα, à la carte… ‘done’"
+
+
+@pytest.mark.parametrize("codec", _ENCODED_AS)
+def test_mojibake_of_each_codec_is_found_as_ftfy_finds_it(codec):
+    garbled = _GENUINE.encode("utf-8").decode(codec, errors="replace")
+    for text in (garbled, "Plain words before. " * 20 + garbled + " and plain words after." * 20):
+        assert norm._looks_like_mojibake(text) == is_bad(text)
+        for match in BADNESS_RE.finditer(text):
+            assert len(match.group()) <= norm._MOJIBAKE_WINDOW
+
+
+def test_normalize_reads_no_private_module():
+    source = Path(norm.__file__).read_text(encoding="utf-8")
+    assert "_parser" not in source and "sre_parse" not in source
 
 
 @pytest.mark.parametrize("text", SAMPLES[:8] + ["Ukraineâ€™s  border\u00a0guards\u200b said  so.", "Fish &amp; chips"])

@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from newsclean.config import RunConfig
+
 # datasets must never reach the Hub in these tests; it reads these when it is imported.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -86,11 +88,13 @@ def test_settings_are_passed_to_the_pipeline():
 def test_the_pipeline_is_built_once_per_setting(monkeypatch):
     built = []
 
-    def counting(**settings):
-        built.append(settings)
-        return default_pipeline(**settings)
+    real = RunConfig.build_pipeline
 
-    monkeypatch.setattr(integrations, "default_pipeline", counting)
+    def counting(config):
+        built.append(config)
+        return real(config)
+
+    monkeypatch.setattr(RunConfig, "build_pipeline", counting)
     integrations._pipeline.cache_clear()
     try:
         for _ in range(3):

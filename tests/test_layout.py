@@ -97,6 +97,32 @@ def test_single_and_empty_cell_rows_of_a_table_holding_the_story_are_navigation(
     assert [(r.rule, r.category) for r in out.removed] == [("layout.table-row", Category.NAVIGATION)] * 3
 
 
+def test_an_empty_table_row_is_navigation_anywhere():
+    out = MENU_ROW(article("|  |", *BODY, "| | |"))
+    assert out.text == "\n\n".join(BODY)
+    assert [r.rule for r in out.removed] == ["layout.table-row"] * 2
+
+
+def test_a_row_with_words_outside_a_story_table_stays():
+    row = "| Kilbride Athletic | 1-3 | Portmoy Rovers |"
+    assert MENU_ROW(article(*BODY, row)).text == "\n\n".join([*BODY, row])
+
+
+def test_table_rows_cut_off_with_an_ellipsis_are_a_teaser_box():
+    rows = [
+        "| | Storm knocks out power Heavy rain and strong winds battered the coast on Sunday, cutting... |",
+        "| | Mayor opens new bridge The crossing, two years late, carried its first traffic on... |",
+    ]
+    out = MENU_ROW(article(*BODY, *rows))
+    assert out.text == "\n\n".join(BODY)
+    assert [(r.rule, r.category) for r in out.removed] == [("layout.teaser-rows", Category.RELATED)] * 2
+
+
+def test_one_row_that_trails_off_stays():
+    row = "| Harbour master | We will see what the tide brings... |"
+    assert MENU_ROW(article(*BODY, row, BODY[0])).text == "\n\n".join([*BODY, row, BODY[0]])
+
+
 def test_a_data_table_beside_the_story_keeps_its_rows():
     # Same number of cells in every row: a data table, even with an empty cell and a long one.
     results = [
@@ -143,6 +169,24 @@ def test_an_end_list_with_colons_numbers_or_a_shared_shape_is_the_story_s_own():
         ["Harbour Star at Kilbride Athletic", "Portmoy Rovers at Dunmore United", "Glenbrae Thistle at Ardlochan Town"],
     ):
         assert TeaserTail()(article(*BODY, *tail)).text == "\n\n".join([*BODY, *tail])
+
+
+def test_a_teaser_block_with_short_labels_between_its_headlines_goes_whole():
+    teasers = [
+        "Books",
+        "Authors pick their finest reads of 2007",
+        "Films",
+        "Critics choose a dozen favourite movies",
+        "Heatwave brings new water restrictions across the county",
+        "Harbour Times",
+    ]
+    out = TeaserTail()(article(*BODY, *teasers))
+    assert out.text == "\n\n".join(BODY)
+
+
+def test_a_story_ending_in_labels_more_than_headlines_keeps_them():
+    tail = ["Contact", "Harbour office", "Opening hours", "Weekdays only", "Ferry timetable changes in March"]
+    assert TeaserTail()(article(*BODY, *tail)).text == "\n\n".join([*BODY, *tail])
 
 
 def test_two_short_closing_lines_stay():

@@ -236,6 +236,45 @@ def test_related_block_takes_truncated_blurbs_and_repeated_headlines():
     assert out.text == "\n\n".join(ARTICLE)
 
 
+def test_a_list_under_a_related_header_goes_whole_and_the_story_after_it_stays():
+    items = [
+        "- Storm knocks out power Heavy rain and strong winds battered the coast on Sunday, cutting power to thousands of homes.",
+        "- Mayor opens new bridge The crossing, two years late, carried its first traffic on Monday morning.",
+    ]
+    text = [*ARTICLE[:2], "Also on Harbour Post:", *items, ARTICLE[2]]
+    out = BOILERPLATE(art(*text))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert categories(out) == ["related"] * 3
+
+
+def test_a_list_in_the_story_without_a_related_header_stays():
+    items = ["- lower business taxes;", "- research and development investment;", "- and labour shortages."]
+    text = [ARTICLE[0], "The premiers said the topics included:", *items, ARTICLE[1]]
+    assert BOILERPLATE(art(*text)).text == "\n\n".join(text)
+
+
+def test_a_table_row_whose_every_cell_is_junk_goes():
+    row = "| Print this story \\| Email this story | Share |"
+    out = BOILERPLATE(art(*ARTICLE[:2], row, ARTICLE[2]))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert [r.text for r in out.removed] == [row]
+
+
+def test_a_table_row_with_one_cell_of_content_stays():
+    row = "| Print | Kilbride Athletic beat Portmoy Rovers 3-1 in the cup final on Saturday |"
+    text = [*ARTICLE[:2], row, ARTICLE[2]]
+    assert BOILERPLATE(art(*text)).text == "\n\n".join(text)
+
+
+def test_a_related_block_never_takes_the_only_story_sentence():
+    # A slide page: the one caption is the story, printed among other stories' teasers.
+    caption = "Singer Jane Harbour wore a striped swimsuit on the beach at Portmoy on Sunday afternoon."
+    text = ["Entertainment Headlines", "Stars Gather For Harbour Gala", "Celebrity Swimsuit Season", caption, "Slideshows"]
+    out = BOILERPLATE(art(*text))
+    assert caption in out.text
+    assert "Stars Gather For Harbour Gala" not in out.text
+
+
 def test_word_related_as_content_stays():
     line = "Related charges were filed against two other officials on Friday."
     out = BOILERPLATE(art(ARTICLE[0], line, ARTICLE[1]))

@@ -146,6 +146,15 @@ def _is_summary(lines: Sequence[str], marks: Sequence[Hit | None], index: int, m
     return below == len(lines) or (is_teaser(lines, below, max_words) and looks_like_headline_line(lines[below], max_words))
 
 
+# An item of a list as extractors write it ("- item", "• item"). No length limit: under a
+# related header a list's items are other stories or slides, however long their text.
+_LIST_ITEM = re.compile(r"^\s*[-•*·]\s+\S")
+
+
+def _is_list_item(line: str) -> bool:
+    return _LIST_ITEM.match(line) is not None
+
+
 def looks_like_headline_line(line: str, max_words: int) -> bool:
     """A teaser's headline: at most ``max_words`` words, no closing punctuation."""
     return word_count(line) <= max_words and not ends_sentence(line)
@@ -163,6 +172,11 @@ def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int)
         if hit is None or hit.rule.action != "block" or hit.match is None:
             continue
         j = i + 1
+        # A list right under the header is the block's whole: its items are the other stories,
+        # however long their summaries ("- Storm hits coast Heavy rain battered ...").
+        while j < len(lines) and marks[j] is None and _is_list_item(lines[j]):
+            marks[j] = Hit(rule=hit.rule, match=None)
+            j += 1
         while j < len(lines):
             other = marks[j]
             if other is not None:
@@ -174,9 +188,29 @@ def mark_lines(lines: Sequence[str], rules: LineRules, *, teaser_max_words: int)
                 break
             marks[j] = Hit(rule=hit.rule, match=None)
             j += 1
+    _keep_the_story(lines, marks)
     _peel(lines, marks, rules.head, range(len(lines)))
     _peel(lines, marks, rules.tail, range(len(lines) - 1, -1, -1))
     return marks
+
+
+def _is_story_paragraph(line: str) -> bool:
+    return ends_sentence(line) and word_count(line) >= STORY_PARAGRAPH_WORDS
+
+
+# A sentence of this many words is story text, not a teaser's summary, when nothing else is.
+STORY_PARAGRAPH_WORDS = 8
+
+
+def _keep_the_story(lines: Sequence[str], marks: list[Hit | None]) -> None:
+    """When the teasers block rules took leave no paragraph of story, give back the sentences
+    they took: on a photo or slide page the one caption is the story, though it sits in a list
+    of other stories."""
+    if any(mark is None and _is_story_paragraph(line) for line, mark in zip(lines, marks)):
+        return
+    for i, (line, mark) in enumerate(zip(lines, marks)):
+        if mark is not None and mark.match is None and mark.rule.action == "block" and _is_story_paragraph(line):
+            marks[i] = None
 
 
 def _mark_sections(lines: Sequence[str], marks: list[Hit | None]) -> None:

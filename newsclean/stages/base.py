@@ -4,18 +4,24 @@
 does) runs it and records the stage in the article's trace. ``LineFilter.removals(lines,
 article)`` only says which lines (paragraphs) go and why; the base takes them out of the text
 and records them. The pipeline adds the time budget and turns an exception into a counted drop
-(``newsclean.pipeline``). Corpus stages have their own base, ``newsclean.corpus.CorpusStage``.
+(``newsclean.pipeline``). ``CorpusStage`` is the base of the stages that decide from the whole
+stream; its drivers are in ``newsclean.corpus``.
 """
 
 from __future__ import annotations
 
 import abc
-from typing import ClassVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import ClassVar, Generic, TypeVar
 
 import attrs
 
-from newsclean.model import Article, Removal
+from newsclean.corpus import Keyed, run_alone
+from newsclean.model import Article, Removal, returned_article
 from newsclean.text import join_paragraphs, split_paragraphs
+
+State = TypeVar("State")
+Model = TypeVar("Model")
 
 
 class DocumentStage(abc.ABC):
@@ -29,7 +35,7 @@ class DocumentStage(abc.ABC):
         """The article after this stage (its trace is recorded by the caller)."""
 
     def __call__(self, article: Article) -> Article:
-        after = self.apply(article)
+        after = returned_article(self.name, self.apply(article))
         return attrs.evolve(after, trace=after.trace + (self.name,))
 
 
@@ -51,3 +57,42 @@ class LineFilter(DocumentStage):
         taken = {r.line for r in removed}
         kept = [line for i, line in enumerate(lines) if i not in taken]
         return attrs.evolve(article, text=join_paragraphs(kept), removed=article.removed + tuple(removed))
+
+
+class CorpusStage(abc.ABC, Generic[State, Model]):
+    """A stage that decides from the whole stream: four calls every engine drives.
+
+    - ``observe(batch) -> state``: what the stage needs of a batch of ``(key, article)`` pairs
+      (kept articles only). Small and picklable: it may travel between processes.
+    - ``merge(states) -> state``: one state from several. Associative and blind to order, so an
+      engine may merge in any tree.
+    - ``decide(state) -> model``: once, from the merged state of the whole corpus.
+    - ``apply(key, article, model) -> article``: per kept article; the model is what goes to
+      the workers, so it holds only decisions, not the corpus.
+
+    ``key`` is the article's position in the stream the stage sees (0, 1, ...), the same on
+    every engine. The driver, not the stage, records the stage in a kept article's ``trace``.
+    """
+
+    name: ClassVar[str]
+
+    @abc.abstractmethod
+    def observe(self, batch: Sequence[Keyed]) -> State:
+        """What the stage needs of these kept articles."""
+
+    @abc.abstractmethod
+    def merge(self, states: Sequence[State]) -> State:
+        """One state from several (associative; the order of ``states`` must not matter)."""
+
+    @abc.abstractmethod
+    def decide(self, state: State) -> Model:
+        """The model ``apply`` uses, from the state of the whole corpus."""
+
+    @abc.abstractmethod
+    def apply(self, key: int, article: Article, model: Model) -> Article:
+        """The kept article at ``key`` after the stage (dropped, or with lines removed)."""
+
+    def run(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Every article of a stream after the stage, in order (the stream waits in a
+        temporary spill file, not in memory)."""
+        return run_alone(self, articles)

@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 import attrs
 
 from newsclean.model import Article, Category
 from newsclean.rulepack import COMMON, Rule, RulePack
-from newsclean.rules.engine import LineRules, captured_author, mark_lines, removals_for
+from newsclean.rules.engine import Hit, LineRules, captured_author, first_hit, mark_lines, removals_for
 from newsclean.stages.base import DocumentStage
-from newsclean.text import join_paragraphs, split_paragraphs, unframed_row
+from newsclean.text import is_table_row, join_paragraphs, split_paragraphs, unframed_row
 
 # Categories the header stage applies at the top of the text.
 HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
 # Trace entry (followed by ``:<language>``) of an article whose language has no pack among the
 # stage's: only ``_common`` and the fallback pack ran on it.
 NO_RULE_PACK = "boilerplate:no-rule-pack"
+
+
+# Cells of a table row: split at its bars and at the literal bars ("\|") inside a cell, which
+# old templates print between links ("Print \| E-mail this story").
+_CELL_BARS = re.compile(r"\s*\\?\|\s*")
+
+
+def _junk_row(line: str, rules: LineRules) -> Hit | None:
+    """A table row of two or more cells, each of which a rule removes on its own ("| Print
+    this | E-mail this |", "| © 2008 Example Media | Privacy policy |"): the first cell's hit."""
+    cells = [c for c in _CELL_BARS.split(line.strip()) if c.strip()]
+    if len(cells) < 2:
+        return None
+    hits = []
+    for cell in cells:
+        hit = first_hit(rules.anywhere, cell)
+        if hit is None:
+            return None
+        hits.append(hit)
+    return hits[0]
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +83,9 @@ class Boilerplate(DocumentStage):
             rules = self._line_rules[article.language] = LineRules.of(self.rules_for(article.language))
         # A table row is read as its cells' text: "| © 2008 The Ledger |" is a copyright line.
         marks = mark_lines([unframed_row(line) for line in lines], rules, teaser_max_words=self.teaser_max_words)
+        for i, line in enumerate(lines):
+            if marks[i] is None and is_table_row(line):
+                marks[i] = _junk_row(line, rules)
         removed = removals_for(lines, marks, self.name)
         authors = article.authors
         if not authors:

@@ -16,7 +16,8 @@ from typing import ClassVar
 import attrs
 import numpy as np
 
-from newsclean.corpus import CorpusStage, Keyed
+from newsclean.corpus import Keyed
+from newsclean.stages.base import CorpusStage
 from newsclean.duplicates import EXACT, DuplicateFinder, Entry, text_fingerprint
 from newsclean.minhash import MinHasher, MinHashParams
 from newsclean.model import Article, Drop, Related

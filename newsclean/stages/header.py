@@ -29,6 +29,12 @@ _WEEKDAYS = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 _TIME = r"(?:,? (?:at )?\d{1,2}[:.]\d{2}(?: ?[ap]\.?m\.?)?(?: [A-Z]{2,5}| UTC[+-]?\d*)?)"
 
 
+def _longest_first(alternative: str) -> tuple[int, str]:
+    """Longest alternatives first, then in text order: the same pattern in every process
+    (a set's order changes with the hash seed)."""
+    return (-len(alternative), alternative)
+
+
 @attrs.frozen(kw_only=True)
 class DateParser:
     """Finds a date at the start of a line, in ISO form or with month names from the packs."""
@@ -50,14 +56,14 @@ class DateParser:
                 for month in names:
                     months[month.casefold()] = number
             keywords.update(k.casefold() for k in table.get("date_keywords", ()))
-        month = "|".join(sorted(map(re.escape, months), key=len, reverse=True)) or "(?!)"
+        month = "|".join(sorted(map(re.escape, months), key=_longest_first)) or "(?!)"
         date = (
             rf"(?:{_WEEKDAYS} )?(?:\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.+Z-]{{0,20}})?"
             rf"|\d{{1,2}}\. ?\d{{1,2}}\. ?\d{{4}}"
             rf"|\d{{1,2}}(?:st|nd|rd|th)?\.? (?:{month})\.?,? \d{{4}}"
             rf"|(?:{month})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
         )
-        keyword = "|".join(sorted(map(re.escape, keywords), key=len, reverse=True)) or "(?!)"
+        keyword = "|".join(sorted(map(re.escape, keywords), key=_longest_first)) or "(?!)"
         lead = rf"(?:(?:{keyword})\s*:?\s*)"
         return cls(
             keywords=re.compile(rf"^{lead}", re.IGNORECASE),
@@ -127,8 +133,8 @@ class Header(DocumentStage):
         for pack in packs:
             prefixes.update(p.casefold() for p in pack.header.get("byline_prefixes", ()))
             roles.update(r.casefold() for r in pack.header.get("byline_roles", ()))
-        prefix = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True)) or "(?!)"
-        role = "|".join(sorted((re.escape(r).replace("\\ ", r"\s+") for r in roles), key=len, reverse=True)) or "(?!)"
+        prefix = "|".join(sorted(map(re.escape, prefixes), key=_longest_first)) or "(?!)"
+        role = "|".join(sorted((re.escape(r).replace("\\ ", r"\s+") for r in roles), key=_longest_first)) or "(?!)"
         rules = [r for p in packs for r in p.rules]
         return cls(
             masthead_rules=tuple(r for r in rules if r.category is Category.MASTHEAD),

@@ -19,7 +19,7 @@ import attrs
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
 from newsclean.stages.base import LineFilter
-from newsclean.text import comparison_key, ends_sentence, is_table_row, looks_like_headline, word_count
+from newsclean.text import comparison_key, ends_sentence, is_table_row, looks_like_headline, starts_with_capital, word_count
 
 
 def _looks_like_menu_item(line: str, max_words: int) -> bool:
@@ -43,6 +43,12 @@ def _looks_like_other_headline(line: str, min_words: int, max_words: int) -> boo
         return False
     numbers = _NUMBER.findall(line)
     return len(numbers) <= 1 and not line.lstrip()[:1].isdigit()
+
+
+def _is_teaser_label(line: str, below_words: int) -> bool:
+    """A teaser box's short label: fewer than ``below_words`` words, a capital first, no
+    closing punctuation ("Books", "Most read", "Belfast Telegraph")."""
+    return 0 < word_count(line) < below_words and not ends_sentence(line) and starts_with_capital(line)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
@@ -251,6 +257,10 @@ def _is_menu_label(line: str) -> bool:
     return _is_group_label(line) and not _has_digit(line)
 
 
+# A table row whose last words are cut off: "| Storm hits coast Heavy rain battered the... |".
+_TRUNCATED_ROW = re.compile(r"(?:\.\.\.|…)[\"'”’»)\]]*[\s|]*$")
+
+
 @attrs.frozen(kw_only=True)
 class MenuRow(LineFilter):
     """Removes the rows that old table layouts and scraped footers leave in extracted text.
@@ -270,7 +280,10 @@ class MenuRow(LineFilter):
       (``Top Stories |``, ``| Sport``) or with the bars on lines of their own between the items:
       at least ``min_run_items`` bar lines and as many lines with words, none longer than
       ``max_cell_words`` words, short lines between them allowed (the items, a group label), the
-      bar lines at least a third of the run."""
+      bar lines at least a third of the run.
+    - ``layout.teaser-rows`` (related): ``min_teaser_rows`` or more table rows in a row, each
+      cut off with an ellipsis: a box of other stories printed a headline and the start of its
+      summary a row."""
 
     name: ClassVar[str] = "menu_row"
 
@@ -281,6 +294,8 @@ class MenuRow(LineFilter):
     running_words: int = 15
     # Three bar lines can be an author's name and handles ("Jane Doe |", "@jdoe |", ...).
     min_run_items: int = 4
+    # One cut-off row can be a quote that trails off; two in a row are a box of teasers.
+    min_teaser_rows: int = 2
 
     @classmethod
     def for_languages(cls, *languages: str, **settings) -> MenuRow:
@@ -291,17 +306,36 @@ class MenuRow(LineFilter):
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
         furniture = self._layout_table_rows(lines)
         runs = self._menu_runs(lines)
+        teasers = self._teaser_rows(lines)
         found = []
         for i, line in enumerate(lines):
+            if i in teasers:
+                rule = "layout.teaser-rows"
+                found.append(Removal(stage=self.name, category=Category.RELATED, rule=rule, text=line, line=i))
+                continue
             if self._is_menu_row(line):
                 rule = "layout.menu-row"
-            elif i in furniture:
+            elif i in furniture or (line.count("|") >= 2 and is_table_row(line) and not word_count(line)):  # "|  |": an empty row
                 rule = "layout.table-row"
             elif i in runs:
                 rule = "layout.menu-run"
             else:
                 continue
             found.append(Removal(stage=self.name, category=Category.NAVIGATION, rule=rule, text=line, line=i))
+        return found
+
+    def _teaser_rows(self, lines: list[str]) -> set[int]:
+        """Indexes of runs of at least ``min_teaser_rows`` table rows whose text is cut off with
+        an ellipsis: a box of other stories, a headline and the start of its summary a row."""
+        found: set[int] = set()
+        i = 0
+        while i < len(lines):
+            start = i
+            while i < len(lines) and is_table_row(lines[i]) and _TRUNCATED_ROW.search(lines[i]):
+                i += 1
+            if i - start >= self.min_teaser_rows:
+                found.update(range(start, i))
+            i = max(i, start + 1)
         return found
 
     def _menu_runs(self, lines: list[str]) -> set[int]:
@@ -391,14 +425,28 @@ class TeaserTail(LineFilter):
     max_words: int = 14
 
     def removals(self, lines: list[str], article: Article) -> list[Removal]:
+        # Walk up from the bottom over headlines and the box's short labels ("Films", "Belfast
+        # Telegraph"); the run starts at the highest line where headlines still outnumber labels.
         start = len(lines)
-        while start > 0 and _looks_like_other_headline(lines[start - 1], self.min_words, self.max_words):
-            start -= 1
-        if len(lines) - start < self.min_run or not any(_is_article_paragraph(line) for line in lines[:start]):
+        headlines = labels = 0
+        i = len(lines)
+        while i > 0:
+            line = lines[i - 1]
+            if _looks_like_other_headline(line, self.min_words, self.max_words):
+                headlines += 1
+            elif _is_teaser_label(line, self.min_words):
+                labels += 1
+            else:
+                break
+            i -= 1
+            if headlines >= labels and headlines:
+                start = i
+        heads = [line for line in lines[start:] if _looks_like_other_headline(line, self.min_words, self.max_words)]
+        if len(heads) < self.min_run or not any(_is_article_paragraph(line) for line in lines[:start]):
             return []
         # On the full-text dev sets a week's fixtures ("<team> at <team>", one a line) was 28 of
         # the 95 words this stage removed, all kept by the gold.
-        if _is_parallel_list(lines[start:]):
+        if _is_parallel_list(heads):
             return []
         return [
             Removal(stage=self.name, category=Category.RELATED, rule="layout.teaser-tail", text=lines[i], line=i)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import ClassVar
@@ -49,36 +50,24 @@ _FTFY_TARGETS = re.compile(
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 
 
-def _mojibake_window() -> int | None:
-    """The longest match of ftfy's mojibake regex, when every match must hold a non-ASCII
-    character (each alternative has a position only non-ASCII characters fill, as in ftfy
-    6.x); None when the regex cannot be shown to be so."""
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        tree = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
-        ((op, (_, alternatives)),) = tree.data
-        if op is not _parser.BRANCH or BADNESS_RE.flags & re.IGNORECASE:
-            return None
-
-        def non_ascii(item) -> bool:
-            kind, value = item
-            if kind is _parser.LITERAL:
-                return value > 0x7F
-            if kind is _parser.IN:
-                return all(
-                    (k is _parser.LITERAL and v > 0x7F) or (k is _parser.RANGE and v[0] > 0x7F) for k, v in value
-                )
-            return False
-
-        if not all(any(non_ascii(item) for item in alternative.data) for alternative in alternatives):
-            return None
-        return tree.getwidth()[1]
-    except Exception:  # another ftfy or Python: do without the shortcut
-        return None
+# What we checked, by reading ftfy's mojibake regex (``ftfy.badness.BADNESS_RE``), for the
+# versions whose pattern has these digests: every alternative has a position only a non-ASCII
+# character fills, and no match is longer than the window. So a match lies within the window of
+# a non-ASCII run. ftfy 6.2.0-6.2.3 share one pattern, 6.3.0-6.3.1 another. A pattern not listed
+# here (another ftfy) gets no shortcut: the whole text is searched, as ftfy does.
+_CHECKED_MOJIBAKE_PATTERNS = {
+    "377e694a2a842da7": 7,
+    "df0a6f52fec4eb4e": 7,
+}
 
 
-_MOJIBAKE_WINDOW = _mojibake_window()
+def pattern_digest(pattern: re.Pattern[str]) -> str:
+    """A short digest of a compiled pattern's flags and text."""
+    key = f"{pattern.flags}:{pattern.pattern}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+_MOJIBAKE_WINDOW = _CHECKED_MOJIBAKE_PATTERNS.get(pattern_digest(BADNESS_RE))
 
 
 def _looks_like_mojibake(text: str) -> bool:

@@ -41,7 +41,8 @@ import attrs
 import numpy as np
 import xxhash
 
-from newsclean.corpus import CorpusStage, Keyed
+from newsclean.corpus import Keyed
+from newsclean.stages.base import CorpusStage
 from newsclean.errors import ConfigError
 from newsclean.model import Article, Category, Removal
 from newsclean.text import comparison_key, join_paragraphs, looks_like_headline, split_paragraphs, word_count
