@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 import attrs
 import trafilatura
 from trafilatura.utils import load_html
-from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
@@ -322,6 +321,8 @@ _FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style"
 
 def block_texts(html: str) -> list[str]:
     """Texts of paragraph-like elements outside navigation, headers, footers and asides."""
+    from bs4 import BeautifulSoup  # only for pages trafilatura finds nothing in: not at start-up
+
     soup = BeautifulSoup(html, "lxml")
     for element in soup.find_all(_FURNITURE_TAGS):
         element.decompose()
