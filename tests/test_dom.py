@@ -520,6 +520,13 @@ def test_a_list_of_links_in_alphabetical_order_is_a_site_index():
     assert len(found) == 1 and found[0].element.tag == "ul"
 
 
+def test_a_long_index_with_one_item_out_of_place_is_still_an_index():
+    names = [f"{a}{b} Blog" for a in "ABCDEFG" for b in "abc"]  # 21 sorted names
+    names.insert(5, "The Harbour Blog")
+    tree = lxml_html.fromstring(page(extra_after=_link_list(names)))
+    assert [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]
+
+
 def test_a_story_list_unsorted_or_with_text_beside_its_links_stays():
     unsorted = SECTIONS[3:] + SECTIONS[:3]
     with_text = "<ul>" + "".join(f"<li><a href='/{n.lower()}'>{n}</a> school district</li>" for n in SECTIONS) + "</ul>"
