@@ -598,14 +598,17 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
         unlinked = getattr(match[0], "max_unlinked_sentences", None)
         if unlinked is not None and _is_unlinked_text(element, unlinked):
             continue
-        if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
-            continue
-        if page_visible is None:
-            page_visible = visible_length(tree)
-        limit = MAX_VISIBLE_SHARE * page_visible
-        # text_content() (scripts included, in C) is at least the visible text: a cheap first test.
-        if page_visible and len(element.text_content()) > limit and visible_length(element) > limit:
-            continue
+        # The share guards keep an element holding most of the page's text; a sorted list of
+        # nothing but links is never the story, however much of the page it fills.
+        if not isinstance(rule, LinkIndexRule):
+            if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
+                continue
+            if page_visible is None:
+                page_visible = visible_length(tree)
+            limit = MAX_VISIBLE_SHARE * page_visible
+            # text_content() (scripts included, in C) is at least the visible text: a cheap first test.
+            if page_visible and len(element.text_content()) > limit and visible_length(element) > limit:
+                continue
         chosen.add(element)
         found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
     return _without_page_stories(found, page_chars)

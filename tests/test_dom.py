@@ -527,6 +527,13 @@ def test_a_long_index_with_one_item_out_of_place_is_still_an_index():
     assert [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]
 
 
+def test_a_link_index_larger_than_the_story_is_still_removed():
+    names = [f"{a}{b} Harbour Blog" for a in "ABCDEFGHIJ" for b in "abcdef"]  # 60 sorted links
+    html = f"<html><body><div class='post'><p>{STORY[0]}</p></div>{_link_list(names)}</body></html>"
+    found = [p for p in find_junk(lxml_html.fromstring(html)) if p.rule.id == "dom.navigation.link-index"]
+    assert len(found) == 1
+
+
 def test_a_story_list_unsorted_or_with_text_beside_its_links_stays():
     unsorted = SECTIONS[3:] + SECTIONS[:3]
     with_text = "<ul>" + "".join(f"<li><a href='/{n.lower()}'>{n}</a> school district</li>" for n in SECTIONS) + "</ul>"
