@@ -87,7 +87,7 @@ def sniff_url(path: Path) -> str | None:
 
 def leaked_lines(run, junk: float, path: str = "html"):
     """(line, leaked words) for each output line mostly not in the gold."""
-    gold = fulltext.shingles(fulltext.tokens(fulltext.scored_gold(run)))
+    gold = fulltext.shingles(fulltext.tokens(fulltext.scored_gold(run, mission=True)))
     output = run.outputs.get(system_of(path), "")
     for line in output.splitlines():
         line = line.strip()

@@ -511,6 +511,16 @@ def mark_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> tu
     )
 
 
+def unmark(tree: HtmlElement, rule_ids: Iterable[str]) -> int:
+    """Take :data:`MARK` off the elements of ``tree`` that the rules ``rule_ids`` marked; returns
+    how many."""
+    wanted = set(rule_ids)
+    marked = [e for e in tree.iter() if isinstance(e.tag, str) and e.get(MARK) in wanted]
+    for element in marked:
+        del element.attrib[MARK]
+    return len(marked)
+
+
 # --- layout tables ---------------------------------------------------------------------------
 
 # A cell holding this many words of running text is a page column, not a data cell.
@@ -636,8 +646,18 @@ def mark_link_cells(tree: HtmlElement) -> tuple[Removal, ...]:
     return tuple(removals)
 
 
+# An inline tag that holds blocks (old templates wrap a whole story in <font>) is a block itself:
+# wrapped into a <p>, its paragraphs would be extracted as one line.
+_HOLDS_BLOCKS = etree.XPath(
+    "boolean(.//*[self::p or self::div or self::table or self::ul or self::ol or self::dl or self::blockquote"
+    " or self::pre or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6])"
+)
+
+
 def _is_inline(node) -> bool:
-    return not isinstance(node.tag, str) or node.tag in _INLINE_TAGS  # comments count as inline
+    if not isinstance(node.tag, str):
+        return True  # comments and processing instructions
+    return node.tag in _INLINE_TAGS and not _HOLDS_BLOCKS(node)
 
 
 def _wrap_loose_text(element: HtmlElement, children: list) -> None:

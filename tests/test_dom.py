@@ -225,6 +225,16 @@ def test_a_bold_lede_loose_in_a_font_tag_of_a_layout_cell_is_extracted():
         assert sentence in article.text
 
 
+def test_paragraphs_inside_an_inline_wrapper_of_a_layout_cell_stay_paragraphs():
+    # Old templates wrap the whole story column in <font> holding a <div> of <p>s; unwrapped,
+    # the <font> is a block: put into one <p>, the story came out as a single line.
+    column = "<font size='2'><div id='story'>" + "".join(f"<p>{sentence}</p>" for sentence in STORY) + "</div></font>"
+    page = LAYOUT_PAGE.replace(LAYOUT_PAGE[LAYOUT_PAGE.index('<td class="main">'):LAYOUT_PAGE.index('<td class="right">')], f'<td class="main">{column}</td>\n')
+    article = newsclean.clean(html=page)
+    for sentence in STORY:
+        assert sentence in article.paragraphs
+
+
 def test_the_story_of_a_layout_table_page_comes_out_as_paragraphs_without_the_columns():
     article = newsclean.clean(html=LAYOUT_PAGE)
     for sentence in STORY:
@@ -426,3 +436,28 @@ def test_a_photo_story_told_in_its_captions_keeps_them():
     assert not [p for p in find_junk(lxml_html.fromstring(html)) if p.rule.id == "dom.caption.figure"]
     one = page(extra_after=f"<div class='image-caption'><img src='0.jpg'><p>{captions[0]}</p></div>")
     assert [p for p in find_junk(lxml_html.fromstring(one)) if p.rule.id == "dom.caption.figure"]
+
+
+PHOTO_CAPTION = (
+    "A diver checks the seabed beside the old pier, where the winter storms scattered the stones "
+    "of the last repair. The council hopes to finish the breakwater by the spring."
+)
+MENU = "".join(f"<li><a href='/{w.lower()}'>{w}</a></li>" for w in ("News", "Sport", "Weather", "Business", "Travel"))
+
+
+def test_a_photo_page_whose_caption_is_its_only_text_keeps_the_caption():
+    # One photo and its caption, the page's menus around it: the caption is the story.
+    html = (
+        f"<html><head><title>The breakwater from below</title></head><body><ul class='menu'>{MENU}</ul>"
+        f"<div class='photo'><h1>The breakwater from below</h1><img src='1.jpg'>"
+        f"<div class='image-caption'>{PHOTO_CAPTION}</div></div><ul class='footer'>{MENU}</ul></body></html>"
+    )
+    article = newsclean.clean(html=html)
+    assert PHOTO_CAPTION in article.text
+    assert not [r for r in article.removed if r.rule == "dom.caption.figure"]
+
+
+def test_a_caption_beside_a_story_is_still_removed_as_a_caption():
+    article = newsclean.clean(html=page(extra_after=f"<div class='image-caption'><img src='1.jpg'>{PHOTO_CAPTION}</div>"))
+    assert PHOTO_CAPTION not in article.text
+    assert [r for r in article.removed if r.rule == "dom.caption.figure"]

@@ -253,6 +253,31 @@ def test_html_without_main_text_is_dropped_as_no_content(html):
     assert article.title == "Kept title"  # hints still describe the dropped document
 
 
+RUNAWAY_STORY = [
+    "The harbour board approved a new ferry timetable on Monday after a year of complaints from island residents.",
+    "From March the first boat will leave Portmoy at 6.40am, an hour earlier than now, the board said in a statement.",
+    "The change will cost about 120,000 pounds a year, to be paid from harbour dues that have not risen since 2011.",
+]
+
+
+def test_a_page_whose_title_was_never_closed_is_read():
+    # A crawl that lost "</title>": a parser reads the rest of the page as the title's text.
+    filler = "<script>var slots = [1, 2, 3];</script>" * 80
+    body = "".join(f"<p>{sentence}</p>" for sentence in RUNAWAY_STORY)
+    html = f"<html><head><title>Ferry timetable changes {filler}</head><body><div class='story'>{body}</div></body></html>"
+    article = extract(html, "html")
+    assert article.kept
+    for sentence in RUNAWAY_STORY:
+        assert sentence in article.text
+
+
+def test_a_long_title_without_markup_is_left_as_it_is():
+    title = "Ferry timetable " * 200
+    body = "".join(f"<p>{sentence}</p>" for sentence in RUNAWAY_STORY)
+    article = extract(f"<html><head><title>{title}</title></head><body><div>{body}</div></body></html>", "html")
+    assert article.kept and RUNAWAY_STORY[0] in article.text
+
+
 def test_html_with_only_navigation_yields_no_article():
     html = (
         "<html><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"

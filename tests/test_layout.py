@@ -97,6 +97,17 @@ def test_single_and_empty_cell_rows_of_a_table_holding_the_story_are_navigation(
     assert [(r.rule, r.category) for r in out.removed] == [("layout.table-row", Category.NAVIGATION)] * 3
 
 
+def test_an_empty_table_row_is_navigation_anywhere():
+    out = MENU_ROW(article("|  |", *BODY, "| | |"))
+    assert out.text == "\n\n".join(BODY)
+    assert [r.rule for r in out.removed] == ["layout.table-row"] * 2
+
+
+def test_a_row_with_words_outside_a_story_table_stays():
+    row = "| Kilbride Athletic | 1-3 | Portmoy Rovers |"
+    assert MENU_ROW(article(*BODY, row)).text == "\n\n".join([*BODY, row])
+
+
 def test_a_data_table_beside_the_story_keeps_its_rows():
     # Same number of cells in every row: a data table, even with an empty cell and a long one.
     results = [

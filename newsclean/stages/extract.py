@@ -18,11 +18,13 @@ from dateutil.parser import UnknownTimezoneWarning
 
 from newsclean.dom import (
     MARKED,
+    RUNNING_TEXT_WORDS,
     continuation,
     heading_keys,
     mark_junk,
     mark_link_cells,
     marked_standfirst,
+    unmark,
     unwrap_layout_tables,
 )
 from newsclean import metadata
@@ -210,6 +212,9 @@ class Extract:
 
     def _from_html(self, base: Article, html: str) -> Article:
         tree = load_html(html)
+        repaired = _close_runaway_title(tree, html)
+        if repaired is not None:
+            html, tree = repaired, load_html(repaired)
         pruned: tuple[Removal, ...] = ()
         standfirst = marked_standfirst(tree) if tree is not None else None
         unwrapped = unwrap_layout_tables(tree) if tree is not None and self.unwrap_tables else 0
@@ -217,20 +222,14 @@ class Extract:
             pruned = mark_junk(tree)
             if unwrapped:
                 pruned += mark_link_cells(tree)
-        document: Any = trafilatura.bare_extraction(
-            tree if tree is not None else html,
-            url=base.url,
-            with_metadata=True,
-            include_comments=self.include_comments,
-            include_tables=self.include_tables,
-            include_images=False,
-            favor_precision=self.favor_precision,
-            favor_recall=self.favor_recall,
-            deduplicate=False,
-            # Pruned after trafilatura has read the metadata, so an author box still names the author.
-            prune_xpath=MARKED if pruned else None,
-        )
+        document = self._bare_extraction(tree if tree is not None else html, base.url, bool(pruned))
         text = getattr(document, "text", None) if document is not None else None
+        if tree is not None and _is_photo_page(text, pruned):
+            # The captions were the page's only text: a photo page, whose caption is its story.
+            unmark(tree, PHOTO_PAGE_RULES)
+            pruned = tuple(r for r in pruned if r.rule not in PHOTO_PAGE_RULES)
+            document = self._bare_extraction(tree, base.url, bool(pruned))
+            text = getattr(document, "text", None) if document is not None else None
         if not text or not text.strip():
             # trafilatura gives up on fragments ("<p>...</p>" in a JSONL field) and tiny pages.
             paragraphs = block_texts(html)
@@ -272,6 +271,52 @@ class Extract:
             # the dev sets it was a photo caption or a section label every time).
             trace=trace,
         )
+
+
+    def _bare_extraction(self, page: Any, url: str | None, pruned: bool) -> Any:
+        return trafilatura.bare_extraction(
+            page,
+            url=url,
+            with_metadata=True,
+            include_comments=self.include_comments,
+            include_tables=self.include_tables,
+            include_images=False,
+            favor_precision=self.favor_precision,
+            favor_recall=self.favor_recall,
+            deduplicate=False,
+            # Pruned after trafilatura has read the metadata, so an author box still names the author.
+            prune_xpath=MARKED if pruned else None,
+        )
+
+
+# The DOM rules whose picks are given back on a photo page (see _is_photo_page).
+PHOTO_PAGE_RULES = frozenset({"dom.caption.figure"})
+
+
+def _is_photo_page(text: str | None, pruned: tuple[Removal, ...]) -> bool:
+    """Did the DOM pass take a caption of running text from a page whose extracted text holds
+    none (menus and labels only)? Such a page is a photo or a slide with its caption as the story;
+    without the caption the extractor falls back on the page's furniture."""
+    if not any(r.rule in PHOTO_PAGE_RULES and len(r.text.split()) >= RUNNING_TEXT_WORDS for r in pruned):
+        return False
+    return not any(len(line.split()) >= RUNNING_TEXT_WORDS for line in (text or "").split("\n"))
+
+
+# A <title> holds a line of text. One that holds page markup was never closed (a crawl that cut
+# "</title>" out): the parser then reads the whole page as the title and finds no body at all.
+RUNAWAY_TITLE_CHARS = 2000
+_TITLE_START = re.compile(r"(<title\b[^>]*>[^<]*)", re.IGNORECASE)
+
+
+def _close_runaway_title(tree: Any, html: str) -> str | None:
+    """``html`` with its unclosed ``<title>`` closed where its text ends, or None when the title
+    is sound."""
+    title = tree.find(".//title") if tree is not None else None
+    text = title.text if title is not None else None
+    if not text or len(text) < RUNAWAY_TITLE_CHARS or "<" not in text:
+        return None
+    repaired, count = _TITLE_START.subn(r"\1</title>", html, count=1)
+    return repaired if count else None
 
 
 # Text blocks worth keeping when trafilatura finds nothing; page furniture is skipped.

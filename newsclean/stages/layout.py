@@ -295,7 +295,7 @@ class MenuRow(LineFilter):
         for i, line in enumerate(lines):
             if self._is_menu_row(line):
                 rule = "layout.menu-row"
-            elif i in furniture:
+            elif i in furniture or (line.count("|") >= 2 and is_table_row(line) and not word_count(line)):  # "|  |": an empty row
                 rule = "layout.table-row"
             elif i in runs:
                 rule = "layout.menu-run"
