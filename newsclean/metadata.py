@@ -11,8 +11,9 @@ against the page itself and corrected where they name no story.
   name. Wire services and outlets ("The Associated Press", "NFL.com Staff") are a source a
   byline may credit: kept.
 - **Published**: the date the page declares for its article (``article:published_time`` and
-  its kin, JSON-LD ``datePublished``, a ``<time>`` inside ``<article>``) wins over a date read
-  elsewhere; a date that only a cache header (``<meta http-equiv="expires">``) gives is dropped.
+  its kin, JSON-LD ``datePublished``) wins over a date read elsewhere; a date that only a cache
+  header (``<meta http-equiv="expires">``) gives is dropped; a ``<time>`` inside ``<article>``
+  fills a date still missing.
 
 Pure functions: an lxml tree (as trafilatura parsed it) and trafilatura's values in, the
 corrected values and the reasons out (``Metadata.notes``, trace entries). The vocabulary is data:
@@ -40,9 +41,11 @@ RULES_FILE = "metadata.toml"
 # Trace entries, one per corrected field: ``metadata:<field> <what was done>``.
 NOTE = "metadata:"
 
-# Separators between the parts of a page title ("Story | Site", "Site :: Section :: Story").
-_SEPARATOR = re.compile(r"\s+(?:\|\|?|::|[»«›‹>•·~–—/]|-{1,2}|:)\s+")
-# "Site: Story": a colon glued to the first part splits only when that part is the site's name.
+# Separators between the parts of a page title ("Story | Site", "Site :: Section :: Story",
+# "Story :site"); also at either end ("» Story").
+_SEPARATOR = re.compile(r"\s+(?:\|\|?|::|[»«›‹>•·~–—/]|-{1,2}|:)\s+|\s+:|^\s*[|»«›‹>•·~–—:-]+\s*|\s*[|»«›‹>•·~–—:-]+\s*$")
+# "Site: Story": a colon glued to the first part splits only when that part is the site's name
+# ("Cricket: ..." or "Photos: ..." is the headline's kicker).
 _COLON_PREFIX = re.compile(r"^([^:]{2,60}):\s+(?=\S)")
 # "Story (from Site)", "Story (Site)".
 _PAREN_SUFFIX = re.compile(r"\s*\((?:from\s+)?([^()]{2,60})\)\s*$", re.IGNORECASE)
@@ -173,7 +176,7 @@ def headline(tree: HtmlElement, title: str | None, sites: frozenset[str], vocab:
     # A run of a title's parts that a heading repeats: said twice, in two places. It replaces a
     # usable title only when longer (a section heading the title also names is shorter).
     confirmed = [
-        run for source in sources for run in _runs(_parts(source))
+        run for source in sources for run in _runs(source)
         if comparison_key(run) in headings and not _unusable(run, sites, vocab)
     ]
     if confirmed:
@@ -228,18 +231,19 @@ def _is_date(key: str, vocab: Vocabulary) -> bool:
 
 
 def _strip_affixes(text: str, sites: frozenset[str], vocab: Vocabulary) -> str | None:
-    """``text`` without the site's names and section labels at its ends, or None when nothing
-    else is left. "Story - Section - Name": a last part after a section label is the site's name."""
-
-    def label(part: str) -> bool:
-        return _is_site(part, sites) or _is_section(part, vocab) or comparison_key(part) in vocab.generic_titles
-
+    """``text`` without the site's names and section labels around the story, or None when
+    nothing else is left. Section labels stand between the story and the site's name ("Story -
+    Section - Site", "Site > Section > Story"): the story is the side whose end part is longer."""
     parts = _parts(text)
-    while parts and label(parts[0]):
+    sections = [i for i, part in enumerate(parts) if _is_section(part, vocab) or comparison_key(part) in vocab.generic_titles]
+    if sections:
+        if len(parts[0].split()) >= len(parts[-1].split()):
+            parts = parts[: sections[0]]
+        else:
+            parts = parts[sections[-1] + 1:]
+    while parts and _is_site(parts[0], sites):
         parts = parts[1:]
-    if len(parts) >= 3 and label(parts[-2]):
-        parts = parts[:-1]
-    while parts and label(parts[-1]):
+    while parts and _is_site(parts[-1], sites):
         parts = parts[:-1]
     if not parts:
         return None
@@ -254,14 +258,15 @@ def _strip_affixes(text: str, sites: frozenset[str], vocab: Vocabulary) -> str |
 
 
 def _parts(text: str) -> list[str]:
-    return [p for p in _SEPARATOR.split(text) if p.strip()]
+    return [p.strip() for p in _SEPARATOR.split(text) if p.strip()]
 
 
-def _runs(parts: list[str]) -> Iterator[str]:
-    """Every run of neighbouring parts, as a string (the separators are not kept)."""
+def _runs(text: str) -> Iterator[str]:
+    """Every run of neighbouring parts of a title, as it stands in the title."""
+    parts = _parts(text)
     for start in range(len(parts)):
         for end in range(start + 1, len(parts) + 1):
-            yield " - ".join(parts[start:end])
+            yield _join(text, parts[start:end])
 
 
 def _join(text: str, parts: list[str]) -> str:
@@ -316,12 +321,13 @@ def author_name(author: str, vocab: Vocabulary) -> str | None:
     folded = [w.casefold() for w in words]
     if not folded or all(w in vocab.role_words or w in vocab.not_names for w in folded):
         return None
-    # "Jane Doe Staff Writer": a trailing run of role words that holds a role noun is cut when
-    # at least two words (a first name and a surname) are left. "Will Staff" stays whole.
+    # "Jane Doe Staff Writer": a trailing role of two words or more ("Staff Writer", "Deputy
+    # Business Editor") is cut when at least two words (a first name and a surname) are left.
+    # One trailing word is left alone: "Will Staff" is a name, "NFL.com Staff" a credit.
     cut = len(folded)
     while cut > 0 and folded[cut - 1] in vocab.role_words:
         cut -= 1
-    if cut < len(folded) and cut >= 2 and any(w in vocab.role_nouns for w in folded[cut:]):
+    if len(folded) - cut >= 2 and cut >= 2 and folded[-1] in vocab.role_nouns:
         last = words[cut - 1]
         end = author.rfind(last, 0, len(author)) + len(last)
         return author[:end].rstrip(" ,-–—|") or author
@@ -332,18 +338,27 @@ def author_name(author: str, vocab: Vocabulary) -> str | None:
 
 
 def published_date(tree: HtmlElement, found: dt.date | None, vocab: Vocabulary) -> tuple[dt.date | None, str]:
-    """The article's date: the one the page declares for its article, else ``found`` unless only
-    a cache header gives it; and how it was chosen."""
-    declared = article_date(tree, vocab)
+    """The article's date and how it was chosen: the date the page declares for its article
+    (meta, JSON-LD), else ``found`` unless only a cache header gives it, else the first
+    ``<time datetime>`` inside ``<article>``. A ``<time>`` never overrides ``found``: on the dev
+    sets it was as often a review's or a comment's date."""
+    declared = declared_date(tree, vocab)
     if declared is not None:
         return declared, f"{declared.isoformat()} from the article's declared date (was {found})"
+    why = ""
     if found is not None and found in _cache_header_dates(tree, vocab):
-        return None, f"{found.isoformat()} dropped: only a cache header (meta http-equiv) gives it"
-    return found, ""
+        why = f"{found.isoformat()} dropped: only a cache header (meta http-equiv) gives it"
+        found = None
+    if found is None:
+        for element in tree.xpath("//article//time[@datetime]"):
+            date = parse_date(element.get("datetime"))
+            if date is not None:
+                return date, f"{date.isoformat()} from a <time> in the article" + (f" ({why})" if why else "")
+    return found, why
 
 
-def article_date(tree: HtmlElement, vocab: Vocabulary) -> dt.date | None:
-    """The publication date the page declares for its article, if any."""
+def declared_date(tree: HtmlElement, vocab: Vocabulary) -> dt.date | None:
+    """The publication date the page declares for its article in its meta tags or JSON-LD."""
     by_name: dict[str, str] = {}
     for element in tree.xpath("//meta[@content]|//*[@itemprop='datePublished']"):
         for attribute in ("property", "name", "itemprop"):
@@ -366,10 +381,6 @@ def article_date(tree: HtmlElement, vocab: Vocabulary) -> dt.date | None:
             date = parse_date(value)
             if date is not None:
                 return date
-    for element in tree.xpath("//article//time[@datetime]|//time[@pubdate]"):
-        date = parse_date(element.get("datetime"))
-        if date is not None:
-            return date
     return None
 
 

@@ -55,8 +55,8 @@ POSITIONS = ("any", "head", "tail")
 COMMON = "_common"
 RULES_PACKAGE = "newsclean.rules"
 # Packaged rule files that are not language packs: their own modules read them (dom.toml:
-# newsclean.dom). ``RulePack.load`` still opens them, for the digest a run records.
-DATA_FILES = ("dom",)
+# newsclean.dom; metadata.toml: newsclean.metadata). ``RulePack.load`` still opens them, for the digest a run records.
+DATA_FILES = ("dom", "metadata")
 
 # A group that is itself repeated without bound and contains an unbounded quantifier: (a+)+, (\w*\s)*
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*]")
