@@ -248,6 +248,8 @@ def run_clean(args: argparse.Namespace) -> int:
             text_only=args.text_only,
             limit=args.limit,
         )
+    rejected = ", ".join(f"{reason} {count}" for reason, count in stats.rejected.most_common())
+    logging.getLogger(__name__).info("run done: %d in, %d kept, rejected: %s", stats.documents_in, stats.kept, rejected or "none")
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
     if args.report:
