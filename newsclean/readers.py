@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import re
 import stat
@@ -48,6 +49,7 @@ MAX_JSON_DEPTH = 100
 # before it is rejected unread; its text is then held to ``max_bytes`` by the extract stage.
 JSONL_LINE_FACTOR = 6
 _READ_CHUNK = 1 << 20
+log = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -246,17 +248,49 @@ def _read_all(
     text_only: bool,
     fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
+    progress = _ReadLog()
     for file in input_files(paths, report, exclude):
         if file.error is not None:
-            yield RawDocument(id=file.id, error=file.error)
+            documents: Iterable[RawDocument] = (RawDocument(id=file.id, error=file.error),)
         elif file.path == STDIN:
             stream = stdin or sys.stdin.buffer
             if stdin_format == "jsonl":
-                yield from read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes, text_only=text_only, fields=fields)
+                documents = read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes, text_only=text_only, fields=fields)
             else:
-                yield _limited_document(stream, "stdin", stdin_format, max_bytes)
+                documents = (_limited_document(stream, "stdin", stdin_format, max_bytes),)
         else:
-            yield from read_file(Path(file.path), report, file.id, max_bytes=max_bytes, text_only=text_only, fields=fields)
+            documents = read_file(Path(file.path), report, file.id, max_bytes=max_bytes, text_only=text_only, fields=fields)
+        yield from progress.file(file, documents)
+    progress.done(report)
+
+
+@attrs.define
+class _ReadLog:
+    """Log records of the reading (``newsclean -v``): each file that holds records (JSONL, WARC,
+    Parquet, stdin) as it is opened and when it is read, a line every ``EVERY`` documents, the
+    totals at the end; single pages only at DEBUG."""
+
+    EVERY = 10_000
+    documents: int = 0
+    files: int = 0
+
+    def file(self, file: InputFile, documents: Iterable[RawDocument]) -> Iterator[RawDocument]:
+        many = file.path == STDIN or kind_of(Path(file.path)) in ("jsonl", "warc", "parquet")
+        level = logging.INFO if many else logging.DEBUG
+        log.log(level, "reading %s", file.path)
+        count = 0
+        for document in documents:
+            count += 1
+            self.documents += 1
+            if self.documents % self.EVERY == 0:
+                log.info("read %d documents from %d files so far", self.documents, self.files + 1)
+            yield document
+        self.files += 1
+        log.log(level, "read %s: %d documents", file.path, count)
+
+    def done(self, report: ReadReport) -> None:
+        skipped = f"; {report.skipped_files_total} files in folders skipped" if report.skipped_files_total else ""
+        log.info("reading done: %d documents from %d inputs%s", self.documents, self.files, skipped)
 
 
 def _limited_document(stream: IO[bytes], doc_id: str, fmt: str, max_bytes: int) -> RawDocument:

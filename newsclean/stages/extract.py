@@ -26,6 +26,7 @@ from newsclean.dom import (
     unmark,
     unwrap_layout_tables,
 )
+from newsclean import metadata
 from newsclean.model import NO_TITLE, Article, Category, Drop, RawDocument, Removal
 from newsclean.text import comparison_key, ends_sentence
 
@@ -234,10 +235,13 @@ class Extract:
             if not paragraphs:
                 return attrs.evolve(base, drop=Drop(stage=self.name, reason="no_content", detail="no main text found in HTML"))
             return attrs.evolve(base, text="\n\n".join(paragraphs), trace=(self.name, "extract:block-fallback"))
-        authors = base.authors or _split_authors(document.author)
-        title = base.title or _clean(document.title)
+        page = metadata.correct(tree, title=document.title, authors=_split_authors(document.author), sitename=document.sitename,
+                                published=_credible_date(document.date, html), url=base.url or document.url)
+        authors = base.authors or page.authors
+        title = base.title or page.title
         paragraphs = text.split("\n")
-        trace: tuple[str, ...] = (self.name,) if title else (self.name, NO_TITLE)
+        trace: tuple[str, ...] = (self.name,) if title or document.title else (self.name, NO_TITLE)
+        trace += page.notes
         rest = continuation(tree, paragraphs) if tree is not None else []
         if rest:
             paragraphs += rest
@@ -260,7 +264,7 @@ class Extract:
             description=base.description or standfirst or _clean(document.description),
             source=base.source or _clean(document.sitename),
             authors=authors,
-            published=base.published or _credible_date(document.date, html),
+            published=base.published or page.published,
             removed=pruned,
             # A page that names no title anywhere: its body's first line is no headline either (on
             # the dev sets it was a photo caption or a section label every time).
