@@ -543,26 +543,63 @@ def read_jsonl_stream(
     A record without ``id`` is named ``<source>:<line number>``. A line over
     ``JSONL_LINE_FACTOR * max_bytes`` bytes is skipped unread, a ``too_large`` reject."""
     limit = JSONL_LINE_FACTOR * max_bytes
+    for line_no, raw in _jsonl_lines(handle, limit):
+        if isinstance(raw, Exception):  # a truncated .gz ends the file here
+            yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("unreadable", str(raw)))
+        elif raw is None:
+            yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
+        else:
+            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes, fields=fields)
+
+
+# Blank lines: a run of them is passed over in one step, however many (a small .jsonl.gz can
+# unpack to a hundred million of them).
+_WHITESPACE = re.compile(rb"[ \t\r\n\f\v]*")
+
+
+def _jsonl_lines(handle: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None | OSError | EOFError]]:
+    """(line number, line with its newline) for each line of ``handle`` that is not blank;
+    (line number, None) for a line over ``limit`` bytes (its newline not counted), passed over
+    without being held; last, (number of the line being read, the error) when the file cannot
+    be read to its end. Read a block at a time."""
+    read = getattr(handle, "read1", None) or handle.read
     line_no = 0
+    head: list[bytes] = []  # the start of a line that runs past the block read so far
+    held = 0  # its length
+    over = False  # the line being read is over the limit: the rest is dropped
     while True:
         try:
-            raw = handle.readline(limit + 1)
-            over = len(raw) > limit and not raw.endswith(b"\n")
+            block = read(_READ_CHUNK)
+        except (OSError, EOFError) as exc:
+            yield line_no + 1, exc
+            return
+        if not block:
+            break
+        start = 0
+        while (end := block.find(b"\n", start)) >= 0:
+            line_no += 1
+            if over or held + end - start > limit:
+                yield line_no, None
+            else:
+                line = b"".join((*head, block[start : end + 1])) if head else block[start : end + 1]
+                if not line.isspace():
+                    yield line_no, line
+            head.clear()
+            held, over = 0, False
+            space = _WHITESPACE.match(block, end + 1)
+            start = block.rfind(b"\n", end + 1, space.end() if space else end + 1) + 1 or end + 1
+            line_no += block.count(b"\n", end + 1, start)
+        if not over and start < len(block):
+            held += len(block) - start
+            over = held > limit
             if over:
-                while True:  # the rest of the line, a chunk at a time
-                    rest = handle.readline(_READ_CHUNK)
-                    if not rest or rest.endswith(b"\n"):
-                        break
-        except (OSError, EOFError) as exc:  # a truncated .gz ends the file here
-            yield RawDocument(id=f"{source_name}:{line_no + 1}", error=Reject("unreadable", str(exc)))
-            return
-        if not raw:
-            return
-        line_no += 1
-        if over:
-            yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
-        elif raw.strip():
-            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes, fields=fields)
+                head.clear()
+            else:
+                head.append(block[start:])
+    if over or held:
+        line = b"".join(head)
+        if over or not line.isspace():
+            yield line_no + 1, None if over else line
 
 
 def record_document(
@@ -805,6 +842,7 @@ def read_warc(
 # header line whole, however long.
 WARC_HEADER_LIMIT = 1 << 20
 _WARC_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+_WARC_BLANKS = re.compile(rb"[\r\n]*")
 _WARC_HTTP = re.compile(rb"^content-type:[ \t]*application/http", re.IGNORECASE | re.MULTILINE)
 
 
@@ -868,8 +906,8 @@ class _WarcGuard:
         i = 0
         while i < len(out) and not self._lost and self.over is None:
             if self._state == "between":
-                while i < len(out) and out[i] in b"\r\n":
-                    i += 1
+                blanks = _WARC_BLANKS.match(out, i)  # in one step, however many
+                i = blanks.end() if blanks else i
                 if i < len(out):
                     self._state, self._record = "warc", self._record + 1
                     self._header.clear()
