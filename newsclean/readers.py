@@ -9,6 +9,7 @@ anything is read, and so does a WARC or Parquet input when its optional library 
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
 import logging
 import os
@@ -96,8 +97,15 @@ class ReadReport:
             self.skipped_files.append(path)
 
 
+# What the walk of a folder gives for a folder it has listed already, reached again through a
+# link (a loop, or two links to one folder): listed as skipped, never read twice.
+FOLDER_READ = Reject("not_a_file", "a folder listed already")
+
+
 def skip_reason(path: str) -> str:
     """Why a folder's file was not read."""
+    if os.path.isdir(path):
+        return "a folder read already by another path (a link to a folder is followed once)"
     suffix = "".join(Path(path).suffixes[-2:]) or "(none)"
     return f"extension {suffix} is not one newsclean reads"
 
@@ -324,9 +332,9 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             yield unique(InputFile(name, _escaped(document_id(path))), _escaped(path.name))
             continue
         for child, error in sorted(_walk(path)):
-            if child.resolve() in excluded:
+            if Path(os.path.realpath(child)) in excluded:  # (never raises on a link loop, as resolve() does)
                 continue
-            if error is None and kind_of(child) is None:
+            if error is FOLDER_READ or (error is None and kind_of(child) is None):
                 report.skip_file(str(child))
                 continue
             # A file name that is not UTF-8 holds surrogates in Python; its id spells them escaped.
@@ -336,10 +344,32 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
 def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
     """Below ``root`` (without recursion, however deep): each regular file (error None), and
     each path that is neither a regular file nor a folder, or a folder that cannot be
-    listed, with the reject it gives. Links to folders are not followed."""
+    listed, with the reject it gives. A link to a folder is followed, after the real folders
+    and in name order, and each folder is listed once, known by its device and inode: a link
+    to a folder already listed (a loop, a second link) comes back with ``FOLDER_READ``."""
     found: list[tuple[Path, Reject | None]] = []
+    listed: set[tuple[int, int]] = set()
+    links: list[Path] = []  # links to folders, a heap: the first in name order is followed first
+    try:
+        top = os.stat(root)
+        listed.add((top.st_dev, top.st_ino))
+    except OSError:
+        pass  # os.scandir says what is wrong
     folders = [root]
-    while folders:
+    while folders or links:
+        if not folders:
+            link = heapq.heappop(links)
+            try:
+                target = os.stat(link)
+            except OSError as exc:
+                found.append((link, Reject("unreadable", str(exc.strerror))))
+                continue
+            if (target.st_dev, target.st_ino) in listed:
+                found.append((link, FOLDER_READ))
+            else:
+                listed.add((target.st_dev, target.st_ino))
+                folders.append(link)
+            continue
         folder = folders.pop()
         try:
             with os.scandir(folder) as listing:
@@ -351,7 +381,12 @@ def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
             child = folder / entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(child)
+                    own = entry.stat(follow_symlinks=False)
+                    if (own.st_dev, own.st_ino) in listed:
+                        found.append((child, FOLDER_READ))  # met before through a link
+                    else:
+                        listed.add((own.st_dev, own.st_ino))
+                        folders.append(child)
                     continue
                 mode = os.stat(child).st_mode
             except FileNotFoundError:
@@ -362,7 +397,9 @@ def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
                 continue
             if stat.S_ISREG(mode):
                 found.append((child, None))
-            elif not stat.S_ISDIR(mode):
+            elif stat.S_ISDIR(mode):
+                heapq.heappush(links, child)
+            else:
                 found.append((child, Reject("not_a_file", f"{entry.name} is {_file_type(mode)}")))
     return found
 
