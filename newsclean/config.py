@@ -171,6 +171,12 @@ class RunConfig:
 
         return with_user_packs(pipeline, [RulePack.from_file(path) for path in self.rules])
 
+    def user_pack_digests(self) -> dict[str, str]:
+        """The digests of the ``rules`` packs, by their paths (the stats file records them)."""
+        from newsclean.rulepack import RulePack
+
+        return {path: RulePack.from_file(path, check_examples=False).digest for path in self.rules}
+
     @property
     def record_fields(self) -> Any:
         """The reader's field names (``newsclean.readers.RecordFields``)."""

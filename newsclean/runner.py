@@ -212,7 +212,7 @@ class Runner:
                     "options": {**config.settings(), **record, "engine": self.describe()},
                     "config_digest": identity_digest(identity),
                     "versions": library_versions(),
-                    "rule_packs": rule_pack_digests(),
+                    "rule_packs": {**rule_pack_digests(), **config.user_pack_digests()},
                 }
                 text = json.dumps(result.to_dict(**provenance), indent=2, ensure_ascii=False) + "\n"
                 with open_partial(str(stats_path)) as handle:
