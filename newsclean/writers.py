@@ -181,6 +181,7 @@ def article_record(article: Article) -> dict[str, Any]:
     """The output line of an emitted article: its fields and removals, without run internals."""
     record = article.to_dict()
     del record["drop"], record["trace"]
+    record.pop("flags", None)
     return record
 
 

@@ -27,7 +27,7 @@ from newsclean.dom import (
     unmark,
     unwrap_layout_tables,
 )
-from newsclean.model import NO_TITLE, Article, Category, Drop, RawDocument, Removal
+from newsclean.model import NO_TITLE, Article, Category, Drop, Flag, RawDocument, Removal
 from newsclean.text import comparison_key, ends_sentence
 
 # htmldate parses page dates with dateutil, which warns on a zone it cannot name ("EST") although
@@ -239,6 +239,7 @@ class Extract:
         title = base.title or _clean(document.title)
         paragraphs = text.split("\n")
         trace: tuple[str, ...] = (self.name,) if title else (self.name, NO_TITLE)
+        flags = frozenset() if title else frozenset({Flag.NO_TITLE})
         rest = continuation(tree, paragraphs) if tree is not None else []
         if rest:
             paragraphs += rest
@@ -266,6 +267,7 @@ class Extract:
             # A page that names no title anywhere: its body's first line is no headline either (on
             # the dev sets it was a photo caption or a section label every time).
             trace=trace,
+            flags=flags,
         )
 
 
