@@ -18,9 +18,9 @@ from typing import Any, Union
 import attrs
 
 from newsclean import options
-from newsclean.budget import DocumentTimeout, time_limit
-from newsclean.corpus import apply_one, observe_all
-from newsclean.spill import Spill, Timed, read_spill_line, spill_line
+from newsclean.engine.budget import DocumentTimeout, time_limit
+from newsclean.engine.corpus import apply_one, observe_all
+from newsclean.engine.spill import Spill, Timed, read_spill_line, spill_line
 from newsclean.errors import ConfigError, StageError
 from newsclean.model import Article, Drop, RawDocument, returned_article
 from newsclean.rulepack import compile_loaded
@@ -75,7 +75,7 @@ def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 @attrs.frozen(kw_only=True)
 class Pipeline:
     """Extract, then document stages (``Article -> Article``) in order, with corpus stages
-    (:class:`newsclean.corpus.CorpusStage`) among them.
+    (:class:`newsclean.engine.corpus.CorpusStage`) among them.
 
     ``run`` yields one Article per input, dropped ones included (``article.drop`` says why),
     so nothing leaves silently. A stage that raises on a document drops that document with
@@ -93,7 +93,7 @@ class Pipeline:
     on_error: str = attrs.field(default="drop")
     # Seconds extraction and the document stages together may spend on one document; over
     # it, the document is dropped with reason ``timeout`` and the run goes on. None: no
-    # limit. See ``newsclean.budget`` for the caveats.
+    # limit. See ``newsclean.engine.budget`` for the caveats.
     time_budget: float | None = attrs.field(default=60.0, converter=lambda value: options.budget(value, "time_budget"))
     _plan: Plan = attrs.field(init=False, eq=False, repr=False)
     # What ``process`` runs: every document stage, corpus stages left out.

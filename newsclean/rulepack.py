@@ -46,7 +46,7 @@ from typing import Any
 import attrs
 import regex
 
-from newsclean.budget import DocumentTimeout, remaining
+from newsclean.engine.budget import DocumentTimeout, remaining
 from newsclean.errors import RulePackError
 from newsclean.model import Category
 from newsclean.patterns import overlapping_repeat, required_keywords

@@ -307,7 +307,7 @@ def _corpus_problems(stage: Any, name: str, samples: list[Article]) -> list[str]
     import copy
     import pickle
 
-    from newsclean.corpus import apply_one, observe_all
+    from newsclean.engine.corpus import apply_one, observe_all
 
     problems: list[str] = []
     before = copy.deepcopy(samples)

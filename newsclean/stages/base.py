@@ -5,7 +5,7 @@ does) runs it and records the stage in the article's trace. ``LineFilter.removal
 article)`` only says which lines (paragraphs) go and why; the base takes them out of the text
 and records them. The pipeline adds the time budget and turns an exception into a counted drop
 (``newsclean.pipeline``). ``CorpusStage`` is the base of the stages that decide from the whole
-stream; its drivers are in ``newsclean.corpus``.
+stream; its drivers are in ``newsclean.engine.corpus``.
 
 A stage declares the order it needs: ``requires`` names facts a stage before it must have set,
 ``provides`` the facts it sets (class attributes, sets of the names below or of one's own). A
@@ -22,7 +22,7 @@ from typing import ClassVar, Generic, TypeVar
 
 import attrs
 
-from newsclean.corpus import Keyed, run_alone
+from newsclean.engine.corpus import Keyed, run_alone
 from newsclean.model import Article, Removal, returned_article
 from newsclean.text import join_paragraphs, split_paragraphs
 

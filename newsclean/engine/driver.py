@@ -19,7 +19,7 @@ How a run goes (``Pipeline.plan()``):
   document is cleaned again either way, and the output is the uninterrupted run's, byte for
   byte.
 
-The Dask runner cleans the whole plan on the cluster (``newsclean.distributed``); resuming it
+The Dask runner cleans the whole plan on the cluster (``newsclean.engine.distributed``); resuming it
 recomputes the cluster's work and skips what was written.
 """
 
@@ -40,15 +40,15 @@ from typing import Any, Union
 import attrs
 from tqdm import tqdm
 
-from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
-from newsclean.checkpoint import SECONDS as CHECKPOINT_SECONDS
-from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
+from newsclean.engine.checkpoint import EVERY as CHECKPOINT_EVERY
+from newsclean.engine.checkpoint import SECONDS as CHECKPOINT_SECONDS
+from newsclean.engine.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
 from newsclean.config import RunConfig, identity_digest, library_versions, rule_pack_digests
 from newsclean.errors import ConfigError
-from newsclean.killable import DocumentPool
+from newsclean.engine.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file, output_format
-from newsclean.parallel import corpus_steps_in_workers, process_parallel
+from newsclean.engine.local import corpus_steps_in_workers, process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
 from newsclean.extras import require
 from newsclean.readers import (
@@ -110,7 +110,7 @@ def _beside(output: str, suffix: str) -> str:
 
 @attrs.frozen
 class LocalEngine:
-    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.parallel``). The
+    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.engine.local``). The
     corpus passes run in ``corpus_jobs`` of them (default: ``jobs``); with 1, in this process."""
 
     jobs: int = attrs.field(default=1, converter=lambda value: integer(value, "jobs", minimum=1))
@@ -120,7 +120,7 @@ class LocalEngine:
 @attrs.frozen
 class DaskEngine:
     """A Dask cluster: ``client``'s, else the scheduler at ``scheduler``, else a local cluster of
-    ``workers`` processes started for the run (see ``newsclean.distributed``)."""
+    ``workers`` processes started for the run (see ``newsclean.engine.distributed``)."""
 
     client: Any = None
     scheduler: str | None = None
@@ -340,7 +340,7 @@ class _Run:
 
     @contextlib.contextmanager
     def _dask_articles(self, skip: int) -> Iterator[Iterator[Article]]:
-        from newsclean.distributed import clean_bag, count_skipped_records, dask_client, files_bag, iterate, list_files
+        from newsclean.engine.distributed import clean_bag, count_skipped_records, dask_client, files_bag, iterate, list_files
 
         files = list_files(self.inputs, self.report, self.excluded)
 
