@@ -30,6 +30,7 @@ MODULES = (
     "newsclean.rulepack",
     "newsclean.readers",
     "newsclean.writers",
+    "newsclean.formats",
     "newsclean.integrations",
     "newsclean.minhash",
     "newsclean.duplicates",

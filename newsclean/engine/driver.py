@@ -51,6 +51,7 @@ from newsclean.options import distinct_outputs, integer, output_file, output_for
 from newsclean.engine.local import corpus_steps_in_workers, process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
 from newsclean.extras import require
+from newsclean.formats import reader_named
 from newsclean.readers import (
     DEFAULT_MAX_BYTES,
     STDIN,
@@ -538,20 +539,14 @@ def _spill_mark(handle: Any, path: Path | None, done: int, size: int) -> dict[st
 
 
 def _count_documents(files: list[InputFile]) -> int | None:
-    """How many documents the inputs hold, when that costs no reading: one per HTML or text
-    file, the row counts of Parquet files; None when a JSONL or WARC file is among them."""
+    """How many documents the inputs hold, when that costs no reading (each format's
+    ``count``: one per HTML or text file, the row counts of Parquet files); None when a file's
+    format cannot tell (JSONL, WARC)."""
     total = 0
     for file in files:
         kind = kind_of(Path(file.path)) if file.error is None else "text"
-        if kind in ("text", "html", "data"):
-            total += 1
-        elif kind == "parquet":
-            try:
-                import pyarrow.parquet as pq
-
-                total += pq.ParquetFile(file.path).metadata.num_rows
-            except Exception:  # an unreadable file: it becomes a reject when read, not here
-                return None
-        else:
+        count = reader_named(kind).count(Path(file.path)) if kind is not None else None
+        if count is None:
             return None
+        total += count
     return total
