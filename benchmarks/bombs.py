@@ -3,7 +3,8 @@
     python benchmarks/bombs.py [--size-mb 1024] [--only warc_header ...] [--keep DIR]
 
 Builds each bomb in a temporary folder (a gzip page, a WARC header line, a WARC body, a
-Parquet cell and a list column, a JSONL field), runs ``newsclean clean`` on it in a fresh
+Parquet cell and a list column, a JSONL field; and blank lines, 100 MB or ``--size-mb`` if
+less, in a .jsonl.gz and after a WARC record, whose cost is CPU time, not memory), runs ``newsclean clean`` on it in a fresh
 process with the default limits, and prints the peak resident memory of that process and
 its workers (``getrusage(RUSAGE_CHILDREN)`` of a fresh wrapper process) against the 1 GB
 target, their CPU seconds (not wall time: the machine may be shared), the reject reason, and
@@ -48,9 +49,14 @@ def _warc_record(headers: bytes, body: bytes) -> bytes:
 
 
 def _page_record(n: int) -> bytes:
+    return gzip.compress(_page_warc(n), mtime=0)
+
+
+def _page_warc(n: int) -> bytes:
+    """An HTML response record for a page, not compressed."""
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE
     headers = b"WARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%d>\r\nWARC-Target-URI: https://news.example/%d\r\nContent-Type: application/http; msgtype=response\r\n" % (n, n)
-    return gzip.compress(_warc_record(headers, http), mtime=0)
+    return _warc_record(headers, http)
 
 
 def gzip_page(folder: Path, size: int) -> Path:
@@ -106,6 +112,33 @@ def jsonl_field(folder: Path, size: int) -> Path:
     return path
 
 
+def jsonl_blank_lines(folder: Path, size: int) -> Path:
+    """A record, ``size`` blank lines (a small .jsonl.gz), a record: reading time, not memory."""
+    path = folder / "blank.jsonl.gz"
+    record = json.dumps({"html": PAGE.decode()}).encode()
+    path.write_bytes(_blank_gzip(record + b"\n", b"\n", size, record + b"\n"))
+    return path
+
+
+def warc_blank_lines(folder: Path, size: int) -> Path:
+    """A page followed by ``size`` bytes of CR LF in its gzip member, a page."""
+    path = folder / "blank.warc.gz"
+    path.write_bytes(_blank_gzip(_page_warc(1), b"\r\n", size, b"") + _page_record(3))
+    return path
+
+
+def _blank_gzip(head: bytes, line: bytes, size: int, tail: bytes) -> bytes:
+    """One gzip member: ``head``, ``size`` bytes of ``line`` repeated, ``tail``."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    out = [packer.compress(head)]
+    block = line * (_CHUNK // len(line))
+    for _ in range(size // len(block)):
+        out.append(packer.compress(block))
+    out.append(packer.compress(tail))
+    out.append(packer.flush())
+    return b"".join(out)
+
+
 # name -> (builder, size in MB -> the builder's size argument)
 BOMBS = {
     "gzip": (gzip_page, lambda mb: mb << 20),
@@ -114,6 +147,8 @@ BOMBS = {
     "parquet_cell": (parquet_cell, lambda mb: mb << 20),
     "list_column": (list_column, lambda mb: 100_000_000),
     "jsonl_field": (jsonl_field, lambda mb: 57 << 20),
+    "jsonl_blank": (jsonl_blank_lines, lambda mb: min(mb, 100) << 20),
+    "warc_blank": (warc_blank_lines, lambda mb: min(mb, 100) << 20),
 }
 
 

@@ -86,6 +86,10 @@ JUNK_FLOOR = 0.95
 # Headline lines the extract stage took out of the body (the page's heading printed as the first
 # line): for the snippet set, delivered like the header's headline.
 MOVED_HEADLINES = frozenset({"dom.headline.heading"})
+# A body line equal to the title, removed by doc_dedup: when neither the header stage nor the
+# extract stage took a headline out of the body, it is the headline moved to ``title`` (it stood
+# under a line the header stage does not peel); otherwise it is a second copy.
+TITLE_REPEATS = frozenset({"doc.repeat.headline"})
 _WORD = re.compile(r"\w+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _WARMUP_HTML = b"<html><body><article><p>Warm-up paragraph for the benchmark workers, long enough.</p></article></body></html>"
@@ -392,7 +396,10 @@ def delivered_text(article, headline: bool = False) -> str:
         return ""
     moved = [r.text for r in article.removed if r.category.value == "standfirst"]
     if headline:
-        moved = [r.text for r in article.removed if r.category.value == "headline" and (r.stage == "header" or r.rule in MOVED_HEADLINES)] + moved
+        headlines = [r.text for r in article.removed if r.category.value == "headline" and (r.stage == "header" or r.rule in MOVED_HEADLINES)]
+        if not headlines:
+            headlines = [r.text for r in article.removed if r.rule in TITLE_REPEATS][:1]
+        moved = headlines + moved
     return "\n\n".join([*moved, article.text]) if moved else article.text
 
 

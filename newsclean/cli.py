@@ -80,9 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("-v", "--verbose", action="count", default=0,
                        help="log what the run does to stderr (-v: its passes and timings; -vv: debugging detail)")
     clean.add_argument("--report", metavar="REPORT.html", help="also write an HTML report of the run (see newsclean report)")
+    clean.add_argument("--rules", action="append", default=[], metavar="PACK.toml", help=RULES_HELP)
 
     explain = commands.add_parser("explain", help="show a document's clean text and every removal")
     explain.add_argument("file", metavar="FILE")
+    explain.add_argument("--rules", action="append", default=[], metavar="PACK.toml", help=RULES_HELP)
+
+    rules = commands.add_parser("rules", help="check a rule pack of your own")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_commands.add_parser("check", help="load rule packs and run each rule's examples and counterexamples; exit 1 when one fails")
+    check.add_argument("packs", nargs="+", metavar="PACK.toml")
 
     report = commands.add_parser("report", help="write a self-contained HTML report of a run's output, rejects and stats")
     report.add_argument("run", metavar="RUN.jsonl", help="the run's output (.jsonl, .jsonl.gz or .parquet)")
@@ -92,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--sample", type=int, default=500, metavar="N", help="articles shown in full, chosen at random (default 500)")
     report.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the sample (default 0)")
     return parser
+
+
+RULES_HELP = ("a rule pack of your own, added to the packaged ones for articles in every language (repeatable; "
+              "its examples must pass: see newsclean rules check)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,6 +137,8 @@ def _main(args: argparse.Namespace) -> int:
             return run_clean(args)
         if args.command == "report":
             return run_report(args)
+        if args.command == "rules":
+            return run_rules_check(args)
         return run_explain(args)
     except NewscleanError as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
@@ -206,6 +219,7 @@ def run_config(args: argparse.Namespace) -> RunConfig:
             text_field=args.text_field,
             html_field=args.html_field,
             id_field=args.id_field,
+            rules=tuple(args.rules),
         )
     except SettingError as exc:
         option = _OPTION_OF.get(exc.setting, "--" + exc.setting.replace("_", "-"))
@@ -246,6 +260,8 @@ def run_clean(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             exclude=(args.report,) if args.report else (),
         )
+    rejected = ", ".join(f"{reason} {count}" for reason, count in stats.rejected.most_common())
+    logging.getLogger(__name__).info("run done: %d in, %d kept, rejected: %s", stats.documents_in, stats.kept, rejected or "none")
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
     if args.report:
@@ -324,8 +340,11 @@ def check_stdin(args: argparse.Namespace) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
+    from newsclean.rulepack import RulePack
+    from newsclean.stages.boilerplate import with_user_packs
+
     check_paths([args.file])
-    pipeline = default_pipeline(dedup=False)
+    pipeline = with_user_packs(default_pipeline(dedup=False), [RulePack.from_file(path) for path in args.rules])
     report = ReadReport()
     shown = 0
     for article in pipeline.run(read_inputs([args.file], report)):
@@ -354,6 +373,27 @@ def run_explain(args: argparse.Namespace) -> int:
         print(f"newsclean: error: {args.file} holds no document newsclean reads{skipped}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_rules_check(args: argparse.Namespace) -> int:
+    """``newsclean rules check PACK...``: each pack loaded (unknown keys, bad patterns: exit 2)
+    and every rule's examples run; 1 when one fails, with every failure listed."""
+    from newsclean.rulepack import RulePack
+
+    failed = 0
+    for path in args.packs:
+        pack = RulePack.from_file(path, check_examples=False)
+        failures = pack.failing_examples()
+        examples = sum(len(r.examples) + len(r.counterexamples) for r in pack.rules)
+        unchecked = [r.id for r in pack.rules if not r.examples or not r.counterexamples]
+        for failure in failures:
+            print(f"{path}: {failure}", file=sys.stderr)
+        if unchecked:
+            print(f"{path}: warning: no examples or no counterexamples for {', '.join(unchecked)}", file=sys.stderr)
+        verdict = f"{len(failures)} of {examples} examples fail" if failures else f"{examples} examples pass"
+        print(f"{path}: pack {pack.language!r}, {len(pack.rules)} rules, {verdict}")
+        failed += bool(failures)
+    return 1 if failed else 0
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -79,6 +79,13 @@ def _rule_languages(value: Any, setting: str) -> tuple[str, ...] | None:
     return items
 
 
+def _paths(value: Any, setting: str) -> tuple[str, ...]:
+    items = (value,) if isinstance(value, str) else tuple(value)
+    if not all(isinstance(item, str) and item for item in items):
+        raise ConfigError(f"{setting} must be paths of rule-pack files, not {value!r}")
+    return items
+
+
 def _dedup(value: Any, setting: str) -> str:
     return options.dedup_mode(value)
 
@@ -114,7 +121,8 @@ class RunConfig:
     min_sentences: int = attrs.field(default=0, converter=lambda value: _checked("min_sentences", options.integer, value, minimum=0))
     rule_languages: tuple[str, ...] | None = attrs.field(default=None, converter=lambda value: _checked("rule_languages", _rule_languages, value))
     seed: int = attrs.field(default=0, converter=lambda value: _checked("seed", options.integer, value, minimum=0))
-    # Any pipeline.
+    # Any pipeline: rule packs of one's own (TOML paths), added to its boilerplate stage.
+    rules: tuple[str, ...] = attrs.field(default=(), converter=lambda value: _checked("rules", _paths, value))
     on_error: str = attrs.field(default="drop", converter=lambda value: _checked("on_error", options.choice, value, accepted=options.ON_ERROR))
     max_bytes: int = attrs.field(default=options.DEFAULT_MAX_BYTES, converter=lambda value: _checked("max_bytes", options.integer, value, minimum=1))
     time_budget: float | None = attrs.field(default=60.0, converter=lambda value: _checked("time_budget", options.budget, value))
@@ -152,10 +160,16 @@ class RunConfig:
     # --- what it builds ---------------------------------------------------------------------
 
     def build_pipeline(self) -> Pipeline:
-        """``pipeline`` when given, else the default pipeline with these settings."""
-        if self.pipeline is not None:
-            return self.pipeline
-        return _default_pipeline(self)
+        """``pipeline`` when given, else the default pipeline with these settings; with the
+        ``rules`` packs added to its boilerplate stage (a pack that does not load, or whose
+        examples fail, is a ConfigError here, before any work)."""
+        pipeline = self.pipeline if self.pipeline is not None else _default_pipeline(self)
+        if not self.rules:
+            return pipeline
+        from newsclean.rulepack import RulePack
+        from newsclean.stages.boilerplate import with_user_packs
+
+        return with_user_packs(pipeline, [RulePack.from_file(path) for path in self.rules])
 
     @property
     def record_fields(self) -> Any:

@@ -8,9 +8,10 @@ the page's paragraph text or of all its visible text.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 
@@ -152,12 +153,23 @@ class TeaserListRule:
         return " ".join(item.text_content().split()).startswith(link_text)
 
     def _card_evidence(self, element: HtmlElement) -> str | None:
-        """Evidence that ``element`` is a block of teaser cards, or None."""
-        groups: dict[tuple, list[HtmlElement]] = {}
-        for child in element:
-            if isinstance(child.tag, str) and child.tag not in _NOT_CARDS:
-                groups.setdefault((child.tag, child.get("class")), []).append(child)
-        cards = max(groups.values(), key=len, default=[])
+        """Evidence that ``element`` is a block of teaser cards, or None. Cards are the largest
+        group of its children sharing a tag and class; failing that, a tag and the first name
+        of the class ("card card--first", "site site-gawker": the rest names each card)."""
+        for class_of in (_whole_class, _first_class):
+            groups: dict[tuple, list[HtmlElement]] = {}
+            for child in element:
+                if isinstance(child.tag, str) and child.tag not in _NOT_CARDS:
+                    groups.setdefault((child.tag, class_of(child)), []).append(child)
+            cards = max(groups.values(), key=len, default=[])
+            if (teasers := self._teaser_cards(element, cards)) is not None:
+                tag, class_ = cards[0].tag, class_of(cards[0])
+                name = f"<{tag} class=\"{class_}\">" if class_ else f"<{tag}>"
+                return f"<{element.tag}> of {teasers} teaser cards {name}"
+        return None
+
+    def _teaser_cards(self, element: HtmlElement, cards: list[HtmlElement]) -> int | None:
+        """How many of ``cards`` are teasers, when they make ``element`` a teaser block."""
         if len(cards) < self.min_items:
             return None
         needed = self.min_linked_share * len(cards)
@@ -172,9 +184,7 @@ class TeaserListRule:
         held = sum(len(" ".join(c.text_content().split())) for c in cards)
         if held < self.min_cards_share * len(" ".join(element.text_content().split())):
             return None
-        tag, class_ = cards[0].tag, cards[0].get("class")
-        name = f"<{tag} class=\"{class_}\">" if class_ else f"<{tag}>"
-        return f"<{element.tag}> of {teasers} teaser cards {name}"
+        return teasers
 
     def _is_card(self, card: HtmlElement) -> bool:
         """A headline link, with at most a label before it and a short summary after it."""
@@ -197,6 +207,17 @@ class TeaserListRule:
         return False
 
 
+def _whole_class(element: HtmlElement) -> str | None:
+    return element.get("class")
+
+
+def _first_class(element: HtmlElement) -> str | None:
+    """The first name of ``element``'s class: cards of one kind share it ("card card--first",
+    "site site-gawker") where the rest names each one."""
+    names = (element.get("class") or "").split()
+    return names[0] if names else None
+
+
 # Words an annotated list item holds beyond its link.
 ANNOTATION_WORDS = 2
 
@@ -212,11 +233,16 @@ def _annotated_share(items: list[HtmlElement]) -> float:
 
 
 def _follows_running_text(element: HtmlElement) -> bool:
-    """Is the nearest sibling before ``element`` that holds text a ``<p>`` of running text?"""
+    """Is the nearest sibling before ``element`` that holds text a ``<p>`` of running text, or
+    one that introduces the list ("Other deals:")? (Where such a line names other stories, the
+    related-header line rules take the list later.)"""
     previous = element.getprevious()
     while previous is not None and (not isinstance(previous.tag, str) or not previous.text_content().strip()):
         previous = previous.getprevious()
-    return previous is not None and previous.tag == "p" and len(previous.text_content().split()) >= RUNNING_TEXT_WORDS
+    if previous is None or previous.tag != "p":
+        return False
+    text = previous.text_content().strip()
+    return len(text.split()) >= RUNNING_TEXT_WORDS or text.endswith(":")
 
 
 # A sentence's full stop (not "...", not "?"): a headline link has none.
@@ -281,7 +307,9 @@ class LinkIndexRule:
     id: str
     category: Category = attrs.field(converter=Category)
     min_items: int = 8
-    max_item_words: int = 6
+    max_item_words: int = 10
+    # A long index may have an item or two out of place ("The Ive" among the D's).
+    max_unordered_share: float = 0.1
 
     def evidence(self, element: HtmlElement) -> str | None:
         """Why ``element`` is a link index (``<ul> of 12 links in alphabetical order``), or None."""
@@ -299,7 +327,8 @@ class LinkIndexRule:
             if " ".join(links[0].text_content().split()) != text:
                 return None  # words outside the link: an item of content, a teaser's summary
             keys.append(text.casefold())
-        if any(later <= earlier for earlier, later in zip(keys, keys[1:])):
+        unordered = sum(later <= earlier for earlier, later in zip(keys, keys[1:]))
+        if unordered > self.max_unordered_share * (len(keys) - 1):
             return None
         return f"<{element.tag}> of {len(items)} links in alphabetical order"
 
@@ -316,7 +345,12 @@ def load_link_index_rule() -> LinkIndexRule | None:
         raise RulePackError(f"{RULES_FILE}: bad link_index rule: {exc}") from None
 
 
-_HEADINGS = etree.XPath("//h2 | //h3 | //h4 | //h5 | //h6 | //*[contains(@class, 'title') or contains(@class, 'head')][not(*[not(self::a or self::span or self::b or self::strong)])]")
+# Headings, and elements named a title or head holding only text and inline links (the class
+# test reads the attribute, "//@class[...]/parent::*", which is faster than "//*[...]").
+_HEADINGS = etree.XPath(
+    "//h2 | //h3 | //h4 | //h5 | //h6 | //@class[contains(., 'title') or contains(., 'head')]"
+    "/parent::*[not(*[not(self::a or self::span or self::b or self::strong)])]"
+)
 
 
 @cache
@@ -395,17 +429,29 @@ _TAXONOMY_CLASS = re.compile(r"^(?:entry-)?(?:category|tag)-", re.IGNORECASE)
 
 
 class _Matcher:
-    """Finds the first rule (in file order) naming an element. Class names repeat across
-    elements and pages, so each distinct name is split and matched once, then remembered."""
+    """Finds the first rule (in file order) naming an element. The rules' tokens and pairs are
+    indexed once (part -> first rule), so a class or id name costs a few dictionary look-ups,
+    not a test of every rule; names repeat across elements and pages, so each distinct name is
+    matched once, then remembered."""
 
     MAX_REMEMBERED = 1 << 16
 
     def __init__(self, rules: tuple[PruneRule, ...]) -> None:
         self.rules = rules
         self.by_tag: dict[str, int] = {}
+        # a whole part (or a whole name, its parts joined) -> the first rule listing it as a token
+        self.by_token: dict[str, int] = {}
+        # a part -> (pair, rule) for every pair holding it, the rule's index being the first
+        # with that pair
+        self.pairs_by_part: dict[str, list[tuple[frozenset[str], int]]] = {}
         for index, rule in enumerate(rules):
             for tag in rule.tags:
                 self.by_tag.setdefault(tag, index)
+            for token in rule.tokens:
+                self.by_token.setdefault(token, index)
+            for pair in rule.pairs:
+                for part in pair:
+                    self.pairs_by_part.setdefault(part, []).append((pair, index))
         self.tags = sorted(self.by_tag)
         self.by_name: dict[str, int | None] = {}
         self.by_element: dict[tuple, tuple[PruneRule, str] | None] = {}
@@ -413,12 +459,25 @@ class _Matcher:
     def _name_rule(self, name: str) -> int | None:
         index = self.by_name.get(name, -1)
         if index == -1:
-            parts = name_parts(name)
-            index = next((i for i, rule in enumerate(self.rules) if rule.matches_parts(parts)), None)
+            index = self._first_rule(name_parts(name))
             if len(self.by_name) >= self.MAX_REMEMBERED:
                 self.by_name.clear()
             self.by_name[name] = index
         return index
+
+    def _first_rule(self, parts: list[str]) -> int | None:
+        """The index of the first rule whose ``matches_parts(parts)`` holds, or None."""
+        present = set(parts)
+        best: int | None = None
+        for token in (*present, "".join(parts)):
+            index = self.by_token.get(token)
+            if index is not None and (best is None or index < best):
+                best = index
+        for part in present:
+            for pair, index in self.pairs_by_part.get(part, ()):
+                if (best is None or index < best) and pair <= present:
+                    best = index
+        return best
 
     def rule_for(self, element: HtmlElement) -> tuple[PruneRule, str] | None:
         """The rule that names ``element`` by tag, class or id, and the evidence."""
@@ -452,44 +511,83 @@ def _matcher(rules: tuple[PruneRule, ...]) -> _Matcher:
     return _Matcher(rules)
 
 
+# Teaser lists and card blocks: lists, and blocks of three or more children ("//*[3]/.." is
+# "//*[count(*) >= 3]" found faster).
+_LIST_TAGS = frozenset({"ul", "ol", "dl"})
+_LIST_BLOCKS = "//ul | //ol | //dl | //*[3]/.."
+
+
+def _linked_children(teasers: TeaserListRule) -> int:
+    """How many children with a link a teaser list or card block holds at least: each of the
+    items or cards that make it one starts with (or holds) its own link."""
+    return math.ceil(teasers.min_linked_share * teasers.min_items)
+
+
 @cache
-def _candidates(tags: tuple[str, ...], lists: bool) -> etree.XPath:
+def _candidates(tags: tuple[str, ...], teasers: TeaserListRule | None, index: LinkIndexRule | None) -> etree.XPath:
     """The elements find_junk looks at, in document order."""
     # "//@class/.." selects what "//*[@class]" does, in about half the time.
     paths = ["//@class/..", "//@id/..", *(f"//{t}" for t in tags)]
-    if lists:
-        # lists, and blocks of three or more children (teaser cards)
-        paths += ["//ul", "//ol", "//dl", "//*[count(*) >= 3]"]
+    if teasers is not None:
+        # Blocks with too few linked children are never teaser lists (nor link indexes, each
+        # of whose items is a link): left out here, as the rules' own tests are the costly part.
+        linked = _linked_children(teasers)
+        if index is not None:
+            linked = min(linked, index.min_items)
+        paths.append(f"({_LIST_BLOCKS})[*[descendant-or-self::a[@href]][{linked}]]" if linked > 0 else _LIST_BLOCKS)
     return etree.XPath(" | ".join(paths))
 
 
-def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> list[Pruned]:
-    """The outermost elements of ``tree`` that the rules prune and no guard keeps, in document order."""
+# The union of two lists of elements, in document order.
+_UNION = etree.XPath("$a | $b")
+
+
+def _may_be_teaser_list(element: HtmlElement, teasers: TeaserListRule) -> bool:
+    """Could ``teasers`` take ``element`` (a list, or a block of enough children)?"""
+    return element.tag in _LIST_TAGS or len(element) >= teasers.min_items
+
+
+Named = tuple[HtmlElement, "PruneRule | TeaserListRule | RelatedHeadingRule | LinkIndexRule", str]
+
+
+def named_elements(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> Iterator[Named]:
+    """Every element of ``tree`` a rule names, with the rule and its evidence, in document order,
+    before any guard: by tag, class or id (the first such rule in file order), else by the
+    teaser-list shape, else as a related heading or the link block under it, else by the
+    link-index shape (the last three only with the packaged rules, ``rules`` None)."""
     matcher = _matcher(tuple(load_rules() if rules is None else rules))
-    page_chars = _paragraph_chars(tree)
-    page_visible: int | None = None  # measured when first needed
-    found: list[Pruned] = []
-    chosen: set[HtmlElement] = set()
     teasers = load_teaser_list_rule() if rules is None else None
     index = load_link_index_rule() if rules is None else None
     heading_rule = load_related_heading_rule() if rules is None else None
     headed = heading_rule.blocks(tree) if heading_rule is not None else {}
-    candidates = _candidates(tuple(matcher.tags), teasers is not None)(tree)
-    if headed:  # merged in document order (XPath may also return nodes outside ``tree``)
-        wanted = set(candidates).union(headed)
-        candidates = [e for e in tree.iter() if e in wanted]
+    candidates = _candidates(tuple(matcher.tags), teasers, index)(tree)
+    if headed:  # merged in document order, inside ``tree`` (XPath also finds nodes outside it)
+        candidates = _UNION(tree, a=candidates, b=list(headed))
+        if tree.getparent() is not None:
+            wanted = set(candidates)
+            candidates = [e for e in tree.iter() if e in wanted]
     for element in candidates:
         if not isinstance(element.tag, str) or element.tag in _PROTECTED_TAGS:
             continue
         match: tuple[PruneRule | TeaserListRule | RelatedHeadingRule | LinkIndexRule, str] | None = matcher.rule_for(element)
-        if match is None and teasers is not None and (evidence := teasers.evidence(element)):
+        if match is None and teasers is not None and _may_be_teaser_list(element, teasers) and (evidence := teasers.evidence(element)):
             match = (teasers, evidence)
         if match is None and element in headed and heading_rule is not None:
             match = (heading_rule, headed[element])
         if match is None and index is not None and (evidence := index.evidence(element)):
             match = (index, evidence)
-        if match is None:
-            continue
+        if match is not None:
+            yield element, match[0], match[1]
+
+
+def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> list[Pruned]:
+    """The outermost elements of ``tree`` that the rules prune and no guard keeps, in document order."""
+    page_chars = _paragraph_chars(tree)
+    page_visible: int | None = None  # measured when first needed
+    found: list[Pruned] = []
+    chosen: set[HtmlElement] = set()
+    for element, rule, evidence in named_elements(tree, rules):
+        match = (rule, evidence)
         if chosen and any(a in chosen for a in element.iterancestors()):
             continue
         most = getattr(match[0], "max_paragraphs", None)
@@ -500,14 +598,17 @@ def find_junk(tree: HtmlElement, rules: Iterable[PruneRule] | None = None) -> li
         unlinked = getattr(match[0], "max_unlinked_sentences", None)
         if unlinked is not None and _is_unlinked_text(element, unlinked):
             continue
-        if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
-            continue
-        if page_visible is None:
-            page_visible = visible_length(tree)
-        limit = MAX_VISIBLE_SHARE * page_visible
-        # text_content() (scripts included, in C) is at least the visible text: a cheap first test.
-        if page_visible and len(element.text_content()) > limit and visible_length(element) > limit:
-            continue
+        # The share guards keep an element holding most of the page's text; a sorted list of
+        # nothing but links is never the story, however much of the page it fills.
+        if not isinstance(rule, LinkIndexRule):
+            if page_chars and _paragraph_chars(element) > MAX_TEXT_SHARE * page_chars:
+                continue
+            if page_visible is None:
+                page_visible = visible_length(tree)
+            limit = MAX_VISIBLE_SHARE * page_visible
+            # text_content() (scripts included, in C) is at least the visible text: a cheap first test.
+            if page_visible and len(element.text_content()) > limit and visible_length(element) > limit:
+                continue
         chosen.add(element)
         found.append(Pruned(element=element, rule=match[0], evidence=match[1]))
     return _without_page_stories(found, page_chars)

@@ -9,7 +9,9 @@ anything is read, and so does a WARC or Parquet input when its optional library 
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
+import logging
 import os
 import re
 import stat
@@ -49,6 +51,7 @@ MAX_JSON_DEPTH = 100
 # before it is rejected unread; its text is then held to ``max_bytes`` by the extract stage.
 JSONL_LINE_FACTOR = 6
 _READ_CHUNK = 1 << 20
+log = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -95,8 +98,15 @@ class ReadReport:
             self.skipped_files.append(path)
 
 
+# What the walk of a folder gives for a folder it has listed already, reached again through a
+# link (a loop, or two links to one folder): listed as skipped, never read twice.
+FOLDER_READ = Reject("not_a_file", "a folder listed already")
+
+
 def skip_reason(path: str) -> str:
     """Why a folder's file was not read."""
+    if os.path.isdir(path):
+        return "a folder read already by another path (a link to a folder is followed once)"
     suffix = "".join(Path(path).suffixes[-2:]) or "(none)"
     return f"extension {suffix} is not one newsclean reads"
 
@@ -233,17 +243,49 @@ def _read_all(
     text_only: bool,
     fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
+    progress = _ReadLog()
     for file in input_files(paths, report, exclude):
         if file.error is not None:
-            yield RawDocument(id=file.id, error=file.error)
+            documents: Iterable[RawDocument] = (RawDocument(id=file.id, error=file.error),)
         elif file.path == STDIN:
             stream = stdin or sys.stdin.buffer
             if stdin_format == "jsonl":
-                yield from read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes, text_only=text_only, fields=fields)
+                documents = read_jsonl_stream(stream, source_name="stdin", max_bytes=max_bytes, text_only=text_only, fields=fields)
             else:
-                yield _limited_document(stream, "stdin", stdin_format, max_bytes)
+                documents = (_limited_document(stream, "stdin", stdin_format, max_bytes),)
         else:
-            yield from read_file(Path(file.path), report, file.id, max_bytes=max_bytes, text_only=text_only, fields=fields)
+            documents = read_file(Path(file.path), report, file.id, max_bytes=max_bytes, text_only=text_only, fields=fields)
+        yield from progress.file(file, documents)
+    progress.done(report)
+
+
+@attrs.define
+class _ReadLog:
+    """Log records of the reading (``newsclean -v``): each file that holds records (JSONL, WARC,
+    Parquet, stdin) as it is opened and when it is read, a line every ``EVERY`` documents, the
+    totals at the end; single pages only at DEBUG."""
+
+    EVERY = 10_000
+    documents: int = 0
+    files: int = 0
+
+    def file(self, file: InputFile, documents: Iterable[RawDocument]) -> Iterator[RawDocument]:
+        many = file.path == STDIN or kind_of(Path(file.path)) in ("jsonl", "warc", "parquet")
+        level = logging.INFO if many else logging.DEBUG
+        log.log(level, "reading %s", file.path)
+        count = 0
+        for document in documents:
+            count += 1
+            self.documents += 1
+            if self.documents % self.EVERY == 0:
+                log.info("read %d documents from %d files so far", self.documents, self.files + 1)
+            yield document
+        self.files += 1
+        log.log(level, "read %s: %d documents", file.path, count)
+
+    def done(self, report: ReadReport) -> None:
+        skipped = f"; {report.skipped_files_total} files in folders skipped" if report.skipped_files_total else ""
+        log.info("reading done: %d documents from %d inputs%s", self.documents, self.files, skipped)
 
 
 def _limited_document(stream: IO[bytes], doc_id: str, fmt: str, max_bytes: int) -> RawDocument:
@@ -277,9 +319,9 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
             yield unique(InputFile(name, _escaped(document_id(path))), _escaped(path.name))
             continue
         for child, error in sorted(_walk(path)):
-            if child.resolve() in excluded:
+            if Path(os.path.realpath(child)) in excluded:  # (never raises on a link loop, as resolve() does)
                 continue
-            if error is None and kind_of(child) is None:
+            if error is FOLDER_READ or (error is None and kind_of(child) is None):
                 report.skip_file(str(child))
                 continue
             # A file name that is not UTF-8 holds surrogates in Python; its id spells them escaped.
@@ -289,10 +331,32 @@ def input_files(paths: Iterable[str], report: ReadReport, exclude: Iterable[str]
 def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
     """Below ``root`` (without recursion, however deep): each regular file (error None), and
     each path that is neither a regular file nor a folder, or a folder that cannot be
-    listed, with the reject it gives. Links to folders are not followed."""
+    listed, with the reject it gives. A link to a folder is followed, after the real folders
+    and in name order, and each folder is listed once, known by its device and inode: a link
+    to a folder already listed (a loop, a second link) comes back with ``FOLDER_READ``."""
     found: list[tuple[Path, Reject | None]] = []
+    listed: set[tuple[int, int]] = set()
+    links: list[Path] = []  # links to folders, a heap: the first in name order is followed first
+    try:
+        top = os.stat(root)
+        listed.add((top.st_dev, top.st_ino))
+    except OSError:
+        pass  # os.scandir says what is wrong
     folders = [root]
-    while folders:
+    while folders or links:
+        if not folders:
+            link = heapq.heappop(links)
+            try:
+                target = os.stat(link)
+            except OSError as exc:
+                found.append((link, Reject("unreadable", str(exc.strerror))))
+                continue
+            if (target.st_dev, target.st_ino) in listed:
+                found.append((link, FOLDER_READ))
+            else:
+                listed.add((target.st_dev, target.st_ino))
+                folders.append(link)
+            continue
         folder = folders.pop()
         try:
             with os.scandir(folder) as listing:
@@ -304,7 +368,12 @@ def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
             child = folder / entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append(child)
+                    own = entry.stat(follow_symlinks=False)
+                    if (own.st_dev, own.st_ino) in listed:
+                        found.append((child, FOLDER_READ))  # met before through a link
+                    else:
+                        listed.add((own.st_dev, own.st_ino))
+                        folders.append(child)
                     continue
                 mode = os.stat(child).st_mode
             except FileNotFoundError:
@@ -315,7 +384,9 @@ def _walk(root: Path) -> list[tuple[Path, Reject | None]]:
                 continue
             if stat.S_ISREG(mode):
                 found.append((child, None))
-            elif not stat.S_ISDIR(mode):
+            elif stat.S_ISDIR(mode):
+                heapq.heappush(links, child)
+            else:
                 found.append((child, Reject("not_a_file", f"{entry.name} is {_file_type(mode)}")))
     return found
 
@@ -579,26 +650,63 @@ def read_jsonl_stream(
     A record without ``id`` is named ``<source>:<line number>``. A line over
     ``JSONL_LINE_FACTOR * max_bytes`` bytes is skipped unread, a ``too_large`` reject."""
     limit = JSONL_LINE_FACTOR * max_bytes
+    for line_no, raw in _jsonl_lines(handle, limit):
+        if isinstance(raw, Exception):  # a truncated .gz ends the file here
+            yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("unreadable", str(raw)))
+        elif raw is None:
+            yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
+        else:
+            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes, fields=fields)
+
+
+# Blank lines: a run of them is passed over in one step, however many (a small .jsonl.gz can
+# unpack to a hundred million of them).
+_WHITESPACE = re.compile(rb"[ \t\r\n\f\v]*")
+
+
+def _jsonl_lines(handle: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None | OSError | EOFError]]:
+    """(line number, line with its newline) for each line of ``handle`` that is not blank;
+    (line number, None) for a line over ``limit`` bytes (its newline not counted), passed over
+    without being held; last, (number of the line being read, the error) when the file cannot
+    be read to its end. Read a block at a time."""
+    read = getattr(handle, "read1", None) or handle.read
     line_no = 0
+    head: list[bytes] = []  # the start of a line that runs past the block read so far
+    held = 0  # its length
+    over = False  # the line being read is over the limit: the rest is dropped
     while True:
         try:
-            raw = handle.readline(limit + 1)
-            over = len(raw) > limit and not raw.endswith(b"\n")
+            block = read(_READ_CHUNK)
+        except (OSError, EOFError) as exc:
+            yield line_no + 1, exc
+            return
+        if not block:
+            break
+        start = 0
+        while (end := block.find(b"\n", start)) >= 0:
+            line_no += 1
+            if over or held + end - start > limit:
+                yield line_no, None
+            else:
+                line = b"".join((*head, block[start : end + 1])) if head else block[start : end + 1]
+                if not line.isspace():
+                    yield line_no, line
+            head.clear()
+            held, over = 0, False
+            space = _WHITESPACE.match(block, end + 1)
+            start = block.rfind(b"\n", end + 1, space.end() if space else end + 1) + 1 or end + 1
+            line_no += block.count(b"\n", end + 1, start)
+        if not over and start < len(block):
+            held += len(block) - start
+            over = held > limit
             if over:
-                while True:  # the rest of the line, a chunk at a time
-                    rest = handle.readline(_READ_CHUNK)
-                    if not rest or rest.endswith(b"\n"):
-                        break
-        except (OSError, EOFError) as exc:  # a truncated .gz ends the file here
-            yield RawDocument(id=f"{source_name}:{line_no + 1}", error=Reject("unreadable", str(exc)))
-            return
-        if not raw:
-            return
-        line_no += 1
-        if over:
-            yield RawDocument(id=f"{source_name}:{line_no}", error=Reject("too_large", f"JSONL line over {limit} bytes"))
-        elif raw.strip():
-            yield record_document(raw, f"{source_name}:{line_no}", text_only=text_only, max_bytes=max_bytes, fields=fields)
+                head.clear()
+            else:
+                head.append(block[start:])
+    if over or held:
+        line = b"".join(head)
+        if over or not line.isspace():
+            yield line_no + 1, None if over else line
 
 
 def record_document(
@@ -841,6 +949,7 @@ def read_warc(
 # header line whole, however long.
 WARC_HEADER_LIMIT = 1 << 20
 _WARC_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+_WARC_BLANKS = re.compile(rb"[\r\n]*")
 _WARC_HTTP = re.compile(rb"^content-type:[ \t]*application/http", re.IGNORECASE | re.MULTILINE)
 
 
@@ -904,8 +1013,8 @@ class _WarcGuard:
         i = 0
         while i < len(out) and not self._lost and self.over is None:
             if self._state == "between":
-                while i < len(out) and out[i] in b"\r\n":
-                    i += 1
+                blanks = _WARC_BLANKS.match(out, i)  # in one step, however many
+                i = blanks.end() if blanks else i
                 if i < len(out):
                     self._state, self._record = "warc", self._record + 1
                     self._header.clear()

@@ -18,7 +18,12 @@ A rule matches one paragraph (line) of normalised text. Its fields:
 ``after_category`` optional: fires only right above a line removed with this category (a
                   writer's name over the bio a tail rule took)
 ``section_max_words`` with ``section``: the most words the section under the header may hold
-``examples`` / ``counterexamples``: lines that must / must not match; the test suite checks them.
+``examples`` / ``counterexamples``: lines that must / must not match; the test suite checks them
+                  for the packaged packs, the loader for a user's pack (``RulePack.from_file``,
+                  ``newsclean clean --rules FILE``; ``newsclean rules check FILE`` lists failures).
+
+A key the loader does not know (in a pack, its ``[header]`` table or a rule) is refused with its
+name: a misspelt ``counterexample`` would otherwise leave a rule unchecked.
 
 A pack may name shared vocabulary in a ``[vocab]`` table (``reporting = "said|says|told"``);
 ``<<reporting>>`` in a pattern, ``requires`` or ``unless`` stands for ``(?:said|says|told)``.
@@ -38,9 +43,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import tomllib
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -59,8 +66,20 @@ POSITIONS = ("any", "head", "tail")
 COMMON = "_common"
 RULES_PACKAGE = "newsclean.rules"
 # Packaged rule files that are not language packs: their own modules read them (dom.toml:
-# newsclean.dom). ``RulePack.load`` still opens them, for the digest a run records.
-DATA_FILES = ("dom",)
+# newsclean.dom; metadata.toml: newsclean.metadata). ``RulePack.load`` still opens them, for the digest a run records.
+DATA_FILES = ("dom", "metadata")
+# The keys a pack, its [header] table and a rule may hold: any other key is a mistake (a typo
+# such as ``counterexample`` would otherwise leave a rule unchecked), refused with its name.
+PACK_KEYS = frozenset({"rule", "vocab", "header"})
+USER_PACK_KEYS = frozenset({"name", "rule", "vocab"})
+HEADER_KEYS = frozenset({"date_keywords", "byline_prefixes", "byline_roles", "months"})
+RULE_KEYS = frozenset({
+    "id", "category", "action", "position", "pattern", "requires", "unless", "max_words", "after_category",
+    "section_max_words", "case_sensitive", "examples", "counterexamples",
+})
+_USER_PACK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# The header stage's categories (as newsclean.stages.boilerplate.HEADER_CATEGORIES).
+_HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
 
 # A group that is itself repeated without bound and contains an unbounded quantifier: (a+)+, (\w*\s)*
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*]")
@@ -164,7 +183,12 @@ class RulePack:
                 raise RulePackError(
                     f"no rule pack for language {language!r}; available: {', '.join(available_languages())}"
                 ) from None
-            pack = _LOADED.setdefault(language, cls.from_toml(data.decode("utf-8"), language=language))
+            text = data.decode("utf-8")
+            if language in DATA_FILES:  # not a pack: its module reads it; the digest is recorded
+                loaded = cls(language=language, rules=(), digest=_digest(text))
+            else:
+                loaded = cls.from_toml(text, language=language)
+            pack = _LOADED.setdefault(language, loaded)
         return pack
 
     @classmethod
@@ -174,14 +198,72 @@ class RulePack:
             data = tomllib.loads(source)
         except tomllib.TOMLDecodeError as exc:
             raise RulePackError(f"rule pack {language!r} is not valid TOML: {exc}") from None
+        return cls._from_data(data, source, language=language, keys=PACK_KEYS)
+
+    @classmethod
+    def _from_data(cls, data: dict[str, Any], source: str, *, language: str, keys: frozenset[str]) -> RulePack:
+        _known_keys(data, keys, f"rule pack {language!r}")
+        _known_keys(data.get("header", {}), HEADER_KEYS, f"the [header] table of rule pack {language!r}")
         vocab = data.get("vocab", {})
-        rules = tuple(_compile_rule(raw, language, vocab) for raw in data.get("rule", []))
+        if not isinstance(vocab, dict) or not all(isinstance(v, str) for v in vocab.values()):
+            raise RulePackError(f"rule pack {language!r}: [vocab] maps names to regex strings")
+        raws = data.get("rule", [])
+        if not isinstance(raws, list) or not all(isinstance(raw, dict) for raw in raws):
+            raise RulePackError(f"rule pack {language!r}: rules are [[rule]] tables")
+        rules = tuple(_compile_rule(raw, language, vocab) for raw in raws)
         ids = [r.id for r in rules]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise RulePackError(f"rule pack {language!r} repeats rule ids: {', '.join(duplicates)}")
-        digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
-        return cls(language=language, rules=rules, digest=digest, header=data.get("header", {}), vocab=dict(vocab))
+        return cls(language=language, rules=rules, digest=_digest(source), header=data.get("header", {}), vocab=dict(vocab))
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], *, check_examples: bool = True) -> RulePack:
+        """A user's rule pack (``newsclean clean --rules FILE``): the rules of the module
+        docstring, in ``[[rule]]`` tables, a ``[vocab]`` table, and ``name`` (default: the file's
+        stem), which every rule id starts with (``mysite.social.follow``). A key the loader does
+        not know is refused, and so, with ``check_examples``, is a rule whose examples do not
+        match or whose counterexamples do (``newsclean rules check FILE`` lists them all).
+        RulePackError names the file, the rule and the key."""
+        where = os.fspath(path)
+        try:
+            source = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RulePackError(f"{where}: cannot read the rule pack ({exc})") from None
+        try:
+            data = tomllib.loads(source)
+        except tomllib.TOMLDecodeError as exc:
+            raise RulePackError(f"{where}: not valid TOML: {exc}") from None
+        name = data.get("name", Path(path).name.split(".")[0])
+        try:
+            if not isinstance(name, str) or not _USER_PACK_NAME.fullmatch(name):
+                raise RulePackError(f"name {name!r} is not a pack name (lower-case letters, digits, '_' and '-')")
+            if name in (COMMON, "common", *available_languages(), *DATA_FILES):
+                raise RulePackError(f"name {name!r} is a packaged pack's; give the pack a name of its own (name = \"mysite\")")
+            pack = cls._from_data({k: v for k, v in data.items() if k != "name"}, source, language=name, keys=USER_PACK_KEYS - {"name"})
+            for rule in pack.rules:
+                if rule.category in _HEADER_CATEGORIES and rule.position != "any":
+                    raise RulePackError(
+                        f"rule {rule.id!r}: a {rule.category.value} rule at the {rule.position} is the header stage's, which reads "
+                        "the packaged packs only; give it position = \"any\" or another category"
+                    )
+        except RulePackError as exc:
+            raise RulePackError(f"{where}: {exc}") from None
+        if check_examples:
+            failures = pack.failing_examples()
+            if failures:
+                shown = "; ".join(failures[:3]) + ("; ..." if len(failures) > 3 else "")
+                raise RulePackError(f"{where}: {len(failures)} example(s) fail: {shown} (newsclean rules check {where} lists them)")
+        return pack
+
+    def failing_examples(self) -> list[str]:
+        """One line per example of a rule that it does not match and per counterexample it
+        matches; empty when every rule agrees with its examples."""
+        failures = []
+        for rule in self.rules:
+            failures += [f"rule {rule.id!r}: example {e!r} does not match" for e in rule.examples if rule.match(e) is None]
+            failures += [f"rule {rule.id!r}: counterexample {c!r} matches" for c in rule.counterexamples if rule.match(c) is not None]
+        return failures
 
 
 _LOADED: dict[str, RulePack] = {}
@@ -206,6 +288,7 @@ def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> 
     prefix = "common" if language == COMMON else language
     if not rule_id.startswith(prefix + "."):
         raise RulePackError(f"{where}: ids in this pack start with {prefix + '.'!r}")
+    _known_keys(raw, RULE_KEYS, where)
     missing = [k for k in ("category", "action", "position", "pattern") if k not in raw]
     if missing:
         raise RulePackError(f"{where}: missing {', '.join(missing)}")
@@ -238,6 +321,18 @@ def _compile_rule(raw: dict[str, Any], language: str, vocab: dict[str, str]) -> 
         examples=tuple(raw.get("examples", ())),
         counterexamples=tuple(raw.get("counterexamples", ())),
     )
+
+
+def _known_keys(table: Any, known: frozenset[str], where: str) -> None:
+    if not isinstance(table, dict):
+        raise RulePackError(f"{where}: expected a table, not {type(table).__name__}")
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise RulePackError(f"{where}: unknown key {unknown[0]!r}; known keys: {', '.join(sorted(known))}")
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
 def _category(name: str, where: str) -> Category:

@@ -103,8 +103,8 @@ class RunStats:
             lines.append(f"warning: kept in a language with no rule pack (common and English rules only): {sum(self.no_rule_pack.values())}")
             lines += [f"  {language}: {n}" for language, n in sorted(self.no_rule_pack.items(), key=lambda kv: (-kv[1], kv[0]))]
         if self.skipped_files:
-            lines.append(f"files skipped in folders (extension not read): {self.skipped_files}")
-            lines += [f"  {f['path']}" for f in self.skipped_file_names[:SUMMARY_NAMES]]
+            lines.append(f"files skipped in folders: {self.skipped_files}")
+            lines += [f"  {f['path']} ({f['reason']})" for f in self.skipped_file_names[:SUMMARY_NAMES]]
             if self.skipped_files > SUMMARY_NAMES:
                 lines.append(f"  ... and {self.skipped_files - SUMMARY_NAMES} more (named in the stats file)")
         if self.renamed_ids:

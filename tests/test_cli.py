@@ -236,7 +236,7 @@ def test_mixed_inputs_html_jsonl_and_skipped_files(tmp_path, capsys):
     assert [r["id"] for r in records] == ["ferry", "page", "orchard-1"]
     assert records[2]["url"] == "https://news.example/orchard"
     err = capsys.readouterr().err
-    assert "files skipped in folders (extension not read): 1" in err
+    assert "files skipped in folders: 1" in err and "(extension .md is not one newsclean reads)" in err
     assert balance(err) == (3, 3, 0)
 
 

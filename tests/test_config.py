@@ -194,3 +194,27 @@ def test_integrations_take_the_id_field_and_a_config():
     assert clean_batch(batch, "body", config=config)["clean_drop"] == ["too_short"]
     with pytest.raises(ConfigError, match="min_words"):
         clean_batch(batch, "body", min_words=0)
+
+
+USER_PACK = """name = "mysite"
+[[rule]]
+id = "mysite.promo"
+category = "advertisement"
+action = "line"
+position = "any"
+pattern = '''^visit our harbour shop today$'''
+examples = ["Visit our harbour shop today"]
+counterexamples = ["We visit the harbour shop on Fridays."]
+"""
+
+
+def test_rule_packs_of_ones_own_join_the_pipeline_and_its_identity(tmp_path):
+    pack = tmp_path / "mysite.toml"
+    pack.write_text(USER_PACK, encoding="utf-8")
+    config = RunConfig(rules=[str(pack)])
+    text = "The harbour board approved a new ferry timetable on Monday after complaints from residents.\n\nVisit our harbour shop today"
+    article = config.build_pipeline().process(newsclean.RawDocument(id="a", content=text, format="text"))
+    assert [r.rule for r in article.removed] == ["mysite.promo"]
+    assert RunConfig().digest() != config.digest()
+    with pytest.raises(SettingError):
+        RunConfig(rules=[3])

@@ -349,6 +349,12 @@ def test_a_story_s_own_round_up_of_links_with_its_words_stays():
     assert pruned_rules(f"<h3>Elsewhere</h3>{_round_up(annotated=True)}") == ["dom.related.teaser-list"]
 
 
+def test_a_list_of_annotated_links_introduced_by_a_line_with_a_colon_stays():
+    paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + "<p>This week's deals:</p>" + _round_up(annotated=True)
+    tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
+    assert [p.rule.id for p in find_junk(tree)] == []
+
+
 def test_bare_headline_links_right_after_the_story_are_still_related():
     paragraphs = "".join(f"<p>{p}</p>" for p in STORY) + _round_up(annotated=False)
     tree = lxml_html.fromstring(f"<html><body><article>{paragraphs}</article></body></html>")
@@ -378,6 +384,11 @@ def test_a_block_of_teaser_cards_is_related():
     assert pruned_rules(f"<section><h2>Around the region</h2>{plain}</section>", STORY * 3) == ["dom.related.teaser-list"]
     labelled = cards('<li class="teaser"><span>Crime</span> <span>2 hours ago</span> <a href="/s/{i}">{headline}</a></li>')
     assert pruned_rules(f"<div>{labelled}</div>", STORY * 3) == ["dom.related.teaser-list"]
+
+
+def test_teaser_cards_whose_classes_also_name_each_card_are_related():
+    named = cards('<div class="site site-{i}"><img src="{i}.jpg"><p><a href="/s/{i}">{headline}</a></p></div>')
+    assert pruned_rules(f"<div id='footer'>{named}</div>", STORY * 3) == ["dom.related.teaser-list"]
 
 
 def test_repeated_blocks_that_are_story_stay():
@@ -507,6 +518,20 @@ def test_a_list_of_links_in_alphabetical_order_is_a_site_index():
     tree = lxml_html.fromstring(page(extra_after=_link_list(SECTIONS)))
     found = [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]
     assert len(found) == 1 and found[0].element.tag == "ul"
+
+
+def test_a_long_index_with_one_item_out_of_place_is_still_an_index():
+    names = [f"{a}{b} Blog" for a in "ABCDEFG" for b in "abc"]  # 21 sorted names
+    names.insert(5, "The Harbour Blog")
+    tree = lxml_html.fromstring(page(extra_after=_link_list(names)))
+    assert [p for p in find_junk(tree) if p.rule.id == "dom.navigation.link-index"]
+
+
+def test_a_link_index_larger_than_the_story_is_still_removed():
+    names = [f"{a}{b} Harbour Blog" for a in "ABCDEFGHIJ" for b in "abcdef"]  # 60 sorted links
+    html = f"<html><body><div class='post'><p>{STORY[0]}</p></div>{_link_list(names)}</body></html>"
+    found = [p for p in find_junk(lxml_html.fromstring(html)) if p.rule.id == "dom.navigation.link-index"]
+    assert len(found) == 1
 
 
 def test_a_story_list_unsorted_or_with_text_beside_its_links_stays():

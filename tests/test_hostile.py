@@ -289,3 +289,54 @@ def test_a_parquet_passthrough_cell_counts_against_max_bytes(tmp_path):
     stats, rejects = _clean(path, tmp_path, "--no-dedup", "--max-bytes", "10000")
     assert stats["documents_out"] == 1
     assert [(r["id"], r["reason"]) for r in rejects] == [("b", "too_large")]
+
+
+# --- blank lines cost no Python step each (issue 29, item 12: a small .jsonl.gz of blank lines took minutes) ---
+
+
+def _lines_run_in_readers(read):
+    """``read()`` and how many lines of newsclean/readers.py it ran (a count, not a time)."""
+    import sys
+
+    import newsclean.readers as readers
+
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        count += event == "line"
+        return local
+
+    def calls(frame, event, arg):
+        return local if frame.f_code.co_filename == readers.__file__ else None
+
+    sys.settrace(calls)
+    try:
+        result = read()
+    finally:
+        sys.settrace(None)
+    return result, count
+
+
+@pytest.mark.parametrize("blank", [b"\n", b"  \r\n", b"\t\n"])
+def test_blank_jsonl_lines_are_passed_over_in_blocks_and_still_counted(tmp_path, blank):
+    from newsclean.readers import read_inputs
+
+    record = json.dumps({"text": STORY}).encode()
+    path = tmp_path / "gaps.jsonl.gz"
+    path.write_bytes(gzip.compress(record + b"\n" + blank * 200_000 + record + b"\n", mtime=0))
+    docs, lines = _lines_run_in_readers(lambda: list(read_inputs([str(path)])))
+    assert [d.id for d in docs] == ["gaps:1", "gaps:200002"]
+    assert lines < 5_000  # one Python step a line would be over a million
+
+
+def test_blank_lines_between_warc_records_are_passed_over_in_blocks(tmp_path):
+    pytest.importorskip("warcio")
+    from newsclean.readers import read_inputs
+
+    bombs = _bombs()
+    path = tmp_path / "gaps.warc.gz"
+    path.write_bytes(gzip.compress(bombs._page_warc(1) + b"\r\n" * 200_000, mtime=0) + bombs._page_record(2))
+    docs, lines = _lines_run_in_readers(lambda: list(read_inputs([str(path)])))
+    assert [(d.id, d.error) for d in docs] == [("urn:uuid:1", None), ("urn:uuid:2", None)]
+    assert lines < 5_000

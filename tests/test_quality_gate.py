@@ -244,6 +244,16 @@ def test_snippet_scoring_reads_the_headline_and_standfirst_newsclean_moved_out_o
     ]
 
 
+def test_snippet_scoring_reads_a_title_repeat_as_the_headline_when_no_other_was_moved():
+    fulltext = load_fulltext()
+    from newsclean.model import Article, Category, Removal
+
+    removed = (Removal(stage="doc_dedup", category=Category.HEADLINE, rule="doc.repeat.headline", text="Harbour gets a new breakwater"),)
+    article = Article(id="p", title="Harbour gets a new breakwater", text="The council approved it.", removed=removed)
+    assert fulltext.delivered_text(article, headline=True).split("\n\n") == ["Harbour gets a new breakwater", "The council approved it."]
+    assert fulltext.delivered_text(article) == "The council approved it."
+
+
 def test_mission_gold_drops_the_overlay_lines_for_every_system_and_charges_printing_them():
     fulltext = load_fulltext()
     from newsclean.model import Article, Category, Removal

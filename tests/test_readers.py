@@ -10,7 +10,7 @@ import pytest
 
 from newsclean import InputError, RawDocument
 from newsclean.model import Reject
-from newsclean.readers import ReadReport, check_paths, document_id, kind_of, read_inputs
+from newsclean.readers import ReadReport, check_paths, document_id, kind_of, read_inputs, skip_reason
 
 ARTICLE = (
     "Harbour Town Opens New Ferry Terminal\n\n"
@@ -111,6 +111,32 @@ def test_folder_is_read_recursively_in_sorted_order_and_unknown_files_are_skippe
     assert sorted(report.skipped_files) == sorted(
         str(p) for p in (root / "readme.md", root / "b_sub" / "image.png", root / "b_sub" / "archive.gz")
     )
+
+
+def test_links_to_folders_are_followed_once_and_loops_are_listed_not_walked(tmp_path):
+    root = tmp_path / "corpus"
+    (root / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "page.html").write_text(PAGE, encoding="utf-8")
+    (root / "sub" / "note.txt").write_text(ARTICLE, encoding="utf-8")
+    (outside / "far.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "a").symlink_to(".", target_is_directory=True)  # a loop
+    (root / "b").symlink_to("a", target_is_directory=True)  # a link to the loop
+    (root / "far").symlink_to(outside, target_is_directory=True)
+    (root / "sub" / "again.html").symlink_to(outside, target_is_directory=True)  # a folder with a file's name
+    (root / "self").symlink_to("self")  # a link to itself
+
+    report = ReadReport()
+    docs = read([root], report=report)
+
+    assert [(d.id, d.error.reason if d.error else None) for d in docs] == [
+        ("far/far", None), ("page", None), ("self", "unreadable"), ("sub/note", None)
+    ]
+    skipped = {str(root / name) for name in ("a", "b", "sub/again.html")}
+    assert set(report.skipped_files) == skipped
+    assert all("followed once" in skip_reason(path) for path in skipped)
+    assert read([root]) == docs  # the same again
 
 
 def test_folder_reading_is_repeatable(tmp_path):

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 # Modules a one-page ``explain`` has no use for: the runner's processes and progress bar, the
-# report, the Dask engine, the Parquet, Hugging Face and WARC readers.
+# report, the Dask engine, the Parquet, Hugging Face and WARC readers, BeautifulSoup (the fallback
+# for pages trafilatura finds nothing in).
 NOT_NEEDED = (
     "dask",
     "distributed",
@@ -21,6 +22,7 @@ NOT_NEEDED = (
     "newsclean.engine.local",
     "newsclean.engine.distributed",
     "tqdm",
+    "bs4",
 )
 
 PAGE = """<html><head><title>Valley school opens a new library</title></head><body>

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import stat
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ from newsclean.writers import partial_path
 # The bytes before a cut whose digest a checkpoint keeps.
 TAIL_BYTES = 65536
 
+log = logging.getLogger(__name__)
 EVERY = 500
 # ... or when this many seconds have passed since the last one, whichever comes first: a run
 # of slow documents can be resumed too.
@@ -68,6 +70,7 @@ class Checkpoint:
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(target)
+        log.info("checkpoint: %d documents done (%s)", self.documents_done, self.phase)
 
     def check_run(self, identity: dict[str, Any], manifest: dict[str, Any]) -> None:
         """ConfigError unless the run to resume has this identity (``RunConfig.identity``)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from newsclean.errors import ConfigError
 from newsclean.model import Article, Category
 from newsclean.rulepack import COMMON, Rule, RulePack
 from newsclean.rules.engine import Hit, LineRules, captured_author, first_hit, mark_lines, removals_for
 from newsclean.stages.base import COMMENTS_OUT, LANGUAGE, NORMALIZED, DocumentStage
 from newsclean.text import is_table_row, join_paragraphs, split_paragraphs, unframed_row
+
+if TYPE_CHECKING:
+    from newsclean.pipeline import Pipeline
 
 # Categories the header stage applies at the top of the text.
 HEADER_CATEGORIES = frozenset({Category.MASTHEAD, Category.DATELINE, Category.BYLINE, Category.HEADLINE})
@@ -48,7 +53,8 @@ class Boilerplate(DocumentStage):
     pack (English junk is common on pages in every language).
     A rule that captures an ``author`` group fills ``authors`` when the article has none.
     An article in a language without a pack here gets ``boilerplate:no-rule-pack:<language>``
-    in its trace.
+    in its trace. ``user_packs`` (``RulePack.from_file``) apply to articles in every language,
+    after the packaged rules.
     """
 
     name: ClassVar[str] = "boilerplate"
@@ -57,6 +63,7 @@ class Boilerplate(DocumentStage):
     requires: ClassVar[frozenset[str]] = frozenset({NORMALIZED, LANGUAGE, COMMENTS_OUT})
 
     packs: dict[str, RulePack] = attrs.field(eq=False)
+    user_packs: tuple[RulePack, ...] = attrs.field(default=(), eq=False)
     fallback_language: str = "en"
     # Longest line without closing punctuation still read as a teaser headline under a
     # "Related" header; article sentences that short nearly always end with a full stop.
@@ -77,6 +84,7 @@ class Boilerplate(DocumentStage):
         chosen = [self.packs[n] for n in dict.fromkeys(names) if n in self.packs]
         # Header rules are the header stage's, except those that apply anywhere (a time stamp
         # between paragraphs).
+        chosen += self.user_packs
         return [r for p in chosen for r in p.rules if r.category not in HEADER_CATEGORIES or r.position == "any"]
 
     def apply(self, article: Article) -> Article:
@@ -105,3 +113,17 @@ class Boilerplate(DocumentStage):
             removed=article.removed + removed,
             trace=trace,
         )
+
+
+def with_user_packs(pipeline: Pipeline, packs: Sequence[RulePack]) -> Pipeline:
+    """``pipeline`` with ``packs`` added to its boilerplate stages; ConfigError when it has none
+    (the rules would silently do nothing)."""
+    if not packs:
+        return pipeline
+    stages = tuple(
+        attrs.evolve(stage, user_packs=stage.user_packs + tuple(packs)) if isinstance(stage, Boilerplate) else stage
+        for stage in pipeline.stages
+    )
+    if not any(isinstance(stage, Boilerplate) for stage in stages):
+        raise ConfigError("the pipeline has no boilerplate stage for the rule packs to join")
+    return attrs.evolve(pipeline, stages=stages)

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 import attrs
 import trafilatura
 from trafilatura.utils import load_html
-from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 from dateutil.parser import UnknownTimezoneWarning
 
@@ -27,6 +26,7 @@ from newsclean.dom import (
     unmark,
     unwrap_layout_tables,
 )
+from newsclean import metadata
 from newsclean.model import NO_TITLE, Article, Category, Drop, Flag, RawDocument, Removal
 from newsclean.text import comparison_key, ends_sentence
 
@@ -235,11 +235,15 @@ class Extract:
             if not paragraphs:
                 return attrs.evolve(base, drop=Drop(stage=self.name, reason="no_content", detail="no main text found in HTML"))
             return attrs.evolve(base, text="\n\n".join(paragraphs), trace=(self.name, "extract:block-fallback"))
-        authors = base.authors or _split_authors(document.author)
-        title = base.title or _clean(document.title)
+        page = metadata.correct(tree, title=document.title, authors=_split_authors(document.author), sitename=document.sitename,
+                                published=_credible_date(document.date, html), url=base.url or document.url)
+        authors = base.authors or page.authors
+        title = base.title or page.title
         paragraphs = text.split("\n")
-        trace: tuple[str, ...] = (self.name,) if title else (self.name, NO_TITLE)
-        flags = frozenset() if title else frozenset({Flag.NO_TITLE})
+        named_title = bool(title or document.title)
+        trace: tuple[str, ...] = (self.name,) if named_title else (self.name, NO_TITLE)
+        trace += page.notes
+        flags = frozenset() if named_title else frozenset({Flag.NO_TITLE})
         rest = continuation(tree, paragraphs) if tree is not None else []
         if rest:
             paragraphs += rest
@@ -262,7 +266,7 @@ class Extract:
             description=base.description or standfirst or _clean(document.description),
             source=base.source or _clean(document.sitename),
             authors=authors,
-            published=base.published or _credible_date(document.date, html),
+            published=base.published or page.published,
             removed=pruned,
             # A page that names no title anywhere: its body's first line is no headline either (on
             # the dev sets it was a photo caption or a section label every time).
@@ -324,6 +328,8 @@ _FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "script", "style"
 
 def block_texts(html: str) -> list[str]:
     """Texts of paragraph-like elements outside navigation, headers, footers and asides."""
+    from bs4 import BeautifulSoup  # only for pages trafilatura finds nothing in: not at start-up
+
     soup = BeautifulSoup(html, "lxml")
     for element in soup.find_all(_FURNITURE_TAGS):
         element.decompose()
