@@ -667,7 +667,7 @@ def test_skipped_files_are_named_with_the_reason(corpus, tmp_path, capsys):
         {"path": str(corpus / "logo.png"), "reason": "extension .png is not one newsclean reads"},
     ]
     err = capsys.readouterr().err
-    assert f"  {corpus / 'README.md'}\n" in err
+    assert f"  {corpus / 'README.md'} (extension .md is not one newsclean reads)\n" in err
 
 
 def test_quiet_prints_nothing_but_errors(corpus, tmp_path, capsys):
