@@ -28,9 +28,9 @@ from typing import ClassVar
 import attrs
 
 from newsclean import RawDocument, default_pipeline
-from newsclean.budget import time_limit
-from newsclean.killable import HARD_FACTOR, DocumentPool
-from newsclean.parallel import process_parallel
+from newsclean.engine.budget import time_limit
+from newsclean.engine.killable import HARD_FACTOR, DocumentPool
+from newsclean.engine.local import process_parallel
 
 
 def per_call(seconds: float | None, rounds: int) -> float:

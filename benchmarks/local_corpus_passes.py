@@ -56,8 +56,8 @@ def timed_corpus_pass(corpus: Path, prepared: Path, work: Path, jobs: int, corpu
     """Copy the checkpointed run in ``prepared`` to ``work`` and resume it: the corpus passes
     only. Returns their wall-clock and this process's CPU seconds (the time inside
     ``_Run._corpus_passes``: the pool's start, the passes and the writers), and the output."""
-    import newsclean.runner as runner_module
-    from newsclean.runner import LocalEngine, Runner
+    import newsclean.engine.driver as runner_module
+    from newsclean.engine.driver import LocalEngine, Runner
 
     if work.exists():
         shutil.rmtree(work)
@@ -82,8 +82,8 @@ def timed_corpus_pass(corpus: Path, prepared: Path, work: Path, jobs: int, corpu
 
 def prepare(corpus: Path, prepared: Path, jobs: int) -> float:
     """Run the document pass and stop when the corpus passes start, keeping the checkpoint."""
-    import newsclean.runner as runner_module
-    from newsclean.runner import LocalEngine, Runner
+    import newsclean.engine.driver as runner_module
+    from newsclean.engine.driver import LocalEngine, Runner
 
     class Stop(Exception):
         pass

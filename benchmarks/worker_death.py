@@ -17,7 +17,7 @@ from collections import Counter
 import attrs
 
 from newsclean import RawDocument, default_pipeline
-from newsclean.parallel import run_parallel
+from newsclean.engine.local import run_parallel
 
 MARK = "kill-this-worker"
 

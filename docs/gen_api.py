@@ -22,18 +22,19 @@ from typing import Any
 MODULES = (
     "newsclean",
     "newsclean.api",
-    "newsclean.runner",
+    "newsclean.engine.driver",
     "newsclean.config",
-    "newsclean.corpus",
+    "newsclean.engine.corpus",
     "newsclean.options",
     "newsclean.model",
     "newsclean.rulepack",
     "newsclean.readers",
     "newsclean.writers",
+    "newsclean.formats",
     "newsclean.integrations",
     "newsclean.minhash",
     "newsclean.duplicates",
-    "newsclean.distributed",
+    "newsclean.engine.distributed",
     "newsclean.testing",
 )
 API_MD = Path(__file__).resolve().parent / "api.md"

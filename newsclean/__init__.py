@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from newsclean.errors import ConfigError, InputError, NewscleanError, RulePackError, StageError
@@ -14,7 +19,7 @@ if TYPE_CHECKING:
     from newsclean.model import Article, Category, Drop, RawDocument, Reject, RejectReason, Removal
     from newsclean.pipeline import Pipeline
     from newsclean.rulepack import Rule, RulePack
-    from newsclean.runner import Runner, run
+    from newsclean.engine.driver import Runner, run
 
 # The version of a source tree that is not installed (no package metadata to read).
 UNKNOWN_VERSION = "0+unknown"
@@ -43,12 +48,51 @@ _LAZY = {
     "Removal": "newsclean.model",
     "CorpusStage": "newsclean.stages.base",
     "Pipeline": "newsclean.pipeline",
-    "Runner": "newsclean.runner",
+    "Runner": "newsclean.engine.driver",
     "RunConfig": "newsclean.config",
-    "run": "newsclean.runner",
+    "run": "newsclean.engine.driver",
     "Rule": "newsclean.rulepack",
     "RulePack": "newsclean.rulepack",
 }
+
+
+# The run's machinery moved into ``newsclean.engine``; the old module names still import, and
+# give the module at its new home, the same object (a patch or a pickle by the old name
+# reaches it). Kept as renames, not as files at the old paths.
+MOVED = {
+    "newsclean.runner": "newsclean.engine.driver",
+    "newsclean.parallel": "newsclean.engine.local",
+    "newsclean.distributed": "newsclean.engine.distributed",
+    "newsclean.budget": "newsclean.engine.budget",
+    "newsclean.checkpoint": "newsclean.engine.checkpoint",
+    "newsclean.killable": "newsclean.engine.killable",
+    "newsclean.spill": "newsclean.engine.spill",
+    "newsclean.corpus": "newsclean.engine.corpus",
+}
+
+
+class _MovedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports an old name of ``MOVED`` as its new module."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, importlib.machinery.ModuleSpec | None] = {}
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        return importlib.util.spec_from_loader(fullname, self) if fullname in MOVED else None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        module = importlib.import_module(MOVED[spec.name])
+        self._specs[spec.name] = module.__spec__
+        return module
+
+    def exec_module(self, module: ModuleType) -> None:
+        # The import system gave the module the old name's spec: it keeps its own.
+        assert module.__spec__ is not None
+        module.__spec__ = self._specs[module.__spec__.name]
+
+
+if not any(isinstance(finder, _MovedModules) for finder in sys.meta_path):
+    sys.meta_path.append(_MovedModules())
 
 
 def __getattr__(name: str) -> Any:

@@ -159,7 +159,7 @@ def _main(args: argparse.Namespace) -> int:
 
 def _how_to_resume(args: argparse.Namespace) -> str:
     """The interrupt message's advice: ``--resume``, when the interrupted run can be resumed."""
-    from newsclean.runner import default_rejects_path
+    from newsclean.engine.driver import default_rejects_path
     from newsclean.writers import resumable
 
     if args.command != "clean":
@@ -229,8 +229,8 @@ def run_config(args: argparse.Namespace) -> RunConfig:
 def run_clean(args: argparse.Namespace) -> int:
     """``newsclean clean``: check the options, map them to a RunConfig, and hand it to the Runner."""
     # Imported here: ``explain`` needs neither the runner (processes, progress bar) nor checkpoints.
-    from newsclean.checkpoint import checkpoint_path
-    from newsclean.runner import Runner, default_rejects_path, default_stats_path
+    from newsclean.engine.checkpoint import checkpoint_path
+    from newsclean.engine.driver import Runner, default_rejects_path, default_stats_path
 
     check_paths(args.inputs)
     rejects_path = args.rejects or default_rejects_path(args.output)
@@ -398,7 +398,7 @@ def run_rules_check(args: argparse.Namespace) -> int:
 
 def run_report(args: argparse.Namespace) -> int:
     from newsclean.report import build_report, read_stats
-    from newsclean.runner import default_rejects_path, default_stats_path
+    from newsclean.engine.driver import default_rejects_path, default_stats_path
 
     if args.run == "-":
         raise ConfigError("newsclean report reads a file, not stdin")

@@ -104,8 +104,11 @@ def _words_fingerprint(folded: list[str]) -> bytes:
 
 
 def record_json(article: Article) -> str:
-    """The article as one JSON line, keys sorted: what ``record_fingerprint`` hashes."""
-    return json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False)
+    """The article as one JSON line, keys sorted, without its ``flags`` (notes between stages,
+    which its trace records too): what ``record_fingerprint`` hashes."""
+    record = article.to_dict()
+    record.pop("flags", None)
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
 
 
 def record_fingerprint(article: Article, record: str | None = None) -> bytes:

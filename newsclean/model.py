@@ -193,9 +193,21 @@ def _to_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-# The trace note of an HTML page that names no title in its markup (``extract``); the header
-# stage then takes no first line for the headline.
+class Flag(str, enum.Enum):
+    """A typed note a stage leaves on an article for later stages to act on (the ``trace``'s
+    notes are for people; no stage reads them)."""
+
+    # An HTML page that names no title in its markup (``extract``): the header stage then takes
+    # no first line for the headline.
+    NO_TITLE = "no_title"
+
+
+# The trace note ``extract`` writes beside ``Flag.NO_TITLE``, for people reading the trace.
 NO_TITLE = "extract:no-title"
+
+
+def _to_flags(value: Any) -> frozenset[Flag]:
+    return frozenset(Flag(flag) for flag in value or ())
 
 
 @attrs.frozen(kw_only=True)
@@ -222,6 +234,8 @@ class Article:
     removed: tuple[Removal, ...] = attrs.field(default=(), converter=_to_tuple)
     drop: Drop | None = None
     trace: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
+    # Typed notes for later stages (``Flag``); not written to the output.
+    flags: frozenset[Flag] = attrs.field(factory=frozenset, converter=_to_flags)
     related: tuple[Related, ...] = attrs.field(default=(), converter=_to_tuple)
     # The input record's fields newsclean does not read (JSON-ready values), passed through.
     meta: dict[str, Any] = attrs.field(factory=dict, hash=False)
@@ -237,7 +251,7 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``Article.from_dict`` restores an equal object. ``crawled``,
-        ``related`` and ``meta`` are there only when known or not empty."""
+        ``flags``, ``related`` and ``meta`` are there only when known or not empty."""
         data: dict[str, Any] = {
             "id": self.id,
             "url": self.url,
@@ -256,6 +270,8 @@ class Article:
             drop=self.drop.to_dict() if self.drop else None,
             trace=list(self.trace),
         )
+        if self.flags:
+            data["flags"] = sorted(flag.value for flag in self.flags)
         if self.related:
             data["related"] = [r.to_dict() for r in self.related]
         if self.meta:
@@ -278,6 +294,7 @@ class Article:
             removed=tuple(Removal.from_dict(r) for r in data.get("removed") or ()),
             drop=Drop.from_dict(data["drop"]) if data.get("drop") else None,
             trace=data.get("trace") or (),
+            flags=data.get("flags") or (),
             related=tuple(Related(r["id"], r["similarity"]) for r in data.get("related") or ()),
             meta=dict(data.get("meta") or {}),
         )

@@ -174,14 +174,12 @@ def output_file(path: str | os.PathLike[str], option: str) -> Path:
     return path
 
 
-# What ``-o`` may end in: the writers write JSONL or Parquet, chosen by the name.
-OUTPUT_ENDINGS = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
-
-
 def output_format(path: str, option: str = "-o") -> str:
-    """``path`` when its ending names a format the writers write (or it is ``-``);
-    ConfigError otherwise, so that ``-o out.csv`` never holds JSONL under a CSV name."""
-    if path != "-" and not path.lower().endswith(OUTPUT_ENDINGS):
+    """``path`` when its ending names a format a writer writes (``newsclean.formats``: JSONL,
+    Parquet, registered ones) or it is ``-``; ConfigError otherwise, so that ``-o out.csv`` never holds JSONL under a CSV name."""
+    from newsclean.formats import writer_for
+
+    if path != "-" and writer_for(path) is None:
         raise ConfigError(
             f"{option} {path!r}: newsclean writes JSONL (.jsonl, .jsonl.gz) or Parquet (.parquet), chosen by the name; "
             "name the output with one of those endings"

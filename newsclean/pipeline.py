@@ -18,9 +18,9 @@ from typing import Any, Union
 import attrs
 
 from newsclean import options
-from newsclean.budget import DocumentTimeout, time_limit
-from newsclean.corpus import apply_one, observe_all
-from newsclean.spill import Spill, Timed, read_spill_line, spill_line
+from newsclean.engine.budget import DocumentTimeout, time_limit
+from newsclean.engine.corpus import apply_one, observe_all
+from newsclean.engine.spill import Spill, Timed, read_spill_line, spill_line
 from newsclean.errors import ConfigError, StageError
 from newsclean.model import Article, Drop, RawDocument, returned_article
 from newsclean.rulepack import compile_loaded
@@ -75,7 +75,7 @@ def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
 @attrs.frozen(kw_only=True)
 class Pipeline:
     """Extract, then document stages (``Article -> Article``) in order, with corpus stages
-    (:class:`newsclean.corpus.CorpusStage`) among them.
+    (:class:`newsclean.engine.corpus.CorpusStage`) among them.
 
     ``run`` yields one Article per input, dropped ones included (``article.drop`` says why),
     so nothing leaves silently. A stage that raises on a document drops that document with
@@ -83,7 +83,9 @@ class Pipeline:
     A document that a reader could not read (``RawDocument.error``) is rejected before any
     extractor sees it. Pipelines are immutable: ``then``, ``without`` and ``replace`` return
     new ones. A stage with a ``prepare()`` method has it called before each document, outside
-    the time budget (for one-off loading; it must be cheap once done).
+    the time budget (for one-off loading; it must be cheap once done). Stages that declare
+    ``requires``/``provides`` (``newsclean.stages.base``) are checked when the pipeline is built:
+    one placed before a stage that sets what it requires is a ``ConfigError`` naming both.
     """
 
     extract: Callable[[RawDocument], Article] = attrs.field(factory=Extract)
@@ -91,7 +93,7 @@ class Pipeline:
     on_error: str = attrs.field(default="drop")
     # Seconds extraction and the document stages together may spend on one document; over
     # it, the document is dropped with reason ``timeout`` and the run goes on. None: no
-    # limit. See ``newsclean.budget`` for the caveats.
+    # limit. See ``newsclean.engine.budget`` for the caveats.
     time_budget: float | None = attrs.field(default=60.0, converter=lambda value: options.budget(value, "time_budget"))
     _plan: Plan = attrs.field(init=False, eq=False, repr=False)
     # What ``process`` runs: every document stage, corpus stages left out.
@@ -101,6 +103,7 @@ class Pipeline:
     _prepared_in: int | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        check_order((self.extract, *self.stages))
         plan = _plan_of(self.stages)
         object.__setattr__(self, "_plan", plan)
         object.__setattr__(self, "_document_stages", plan.head + tuple(s for step in plan.steps for s in step.after))
@@ -283,6 +286,28 @@ class Pipeline:
 
 
 _WARM_UP_PAGE = "<html><head><title>Quay</title></head><body><article><p>" + "The quay reopened on Friday, the harbour master said. " * 3 + "</p></article></body></html>"
+
+
+def check_order(stages: Sequence[Any]) -> None:
+    """Raise ``ConfigError`` when a stage comes before one that sets a fact it ``requires``
+    (``newsclean.stages.base``), naming both and the fact."""
+    facts = [(_facts(stage, "requires"), _facts(stage, "provides")) for stage in stages]
+    for i, (required, _) in enumerate(facts):
+        earlier = set().union(*(provided for _, provided in facts[:i]))
+        for fact in sorted(required - earlier):
+            later = next((stages[j] for j in range(i + 1, len(stages)) if fact in facts[j][1]), None)
+            if later is not None:
+                name, setter = stage_name(stages[i]), stage_name(later)
+                raise ConfigError(
+                    f"stage {name!r} needs {fact!r}, which stage {setter!r} sets after it: put {setter!r} before {name!r}"
+                )
+
+
+def _facts(stage: Any, kind: str) -> frozenset[str]:
+    value = getattr(stage, kind, None) or ()
+    if isinstance(value, str) or not all(isinstance(fact, str) for fact in value):
+        raise ConfigError(f"stage {stage_name(stage)!r}: {kind} must be a set of fact names, not {value!r}")
+    return frozenset(value)
 
 
 def _plan_of(stages: Sequence[Stage]) -> Plan:

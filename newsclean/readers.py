@@ -27,6 +27,7 @@ import xxhash
 
 from newsclean.errors import InputError
 from newsclean.extras import require
+from newsclean.formats import ReadOptions, reader_for, reader_named, register_reader
 from newsclean.model import RawDocument, Reject
 from newsclean.options import DEFAULT_MAX_BYTES, HINT_NAMES, STDIN_FORMATS, choice, integer
 
@@ -134,25 +135,11 @@ class InputFile:
 
 def kind_of(path: Path) -> str | None:
     """``text``, ``html``, ``jsonl``, ``warc``, ``parquet``, ``data`` (JSON, CSV: records
-    that must be given as JSONL or Parquet) or None, from the extensions (a final ``.gz``
-    allowed, except for Parquet, which compresses inside the file)."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == PARQUET_SUFFIXES[0]:
-        return "parquet"
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    last = suffixes[-1] if suffixes else ""
-    if last in TEXT_SUFFIXES:
-        return "text"
-    if last in HTML_SUFFIXES:
-        return "html"
-    if last in JSONL_SUFFIXES:
-        return "jsonl"
-    if last in WARC_SUFFIXES:
-        return "warc"
-    if last in DATA_SUFFIXES:
-        return "data"
-    return None
+    that must be given as JSONL or Parquet), a registered reader's name, or None, from the
+    extensions (a final ``.gz`` allowed, except for Parquet, which compresses inside the file).
+    See ``newsclean.formats``."""
+    reader = reader_for(path)
+    return reader.name if reader is not None else None
 
 
 # The library each optional input kind needs: (module, extra, what it is needed for).
@@ -432,56 +419,139 @@ def read_file(
     fields: RecordFields = DEFAULT_FIELDS,
 ) -> Iterator[RawDocument]:
     """The documents of one file: one for text/HTML, one per line for JSONL, one per HTML
-    response for WARC, one per row for Parquet. ``file_id`` (default ``document_id(path)``)
-    names the document, or prefixes the record numbers of a JSONL, WARC or Parquet file.
-    Skipped WARC records are counted in ``report``. See ``read_inputs`` for ``max_bytes``,
-    ``text_only`` and ``fields``."""
-    kind = kind_of(path) or "text"
+    response for WARC, one per row for Parquet; a registered format's reader for its files
+    (``newsclean.formats``). ``file_id`` (default ``document_id(path)``) names the document, or
+    prefixes the record numbers of a JSONL, WARC or Parquet file. Skipped WARC records are
+    counted in ``report``. See ``read_inputs`` for ``max_bytes``, ``text_only`` and ``fields``."""
+    reader = reader_named(kind_of(path) or "text")
     file_id = file_id if file_id is not None else document_id(path)
     opened = _open_regular(path)
     if isinstance(opened, Reject):
         yield RawDocument(id=file_id, error=opened)
         return
-    if kind == "data":
-        opened.close()
-        yield RawDocument(id=file_id, error=Reject("not_articles", _data_advice(path)))
-        return
-    if kind in ("warc", "parquet"):
-        opened.close()  # their libraries open the file again
-        if kind == "warc":
-            yield from read_warc(path, report, file_id, max_bytes=max_bytes)
-        else:
-            yield from read_parquet(path, file_id, max_bytes=max_bytes, text_only=text_only, fields=fields)
-        return
-    if kind == "jsonl":
+    options = ReadOptions(max_bytes=max_bytes, text_only=text_only, fields=fields, report=report)
+    yield from reader.read(path, opened, file_id, options)
+
+
+# --- the built-in input formats (newsclean.formats.Reader) -----------------------------------------
+
+
+@attrs.frozen
+class _SingleDocument:
+    """A text or HTML file: one document."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    gzip: bool = True
+
+    def read(self, path: Path, handle: IO[bytes], file_id: str, options: ReadOptions) -> Iterator[RawDocument]:
+        max_bytes = options.max_bytes
         try:
-            handle = _open_binary(opened, path)
+            with handle:
+                data = handle.read(max_bytes + 1)
         except OSError as exc:
-            opened.close()
             yield RawDocument(id=file_id, error=Reject("unreadable", str(exc)))
             return
-        with opened, handle:
-            yield from read_jsonl_stream(handle, source_name=file_id, max_bytes=max_bytes, text_only=text_only, fields=fields)
-        return
-    try:
-        with opened:
-            data = opened.read(max_bytes + 1)
-    except OSError as exc:
-        yield RawDocument(id=file_id, error=Reject("unreadable", str(exc)))
-        return
-    if len(data) > max_bytes:
-        # Compressed or not: a gzip stream is at most about as long as what it unpacks to.
-        yield RawDocument(id=file_id, error=Reject("too_large", f"{path.name} is over the limit of {max_bytes} bytes"))
-        return
-    # Gzip is known by its first bytes (the extract stage unpacks it); a name that says .gz
-    # over other bytes is a damaged or misnamed file, not text.
-    if path.suffix.lower() == ".gz" and not data.startswith(GZIP_MAGIC):
-        yield RawDocument(id=file_id, error=Reject("undecodable", f"{path.name} is named .gz but is not gzip data"))
-        return
-    if kind == "text":
-        yield _sniffed(RawDocument(id=file_id, content=data, format=kind), text_only, path.name)
-        return
-    yield RawDocument(id=file_id, content=data, format=kind)
+        if len(data) > max_bytes:
+            # Compressed or not: a gzip stream is at most about as long as what it unpacks to.
+            yield RawDocument(id=file_id, error=Reject("too_large", f"{path.name} is over the limit of {max_bytes} bytes"))
+            return
+        # Gzip is known by its first bytes (the extract stage unpacks it); a name that says .gz
+        # over other bytes is a damaged or misnamed file, not text.
+        if path.suffix.lower() == ".gz" and not data.startswith(GZIP_MAGIC):
+            yield RawDocument(id=file_id, error=Reject("undecodable", f"{path.name} is named .gz but is not gzip data"))
+            return
+        if self.name == "text":
+            yield _sniffed(RawDocument(id=file_id, content=data, format=self.name), options.text_only, path.name)
+            return
+        yield RawDocument(id=file_id, content=data, format=self.name)
+
+    def count(self, path: Path) -> int | None:
+        return 1
+
+
+@attrs.frozen
+class _JsonlFile:
+    """JSON Lines: one document per record."""
+
+    name: str = "jsonl"
+    suffixes: tuple[str, ...] = JSONL_SUFFIXES
+    gzip: bool = True
+
+    def read(self, path: Path, handle: IO[bytes], file_id: str, options: ReadOptions) -> Iterator[RawDocument]:
+        try:
+            stream = _open_binary(handle, path)
+        except OSError as exc:
+            handle.close()
+            yield RawDocument(id=file_id, error=Reject("unreadable", str(exc)))
+            return
+        with handle, stream:
+            yield from read_jsonl_stream(
+                stream, source_name=file_id, max_bytes=options.max_bytes, text_only=options.text_only, fields=options.fields,
+            )
+
+    def count(self, path: Path) -> int | None:
+        return None
+
+
+@attrs.frozen
+class _WarcFile:
+    """A WARC file: one document per HTML response."""
+
+    name: str = "warc"
+    suffixes: tuple[str, ...] = WARC_SUFFIXES
+    gzip: bool = True
+
+    def read(self, path: Path, handle: IO[bytes], file_id: str, options: ReadOptions) -> Iterator[RawDocument]:
+        handle.close()  # warcio opens the file again
+        yield from read_warc(path, options.report, file_id, max_bytes=options.max_bytes)
+
+    def count(self, path: Path) -> int | None:
+        return None
+
+
+@attrs.frozen
+class _ParquetFile:
+    """A Parquet file: one document per row."""
+
+    name: str = "parquet"
+    suffixes: tuple[str, ...] = PARQUET_SUFFIXES
+    gzip: bool = False  # Parquet compresses inside the file
+
+    def read(self, path: Path, handle: IO[bytes], file_id: str, options: ReadOptions) -> Iterator[RawDocument]:
+        handle.close()  # pyarrow opens the file again
+        yield from read_parquet(path, file_id, max_bytes=options.max_bytes, text_only=options.text_only, fields=options.fields)
+
+    def count(self, path: Path) -> int | None:
+        try:
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        except Exception:  # an unreadable file: it becomes a reject when read, not here
+            return None
+
+
+@attrs.frozen
+class _DataFile:
+    """JSON or CSV: records newsclean reads only as JSONL or Parquet; a reject saying so."""
+
+    name: str = "data"
+    suffixes: tuple[str, ...] = DATA_SUFFIXES
+    gzip: bool = True
+
+    def read(self, path: Path, handle: IO[bytes], file_id: str, options: ReadOptions) -> Iterator[RawDocument]:
+        handle.close()
+        yield RawDocument(id=file_id, error=Reject("not_articles", _data_advice(path)))
+
+    def count(self, path: Path) -> int | None:
+        return 1
+
+
+BUILT_IN_READERS = (
+    _SingleDocument("text", TEXT_SUFFIXES), _SingleDocument("html", HTML_SUFFIXES), _JsonlFile(), _WarcFile(), _ParquetFile(), _DataFile(),
+)
+for _built_in in BUILT_IN_READERS:
+    register_reader(_built_in)
 
 
 # What a text input's first characters are looked at for; a URL is one without spaces.

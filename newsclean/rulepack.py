@@ -33,7 +33,10 @@ catastrophically: nested unbounded quantifiers, and any repeated part of varying
 repetitions can split one stretch of text in more than one way (``(\\w+){2,}``, ``(a|aa)+``,
 ``(a+){1,99}``): a part whose last character could also be its first, or a part holding two
 runs side by side that can take the same characters (``(x\\s*[,|]?\\s*){2,}``: each run of
-spaces splits between them in many ways, and the repeat multiplies those) (``_overlapping_repeat``).
+spaces splits between them in many ways, and the repeat multiplies those). ``newsclean.patterns``
+reads the patterns for this check and for the keyword prefilter; its docstring lists the syntax it
+reads. A pattern outside that syntax is loaded without either (no shape verdict, no keywords): the
+``regex`` timeout every rule search runs under still stops it.
 """
 
 from __future__ import annotations
@@ -50,9 +53,10 @@ from typing import Any
 import attrs
 import regex
 
-from newsclean.budget import DocumentTimeout, remaining
+from newsclean.engine.budget import DocumentTimeout, remaining
 from newsclean.errors import RulePackError
 from newsclean.model import Category
+from newsclean.patterns import overlapping_repeat, required_keywords
 from newsclean.text import word_count
 
 ACTIONS = ("line", "block", "section")
@@ -370,227 +374,11 @@ def _compile(source: str, flags: int, where: str) -> re.Pattern[str]:
     return pattern
 
 
-# --- backtracking shapes -------------------------------------------------------------------------
-# Python's engine backtracks: a repeated part that can match one stretch of text as one, two,
-# three... repetitions (``(\w+)+``, ``(a|aa)+``) takes exponential time on a line that almost
-# matches. That needs a part of varying length that can end with a character it can also start
-# with. First and last characters are judged on a sample of characters (ASCII, Latin, Cyrillic,
-# CJK, digits, spaces and punctuation): enough to tell the classes rules use apart.
-
-_PROBES = "".join(chr(c) for c in range(0x20, 0x7F)) + "\t\n\r\u00a0éÉßüÜяЯіІ中١—–«»’“”…"
-
-
-_CHARS: dict[tuple[str, str, bool], frozenset[str]] = {}
-
-
 def _overlapping_repeat(pattern: re.Pattern[str]) -> str | None:
-    """What the first repeated part of ``pattern`` whose repetitions can overlap is like, or None."""
-    return _overlapping_source(pattern.pattern, pattern.flags)
-
-
-@functools.lru_cache(maxsize=4096)  # packs are loaded again by each pipeline a process builds
-def _overlapping_source(source: str, flags: int) -> str | None:
-    try:
-        from re import _constants as constants  # type: ignore[attr-defined]
-        from re import _parser as parser  # type: ignore[attr-defined]
-
-        tree = parser.parse(source, flags)
-    except Exception:  # another Python: the SIGALRM time limit still applies
-        return None
-    ignore_case = bool(flags & re.IGNORECASE)
-    shapes = _Shapes(parser, constants, ignore_case)
-    found = shapes.find(tree.data)
-    return found
-
-
-class _Shapes:
-    def __init__(self, parser: Any, constants: Any, ignore_case: bool):
-        self.p = parser
-        self.c = constants
-        self.ignore_case = ignore_case
-
-    def find(self, items: Any) -> str | None:
-        p = self.p
-        for op, value in items:
-            if op in (p.MAX_REPEAT, p.MIN_REPEAT) and value[1] > 1:
-                body = value[2]
-                varying = self.varying(body.data)
-                if varying & self.first(body.data) & self.last(body.data) and not self.separated(body.data, varying):
-                    return self.describe(body)
-                shared = self.ambiguous(body.data)
-                if shared:
-                    return f"a part with two runs side by side that can both take {''.join(sorted(shared)[:12])!r}"
-            for child in self.children(op, value):
-                found = self.find(child)
-                if found:
-                    return found
-        return None
-
-    def children(self, op: Any, value: Any) -> list[Any]:
-        p = self.p
-        if op in (p.MAX_REPEAT, p.MIN_REPEAT, getattr(p, "POSSESSIVE_REPEAT", None)):
-            return [value[2]]
-        if op is p.SUBPATTERN:
-            return [value[-1]]
-        if op is p.BRANCH:
-            return list(value[1])
-        if op in (p.ASSERT, p.ASSERT_NOT):
-            return [value[1]]
-        if op is getattr(p, "ATOMIC_GROUP", None):
-            return [value]
-        return []
-
-    def ambiguous(self, items: Any) -> frozenset[str]:
-        """The characters two parts of varying length in ``items`` (or a sequence nested in
-        it) can both take where they meet, with only optional parts between them
-        (``\\s*[,|]?\\s*``): a run of those splits between the two in many ways, and a
-        repeat of the whole multiplies the ways, run by run. Empty when there are none."""
-        items = list(items)
-        for i, item in enumerate(items):
-            ends = self.varying([item]) & self.last([item])
-            for after in items[i + 1 :] if ends else ():
-                shared = ends & self.varying([after]) & self.first([after])
-                if shared:
-                    return shared
-                if not self.nullable(*after):
-                    break
-        for op, value in items:
-            for child in self.children(op, value):
-                shared = self.ambiguous(child)
-                if shared:
-                    return shared
-        return frozenset()
-
-    def describe(self, body: Any) -> str:
-        sample = sorted(self.varying(body.data) & self.first(body.data) & self.last(body.data))
-        return f"a part that can start and end with {''.join(sample[:12])!r} and vary in length over it"
-
-    def separated(self, items: Any, varying: frozenset[str]) -> bool:
-        """Whether every match of ``items`` holds a character the varying parts cannot take
-        (``/`` in ``( ?/ ?\\w+)+``): repetitions then split only at those, a few ways at most."""
-        p = self.p
-        for op, value in items:
-            if op is p.SUBPATTERN and self.separated(value[-1].data, varying):
-                return True
-            if op in (p.LITERAL, p.NOT_LITERAL, p.ANY, p.IN, p.CATEGORY):
-                if not self.chars(op, value) & varying:
-                    return True
-        return False
-
-    def varying(self, items: Any) -> frozenset[str]:
-        """The characters the parts of varying length in ``items`` can take: repeats of
-        varying count, and alternations with an empty branch (the parser writes ``a|aa`` as
-        ``a(?:|a)``)."""
-        p = self.p
-        found: set[str] = set()
-        for op, value in items:
-            if op in (p.MAX_REPEAT, p.MIN_REPEAT, getattr(p, "POSSESSIVE_REPEAT", None)):
-                body = value[2]
-                if value[0] != value[1]:
-                    found |= self.first(body.data) | self.last(body.data)
-                found |= self.varying(body.data)
-            elif op is p.BRANCH:
-                empty = any(not branch.data for branch in value[1])
-                for branch in value[1]:
-                    if empty:
-                        found |= self.first(branch.data) | self.last(branch.data)
-                    found |= self.varying(branch.data)
-            elif op is p.SUBPATTERN:
-                found |= self.varying(value[-1].data)
-            elif op is getattr(p, "ATOMIC_GROUP", None):
-                found |= self.varying(value.data)
-        return frozenset(found)
-
-    def first(self, items: Any) -> frozenset[str]:
-        found: set[str] = set()
-        for op, value in items:
-            found |= self.node_first(op, value, last=False)
-            if not self.nullable(op, value):
-                break
-        return frozenset(found)
-
-    def last(self, items: Any) -> frozenset[str]:
-        found: set[str] = set()
-        for op, value in reversed(list(items)):
-            found |= self.node_first(op, value, last=True)
-            if not self.nullable(op, value):
-                break
-        return frozenset(found)
-
-    def ends(self, items: Any, last: bool) -> frozenset[str]:
-        return self.last(items) if last else self.first(items)
-
-    def node_first(self, op: Any, value: Any, *, last: bool) -> set[str]:
-        p = self.p
-        if op in (p.MAX_REPEAT, p.MIN_REPEAT, getattr(p, "POSSESSIVE_REPEAT", None)):
-            return set(self.ends(value[2], last)) if value[1] > 0 else set()
-        if op is p.SUBPATTERN:
-            return set(self.ends(value[-1], last))
-        if op is getattr(p, "ATOMIC_GROUP", None):
-            return set(self.ends(value, last))
-        if op is p.BRANCH:
-            return set().union(*(self.ends(branch, last) for branch in value[1]))
-        if op in (p.AT, p.ASSERT, p.ASSERT_NOT):
-            return set()
-        if op in (p.GROUPREF, getattr(p, "GROUPREF_EXISTS", None)):
-            return set(_PROBES)
-        return set(self.chars(op, value))
-
-    def chars(self, op: Any, value: Any) -> frozenset[str]:
-        """The probe characters a one-character node matches (cached: rules share classes)."""
-        key = (str(op), str(value), self.ignore_case)
-        if key not in _CHARS:
-            _CHARS[key] = frozenset(ch for ch in _PROBES if self.matches(op, value, ch))
-        return _CHARS[key]
-
-    def nullable(self, op: Any, value: Any) -> bool:
-        p = self.p
-        if op in (p.MAX_REPEAT, p.MIN_REPEAT, getattr(p, "POSSESSIVE_REPEAT", None)):
-            return value[0] == 0 or value[2].getwidth()[0] == 0
-        if op is p.SUBPATTERN:
-            return value[-1].getwidth()[0] == 0
-        if op is getattr(p, "ATOMIC_GROUP", None):
-            return value.getwidth()[0] == 0
-        if op is p.BRANCH:
-            return any(branch.getwidth()[0] == 0 for branch in value[1])
-        return op in (p.AT, p.ASSERT, p.ASSERT_NOT, p.GROUPREF, getattr(p, "GROUPREF_EXISTS", None))
-
-    def matches(self, op: Any, value: Any, ch: str) -> bool:
-        """Whether the one-character node (op, value) matches ``ch``."""
-        candidates = {c for c in (ch, ch.lower(), ch.upper()) if len(c) == 1} if self.ignore_case else {ch}
-        return any(self._matches(op, value, c) for c in candidates)
-
-    def _matches(self, op: Any, value: Any, ch: str) -> bool:
-        p, c = self.p, self.c
-        if op is p.LITERAL:
-            return ord(ch) == value
-        if op is p.NOT_LITERAL:
-            return ord(ch) != value
-        if op is p.ANY:
-            return ch != "\n"
-        if op is p.RANGE:
-            return value[0] <= ord(ch) <= value[1]
-        if op is p.CATEGORY:
-            return self.category(value, ch)
-        if op is p.IN:
-            negate = bool(value) and value[0][0] is p.NEGATE
-            items = value[1:] if negate else value
-            hit = any(self._matches(o, v, ch) for o, v in items)
-            return hit != negate
-        return True  # anything else: assume the worst
-
-    def category(self, value: Any, ch: str) -> bool:
-        c = self.c
-        word = ch.isalnum() or ch == "_"
-        table = {
-            c.CATEGORY_DIGIT: ch.isdigit(),
-            c.CATEGORY_NOT_DIGIT: not ch.isdigit(),
-            c.CATEGORY_SPACE: ch.isspace(),
-            c.CATEGORY_NOT_SPACE: not ch.isspace(),
-            c.CATEGORY_WORD: word,
-            c.CATEGORY_NOT_WORD: not word,
-        }
-        return table.get(value, True)
+    """What the first repeated part of ``pattern`` whose repetitions can overlap is like, or None
+    (see :func:`newsclean.patterns.overlapping_repeat`; a pattern outside the syntax it reads
+    gets no verdict, and the search timeout still guards it)."""
+    return overlapping_repeat(pattern.pattern, pattern.flags)
 
 
 # --- keyword prefilter ---------------------------------------------------------------------------
@@ -604,8 +392,6 @@ class _Shapes:
 
 # The non-ASCII characters that ``re.IGNORECASE`` matches with ASCII letters (İ ı ſ K).
 _ODD_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
-# Shorter keywords rule out too little to pay for the test.
-MIN_KEYWORD = 3
 
 
 def lowered_for_keywords(line: str) -> str | None:
@@ -617,46 +403,5 @@ def lowered_for_keywords(line: str) -> str | None:
 def keywords_of(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Lower-case ASCII strings, at least ``MIN_KEYWORD`` long, one of which every match of
     ``pattern`` contains; None when the pattern is anchored at the start (fast already) or no
-    such strings can be read off its parse tree."""
-    try:
-        from re import _parser as parser  # type: ignore[attr-defined]
-
-        items = parser.parse(pattern.pattern, pattern.flags).data
-    except Exception:  # another Python: do without the prefilter
-        return None
-    if items and items[0] == (parser.AT, parser.AT_BEGINNING):
-        return None
-    found = _needed(items, parser)
-    return tuple(sorted(found)) if found else None
-
-
-def _needed(items: Any, parser: Any) -> set[str] | None:
-    """Strings one of which every match of the sequence ``items`` contains: a run of literal
-    ASCII characters, or what a group, an alternation (one per branch) or a repeat (at least
-    once) inside it needs; the set whose shortest string is longest wins."""
-    best: set[str] | None = None
-
-    def consider(candidate: set[str] | None) -> None:
-        nonlocal best
-        if candidate and min(map(len, candidate)) >= MIN_KEYWORD:
-            if best is None or min(map(len, candidate)) > min(map(len, best)):
-                best = candidate
-
-    run = ""
-    for op, value in getattr(items, "data", items):
-        if op is parser.LITERAL and value < 0x80:
-            run += chr(value).lower()
-            continue
-        consider({run} if run else None)
-        run = ""
-        if op is parser.SUBPATTERN:
-            consider(_needed(value[-1], parser))
-        elif op is parser.BRANCH:
-            branches = [_needed(branch, parser) for branch in value[1]]
-            if all(branches):
-                consider(set().union(*(b for b in branches if b)))
-        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT) and value[0] >= 1:
-            consider(_needed(value[2], parser))
-        # Anything else (classes, anchors, lookarounds, optional parts) needs no string we can name.
-    consider({run} if run else None)
-    return best
+    such strings can be read off it (:func:`newsclean.patterns.required_keywords`)."""
+    return required_keywords(pattern.pattern, pattern.flags)

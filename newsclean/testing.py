@@ -248,7 +248,8 @@ def sample_articles() -> list[Article]:
 
 def check_stage(stage: Any, articles: Iterable[Article] | None = None) -> None:
     """Check that ``stage`` keeps the contract of a pipeline stage, as scikit-learn's
-    ``check_estimator`` does for estimators: it has a name; it pickles (worker processes and
+    ``check_estimator`` does for estimators: it has a name; its ``requires`` and ``provides``,
+    when it declares them, are sets of fact names; it pickles (worker processes and
     Dask get a copy: a lambda or a local function cannot go there); it returns an Article for
     each article (not None); it leaves its input as it was; and it gives the same output twice.
     A corpus stage (``observe``, ``merge``, ``decide``, ``apply``) is run over the articles as
@@ -265,6 +266,10 @@ def check_stage(stage: Any, articles: Iterable[Article] | None = None) -> None:
     problems: list[str] = []
     if not getattr(stage, "name", None):
         problems.append(f"{name}: has no `name` (the name drops and traces are recorded under)")
+    for kind in ("requires", "provides"):
+        declared = getattr(stage, kind, None) or ()
+        if isinstance(declared, str) or not all(isinstance(fact, str) for fact in declared):
+            problems.append(f"{name}: `{kind}` must be a set of fact names (strings), not {declared!r}")
     try:
         pickle.loads(pickle.dumps(stage))
     except Exception as exc:
@@ -302,7 +307,7 @@ def _corpus_problems(stage: Any, name: str, samples: list[Article]) -> list[str]
     import copy
     import pickle
 
-    from newsclean.corpus import apply_one, observe_all
+    from newsclean.engine.corpus import apply_one, observe_all
 
     problems: list[str] = []
     before = copy.deepcopy(samples)

@@ -16,8 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+import attrs
+
 from newsclean.errors import ConfigError
 from newsclean.extras import require
+from newsclean.formats import register_writer, writer_for
 from newsclean.model import Article
 
 STDOUT = "-"
@@ -181,6 +184,7 @@ def article_record(article: Article) -> dict[str, Any]:
     """The output line of an emitted article: its fields and removals, without run internals."""
     record = article.to_dict()
     del record["drop"], record["trace"]
+    record.pop("flags", None)
     return record
 
 
@@ -282,14 +286,39 @@ def parquet_schema() -> Any:
     )
 
 
-def open_writer(path: str, resume_at: int | None = None) -> JsonlWriter | ParquetWriter:
-    """The writer for an articles output: Parquet for ``.parquet``, else JSONL (``.jsonl``,
-    ``.jsonl.gz``, ``-`` for stdout). ``resume_at``: see ``JsonlWriter``."""
-    if path != STDOUT and path.lower().endswith(PARQUET_SUFFIX):
+def open_writer(path: str, resume_at: int | None = None) -> Any:
+    """The writer for an articles output, by its ending (``newsclean.formats``): Parquet for
+    ``.parquet``, a registered format's for its endings, else JSONL (``.jsonl``, ``.jsonl.gz``,
+    ``-`` for stdout). ``resume_at``: see ``JsonlWriter``."""
+    writer = writer_for(path) if path != STDOUT else None
+    return (writer or JSONL).open(path, resume_at)
+
+
+# --- the built-in output formats (newsclean.formats.Writer) ----------------------------------------
+
+
+@attrs.frozen
+class _Jsonl:
+    name: str = "jsonl"
+    suffixes: tuple[str, ...] = (".jsonl", ".jsonl.gz", ".ndjson")
+
+    def open(self, path: str, resume_at: int | None = None) -> JsonlWriter:
+        return JsonlWriter(path, resume_at=resume_at)
+
+
+@attrs.frozen
+class _Parquet:
+    name: str = "parquet"
+    suffixes: tuple[str, ...] = (PARQUET_SUFFIX,)
+
+    def open(self, path: str, resume_at: int | None = None) -> ParquetWriter:
         if resume_at is not None:
             raise ConfigError("--resume needs a JSONL output, not Parquet")
         return ParquetWriter(path)
-    return JsonlWriter(path, resume_at=resume_at)
+
+
+JSONL = register_writer(_Jsonl())
+register_writer(_Parquet())
 
 
 def resumable(path: str) -> bool:

@@ -112,3 +112,92 @@ def test_no_import_cycle_goes_through_the_corpus_module():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.col_offset == 0}
     assert not any(name and (name.startswith("newsclean.stages") or name == "newsclean.pipeline") for name in imported)
     assert newsclean.CorpusStage is CorpusStage
+
+
+# --- declared order: requires / provides ---------------------------------------------------------
+
+
+def test_a_stage_before_the_one_that_sets_what_it_needs_is_refused_naming_both():
+    from newsclean.errors import ConfigError
+    from newsclean.stages import Boilerplate, Language
+
+    with pytest.raises(ConfigError) as refused:
+        Pipeline(stages=(Normalize(), Boilerplate.for_languages("en"), Language()))
+    message = str(refused.value)
+    assert "'boilerplate'" in message and "'language'" in message and "put 'language' before 'boilerplate'" in message
+
+
+def test_the_order_is_checked_again_when_a_pipeline_is_changed():
+    from newsclean.errors import ConfigError
+    from newsclean.stages import Language
+
+    pipeline = newsclean.default_pipeline()
+    with pytest.raises(ConfigError, match="put 'language' before 'boilerplate'"):
+        pipeline.without("language").then(Language())
+    with pytest.raises(ConfigError, match="put 'normalize' before 'language'"):
+        pipeline.without("normalize").then(Normalize())
+
+
+def test_a_fact_no_stage_sets_is_not_checked():
+    """The input may carry it: Articles whose language is known go straight to the rules."""
+    from newsclean.stages import Boilerplate
+
+    pipeline = Pipeline(stages=(Boilerplate.for_languages("en"),))
+    article = Article(id="a", language="en", text="The council met on Tuesday.\n\nShare this article")
+    assert pipeline.process(article).text == "The council met on Tuesday."
+
+
+@attrs.frozen
+class Tagger(DocumentStage):
+    name: ClassVar[str] = "tagger"
+    provides: ClassVar[frozenset[str]] = frozenset({"topic"})
+
+    def apply(self, article):
+        return attrs.evolve(article, meta={**article.meta, "topic": "harbour"})
+
+
+def needs_topic(article: Article) -> Article:
+    return attrs.evolve(article, text=article.text + f"\n\n[{article.meta['topic']}]")
+
+
+needs_topic.name = "needs_topic"  # type: ignore[attr-defined]
+needs_topic.requires = {"topic"}  # type: ignore[attr-defined]
+
+
+def test_a_users_stages_declare_facts_of_their_own_plain_functions_too():
+    from newsclean.errors import ConfigError
+
+    assert Pipeline(stages=(Tagger(), needs_topic)).process(Article(id="a", text="Quay.")).text == "Quay.\n\n[harbour]"
+    with pytest.raises(ConfigError, match="stage 'needs_topic' needs 'topic', which stage 'tagger' sets after it"):
+        Pipeline(stages=(needs_topic, Tagger()))
+
+
+@attrs.frozen
+class Stringly(DocumentStage):
+    name: ClassVar[str] = "stringly"
+    requires: ClassVar = "language"  # a string: its letters would be taken for facts
+
+    def apply(self, article):
+        return article
+
+
+def test_requires_as_a_bare_string_is_refused_by_the_pipeline_and_check_stage():
+    from newsclean.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="requires must be a set of fact names"):
+        Pipeline(stages=(Stringly(),))
+    with pytest.raises(StageContractError, match="`requires` must be a set of fact names"):
+        check_stage(Stringly())
+    check_stage(Tagger())
+
+
+def test_flags_travel_with_the_article_but_not_into_the_output():
+    from newsclean.duplicates import record_json
+    from newsclean.model import Flag
+    from newsclean.writers import article_record
+
+    flagged = Article(id="a", text="Quay.", trace=("extract", "extract:no-title"), flags={Flag.NO_TITLE})
+    assert Article.from_dict(json.loads(json.dumps(flagged.to_dict()))) == flagged
+    assert "flags" not in article_record(flagged)
+    # The dedup tie-break hashes the record as it was before flags existed.
+    assert record_json(flagged) == record_json(attrs.evolve(flagged, flags=()))

@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 import newsclean
-from newsclean.model import Article, Category
+from newsclean.model import Article, Category, Flag
 from newsclean.stages import Boilerplate, Dedup, DocDedup, Header, Language, MinLength, Normalize
 from newsclean.rules.engine import is_teaser
 from newsclean.text import word_count, word_count_upto
@@ -209,9 +209,17 @@ def test_no_first_line_is_taken_for_the_headline_of_an_html_page_without_a_title
     caption = "The two leaders met at the harbour on Monday"
     page = "<html><body><div class='story'>" + f"<div class='cap'>{caption}</div>" + "".join(f"<p>{p}</p>" for p in ARTICLE) + "</div></body></html>"
     from_html = newsclean.clean(html=page)
-    assert "extract:no-title" in from_html.trace
+    assert Flag.NO_TITLE in from_html.flags and "extract:no-title" in from_html.trace
     assert from_html.title is None and from_html.text.startswith(caption)
     assert newsclean.clean(text="\n\n".join([caption, *ARTICLE])).title == caption
+
+
+def test_the_header_reads_the_typed_flag_not_the_trace():
+    caption = "The two leaders met at the harbour on Monday"
+    flagged = HEADER(art(caption, *ARTICLE, flags={Flag.NO_TITLE}))
+    assert flagged.title is None and flagged.text.startswith(caption)
+    noted_only = HEADER(art(caption, *ARTICLE, trace=("extract", "extract:no-title")))
+    assert noted_only.title == caption
 
 
 def test_header_long_first_sentence_is_not_a_headline():

@@ -18,9 +18,9 @@ NOT_NEEDED = (
     "warcio",
     "dateparser",
     "newsclean.report",
-    "newsclean.runner",
-    "newsclean.parallel",
-    "newsclean.distributed",
+    "newsclean.engine.driver",
+    "newsclean.engine.local",
+    "newsclean.engine.distributed",
     "tqdm",
     "bs4",
 )

@@ -5,7 +5,13 @@ does) runs it and records the stage in the article's trace. ``LineFilter.removal
 article)`` only says which lines (paragraphs) go and why; the base takes them out of the text
 and records them. The pipeline adds the time budget and turns an exception into a counted drop
 (``newsclean.pipeline``). ``CorpusStage`` is the base of the stages that decide from the whole
-stream; its drivers are in ``newsclean.corpus``.
+stream; its drivers are in ``newsclean.engine.corpus``.
+
+A stage declares the order it needs: ``requires`` names facts a stage before it must have set,
+``provides`` the facts it sets (class attributes, sets of the names below or of one's own). A
+pipeline checks them when it is built: a stage placed before one that sets what it requires is
+a ``ConfigError`` naming both. A fact no stage of the pipeline sets is not checked (the input may
+carry it: an Article with its language).
 """
 
 from __future__ import annotations
@@ -16,9 +22,14 @@ from typing import ClassVar, Generic, TypeVar
 
 import attrs
 
-from newsclean.corpus import Keyed, run_alone
+from newsclean.engine.corpus import Keyed, run_alone
 from newsclean.model import Article, Removal, returned_article
 from newsclean.text import join_paragraphs, split_paragraphs
+
+# The facts the built-in stages declare.
+NORMALIZED = "normalized"  # text and fields normalised: Unicode, mojibake, spacing (normalize)
+LANGUAGE = "language"  # ``article.language`` detected (language)
+COMMENTS_OUT = "comments-out"  # a reader-comment thread under the story taken out (comment_thread)
 
 State = TypeVar("State")
 Model = TypeVar("Model")
@@ -29,6 +40,8 @@ class DocumentStage(abc.ABC):
 
     __slots__ = ()
     name: ClassVar[str]
+    requires: ClassVar[frozenset[str]] = frozenset()
+    provides: ClassVar[frozenset[str]] = frozenset()
 
     @abc.abstractmethod
     def apply(self, article: Article) -> Article:
@@ -75,6 +88,8 @@ class CorpusStage(abc.ABC, Generic[State, Model]):
     """
 
     name: ClassVar[str]
+    requires: ClassVar[frozenset[str]] = frozenset()
+    provides: ClassVar[frozenset[str]] = frozenset()
 
     @abc.abstractmethod
     def observe(self, batch: Sequence[Keyed]) -> State:

@@ -12,7 +12,7 @@ from newsclean.errors import ConfigError
 from newsclean.model import Article, Category
 from newsclean.rulepack import COMMON, Rule, RulePack
 from newsclean.rules.engine import Hit, LineRules, captured_author, first_hit, mark_lines, removals_for
-from newsclean.stages.base import DocumentStage
+from newsclean.stages.base import COMMENTS_OUT, LANGUAGE, NORMALIZED, DocumentStage
 from newsclean.text import is_table_row, join_paragraphs, split_paragraphs, unframed_row
 
 if TYPE_CHECKING:
@@ -58,6 +58,9 @@ class Boilerplate(DocumentStage):
     """
 
     name: ClassVar[str] = "boilerplate"
+    # Its rules read normalised lines of the article's language, and its tail rules look for the
+    # story's end above a comment thread only once the thread is out.
+    requires: ClassVar[frozenset[str]] = frozenset({NORMALIZED, LANGUAGE, COMMENTS_OUT})
 
     packs: dict[str, RulePack] = attrs.field(eq=False)
     user_packs: tuple[RulePack, ...] = attrs.field(default=(), eq=False)

@@ -3,7 +3,7 @@
 Which copies are duplicates and which one stays is decided by ``newsclean.duplicates``: a
 similar article goes only when the one kept holds nearly all of its text, and the keeper
 policy (earliest published, then the one that covers the others, then fewer removed lines,
-then smallest id) does not depend on input order. As a corpus stage (``newsclean.corpus``)
+then smallest id) does not depend on input order. As a corpus stage (``newsclean.engine.corpus``)
 the state is, per kept article, its ranking fields, fingerprint, signature and coverage sketch
 (about 1.4 KB with the default parameters); the model holds only the decisions.
 """
@@ -16,7 +16,7 @@ from typing import ClassVar
 import attrs
 import numpy as np
 
-from newsclean.corpus import Keyed
+from newsclean.engine.corpus import Keyed
 from newsclean.stages.base import CorpusStage
 from newsclean.duplicates import EXACT, DuplicateFinder, Entry, text_fingerprint
 from newsclean.minhash import MinHasher, MinHashParams

@@ -27,7 +27,7 @@ from newsclean.dom import (
     unwrap_layout_tables,
 )
 from newsclean import metadata
-from newsclean.model import NO_TITLE, Article, Category, Drop, RawDocument, Removal
+from newsclean.model import NO_TITLE, Article, Category, Drop, Flag, RawDocument, Removal
 from newsclean.text import comparison_key, ends_sentence
 
 # htmldate parses page dates with dateutil, which warns on a zone it cannot name ("EST") although
@@ -240,8 +240,10 @@ class Extract:
         authors = base.authors or page.authors
         title = base.title or page.title
         paragraphs = text.split("\n")
-        trace: tuple[str, ...] = (self.name,) if title or document.title else (self.name, NO_TITLE)
+        named_title = bool(title or document.title)
+        trace: tuple[str, ...] = (self.name,) if named_title else (self.name, NO_TITLE)
         trace += page.notes
+        flags = frozenset() if named_title else frozenset({Flag.NO_TITLE})
         rest = continuation(tree, paragraphs) if tree is not None else []
         if rest:
             paragraphs += rest
@@ -269,6 +271,7 @@ class Extract:
             # A page that names no title anywhere: its body's first line is no headline either (on
             # the dev sets it was a photo caption or a section label every time).
             trace=trace,
+            flags=flags,
         )
 
 

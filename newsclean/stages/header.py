@@ -11,10 +11,10 @@ from typing import Any, ClassVar
 import attrs
 import regex
 
-from newsclean.model import NO_TITLE, Article, Category, Removal
+from newsclean.model import Article, Category, Flag, Removal
 from newsclean.rulepack import Rule, packs_for
 from newsclean.rules.engine import RulesByLength, first_hit
-from newsclean.stages.base import DocumentStage
+from newsclean.stages.base import NORMALIZED, DocumentStage
 from newsclean.stages.boilerplate import HEADER_CATEGORIES
 from newsclean.text import CAPITAL, comparison_key, ends_sentence, join_paragraphs, looks_like_headline, sentences, split_paragraphs, word_count
 
@@ -104,11 +104,12 @@ class Header(DocumentStage):
     The headline is the first line when it repeats ``title`` (see ``_repeats_title``); without a
     title, it is a first line printed twice, a one-sentence line right under a masthead, or a
     short first line with no closing punctuation, except on an HTML page that names no title
-    (trace ``extract:no-title``). Found values fill ``published``, ``authors`` and ``title`` when
+    (``Flag.NO_TITLE``). Found values fill ``published``, ``authors`` and ``title`` when
     empty.
     """
 
     name: ClassVar[str] = "header"
+    requires: ClassVar[frozenset[str]] = frozenset({NORMALIZED})  # its rules read normalised lines
 
     masthead_rules: RulesByLength = attrs.field(eq=False, converter=_indexed)
     # Junk the boilerplate stage will remove (an ad label above the headline): passed over here.
@@ -150,7 +151,7 @@ class Header(DocumentStage):
         taken: set[int] = set()
         fields: dict[str, Any] = {}
         title, seen_masthead, headline_done = article.title, False, False
-        first_line_may_be_headline = NO_TITLE not in article.trace  # not on an HTML page without a title
+        first_line_may_be_headline = Flag.NO_TITLE not in article.flags  # not on an HTML page without a title
 
         def take(i: int, category: Category, rule: str) -> None:
             removed.append(Removal(stage=self.name, category=category, rule=rule, text=lines[i], line=i))

@@ -28,7 +28,7 @@ from langdetect.utils.lang_profile import LangProfile
 from langdetect.utils.ngram import NGram
 
 from newsclean.model import Article, Drop
-from newsclean.stages.base import DocumentStage
+from newsclean.stages.base import LANGUAGE, NORMALIZED, DocumentStage
 
 
 @functools.cache
@@ -237,6 +237,8 @@ class Language(DocumentStage):
     """Sets ``language``. With ``keep``, other languages (and undetectable text) are dropped."""
 
     name: ClassVar[str] = "language"
+    requires: ClassVar[frozenset[str]] = frozenset({NORMALIZED})  # ftfy mends mojibake first
+    provides: ClassVar[frozenset[str]] = frozenset({LANGUAGE})
 
     keep: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     # langdetect samples n-grams from all it is given. On the dev set's 884 extracted texts the

@@ -18,7 +18,7 @@ import attrs
 
 from newsclean.model import Article, Category, Removal
 from newsclean.rulepack import packs_for
-from newsclean.stages.base import LineFilter
+from newsclean.stages.base import COMMENTS_OUT, LineFilter
 from newsclean.text import comparison_key, ends_sentence, is_table_row, looks_like_headline, starts_with_capital, word_count
 
 
@@ -491,6 +491,7 @@ class CommentThread(LineFilter):
       ``min_name_share`` of them; or when a comment signature follows the heading at once."""
 
     name: ClassVar[str] = "comment_thread"
+    provides: ClassVar[frozenset[str]] = frozenset({COMMENTS_OUT})
 
     min_comments: int = 2
     min_commenters: int = 2

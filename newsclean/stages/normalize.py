@@ -14,7 +14,7 @@ from ftfy import chardata, fixes
 from ftfy.badness import BADNESS_RE, is_bad
 
 from newsclean.model import Article
-from newsclean.stages.base import DocumentStage
+from newsclean.stages.base import NORMALIZED, DocumentStage
 from newsclean.text import ends_sentence, join_paragraphs
 
 # Explicit ftfy settings, so an ftfy upgrade cannot silently change our output.
@@ -115,6 +115,7 @@ class Normalize(DocumentStage):
     The ftfy steps that changed the text are added to the article's trace."""
 
     name: ClassVar[str] = "normalize"
+    provides: ClassVar[frozenset[str]] = frozenset({NORMALIZED})
 
     def apply(self, article: Article) -> Article:
         text, explanation = article.text, None

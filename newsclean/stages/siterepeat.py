@@ -24,7 +24,7 @@ not the article's headline. When the article's first line reads like a headline 
 without closing punctuation) it becomes the title and leaves the text (category ``headline``,
 rule ``site.title``); otherwise the title is left as it is.
 
-It is a corpus stage (``newsclean.corpus``): the state is, per source, its article count and
+It is a corpus stage (``newsclean.engine.corpus``): the state is, per source, its article count and
 the exact count of each short line's hash (12 bytes a distinct line and source, in numpy
 arrays, about 300 bytes an article), so the result does not depend on input order or on how
 an engine splits the corpus; the model sent back holds only the lines over the thresholds.
@@ -41,7 +41,7 @@ import attrs
 import numpy as np
 import xxhash
 
-from newsclean.corpus import Keyed
+from newsclean.engine.corpus import Keyed
 from newsclean.stages.base import CorpusStage
 from newsclean.errors import ConfigError
 from newsclean.model import Article, Category, Removal

@@ -19,7 +19,7 @@ How a run goes (``Pipeline.plan()``):
   document is cleaned again either way, and the output is the uninterrupted run's, byte for
   byte.
 
-The Dask runner cleans the whole plan on the cluster (``newsclean.distributed``); resuming it
+The Dask runner cleans the whole plan on the cluster (``newsclean.engine.distributed``); resuming it
 recomputes the cluster's work and skips what was written.
 """
 
@@ -40,17 +40,18 @@ from typing import Any, Union
 import attrs
 from tqdm import tqdm
 
-from newsclean.checkpoint import EVERY as CHECKPOINT_EVERY
-from newsclean.checkpoint import SECONDS as CHECKPOINT_SECONDS
-from newsclean.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
+from newsclean.engine.checkpoint import EVERY as CHECKPOINT_EVERY
+from newsclean.engine.checkpoint import SECONDS as CHECKPOINT_SECONDS
+from newsclean.engine.checkpoint import Checkpoint, checkpoint_path, input_manifest, read_lines, remove_checkpoint, tail_digest
 from newsclean.config import RunConfig, identity_digest, library_versions, rule_pack_digests
 from newsclean.errors import ConfigError
-from newsclean.killable import DocumentPool
+from newsclean.engine.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.options import distinct_outputs, integer, output_file, output_format
-from newsclean.parallel import corpus_steps_in_workers, process_parallel
+from newsclean.engine.local import corpus_steps_in_workers, process_parallel
 from newsclean.pipeline import Pipeline, Spill, Timed
 from newsclean.extras import require
+from newsclean.formats import reader_named
 from newsclean.readers import (
     DEFAULT_MAX_BYTES,
     STDIN,
@@ -110,7 +111,7 @@ def _beside(output: str, suffix: str) -> str:
 
 @attrs.frozen
 class LocalEngine:
-    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.parallel``). The
+    """Worker processes on this machine: ``jobs`` of them (see ``newsclean.engine.local``). The
     corpus passes run in ``corpus_jobs`` of them (default: ``jobs``); with 1, in this process."""
 
     jobs: int = attrs.field(default=1, converter=lambda value: integer(value, "jobs", minimum=1))
@@ -120,7 +121,7 @@ class LocalEngine:
 @attrs.frozen
 class DaskEngine:
     """A Dask cluster: ``client``'s, else the scheduler at ``scheduler``, else a local cluster of
-    ``workers`` processes started for the run (see ``newsclean.distributed``)."""
+    ``workers`` processes started for the run (see ``newsclean.engine.distributed``)."""
 
     client: Any = None
     scheduler: str | None = None
@@ -340,7 +341,7 @@ class _Run:
 
     @contextlib.contextmanager
     def _dask_articles(self, skip: int) -> Iterator[Iterator[Article]]:
-        from newsclean.distributed import clean_bag, count_skipped_records, dask_client, files_bag, iterate, list_files
+        from newsclean.engine.distributed import clean_bag, count_skipped_records, dask_client, files_bag, iterate, list_files
 
         files = list_files(self.inputs, self.report, self.excluded)
 
@@ -538,20 +539,14 @@ def _spill_mark(handle: Any, path: Path | None, done: int, size: int) -> dict[st
 
 
 def _count_documents(files: list[InputFile]) -> int | None:
-    """How many documents the inputs hold, when that costs no reading: one per HTML or text
-    file, the row counts of Parquet files; None when a JSONL or WARC file is among them."""
+    """How many documents the inputs hold, when that costs no reading (each format's
+    ``count``: one per HTML or text file, the row counts of Parquet files); None when a file's
+    format cannot tell (JSONL, WARC)."""
     total = 0
     for file in files:
         kind = kind_of(Path(file.path)) if file.error is None else "text"
-        if kind in ("text", "html", "data"):
-            total += 1
-        elif kind == "parquet":
-            try:
-                import pyarrow.parquet as pq
-
-                total += pq.ParquetFile(file.path).metadata.num_rows
-            except Exception:  # an unreadable file: it becomes a reject when read, not here
-                return None
-        else:
+        count = reader_named(kind).count(Path(file.path)) if kind is not None else None
+        if count is None:
             return None
+        total += count
     return total

@@ -8,7 +8,7 @@ ever sent an asynchronous exception: off the main thread only the deadline is re
 
 Neither can stop a long call inside C code (a runaway ``re`` match, Unicode normalisation of a
 crafted text). The hard limit does: every engine with a budget cleans each document in a worker
-process (``newsclean.killable``) that is killed and replaced when it overruns.
+process (``newsclean.engine.killable``) that is killed and replaced when it overruns.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ import attrs
 
 from newsclean.batching import batched
 from newsclean.model import Article, returned_article
-from newsclean.spill import Spill
+from newsclean.engine.spill import Spill
 
 if TYPE_CHECKING:
     from newsclean.stages.base import CorpusStage
@@ -97,4 +97,4 @@ def __getattr__(name: str) -> Any:
         from newsclean.stages.base import CorpusStage
 
         return CorpusStage
-    raise AttributeError(f"module 'newsclean.corpus' has no attribute {name!r}")
+    raise AttributeError(f"module 'newsclean.engine.corpus' has no attribute {name!r}")

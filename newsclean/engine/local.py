@@ -2,7 +2,7 @@
 
 The plan's head (``Pipeline.plan()``: the extractor and the document stages up to the first
 corpus stage, the costly part: HTML extraction, language detection, rules) runs in ``jobs``
-worker processes (``newsclean.killable.DocumentPool``), one document a task, a few per worker
+worker processes (``newsclean.engine.killable.DocumentPool``), one document a task, a few per worker
 in flight, so memory stays bounded however long the input is. A worker that overruns the time
 budget is killed and replaced; one that dies costs only its document. ``run_parallel`` runs the
 corpus steps in this process, in input order, exactly as ``Pipeline.run`` runs them.
@@ -33,8 +33,8 @@ from typing import Any
 import attrs
 from pebble import ProcessExpired
 
-from newsclean.corpus import MERGE_EVERY, observe_all
-from newsclean.killable import WORKER_DIED, DocumentPool, hard_timeout, worker_pipeline
+from newsclean.engine.corpus import MERGE_EVERY, observe_all
+from newsclean.engine.killable import WORKER_DIED, DocumentPool, hard_timeout, worker_pipeline
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStep, Pipeline, Timed, read_spill_line, spill_line
 

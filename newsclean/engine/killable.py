@@ -1,6 +1,6 @@
 """Documents cleaned in worker processes that are killed and replaced when they overrun.
 
-The hard half of the time budget (``newsclean.budget``). A :class:`DocumentPool` sends each
+The hard half of the time budget (``newsclean.engine.budget``). A :class:`DocumentPool` sends each
 document to a worker process of a ``pebble.ProcessPool`` as its own task with a timeout: the
 worker's soft limit (SIGALRM in its main thread) drops a document stuck in Python code at its
 budget, naming the stage; a document stuck in C code (a runaway regex, Unicode normalisation of a
@@ -83,7 +83,7 @@ def context() -> Any:
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     forkserver = multiprocessing.get_context("forkserver")
-    forkserver.set_forkserver_preload(["newsclean.api", "newsclean.killable"])
+    forkserver.set_forkserver_preload(["newsclean.api", "newsclean.engine.killable"])
     return forkserver
 
 

@@ -6,7 +6,7 @@ plan (``Pipeline.plan()``) and knows no stage by name:
 
 - the head (extraction and the document stages before the first corpus stage) runs per
   partition (``map_partitions``);
-- each corpus step (``newsclean.corpus``) is map, tree-reduce, map: every partition observes
+- each corpus step (``newsclean.engine.corpus``) is map, tree-reduce, map: every partition observes
   its kept articles, keyed by their position in the whole stream; the states are merged in a
   tree of ``SPLIT_EVERY``; the stage decides once, on a worker; each partition applies the model
   and runs the document stages after the stage.
@@ -29,9 +29,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsclean.corpus import observe_all
+from newsclean.engine.corpus import observe_all
 from newsclean.errors import ConfigError
-from newsclean.killable import DocumentPool
+from newsclean.engine.killable import DocumentPool
 from newsclean.model import Article, RawDocument
 from newsclean.pipeline import CorpusStep, Pipeline, Timed
 from newsclean.stages.base import CorpusStage
@@ -98,7 +98,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     """A client of the scheduler at ``scheduler``, or of a local cluster of ``workers``
     single-threaded worker processes (stopped on exit). The local cluster's workers are not
     daemonic, so that they may start the killable processes of the time budget
-    (``newsclean.killable``); a cluster of your own needs ``distributed.worker.daemon: False``
+    (``newsclean.engine.killable``); a cluster of your own needs ``distributed.worker.daemon: False``
     for that too."""
     try:
         from distributed import Client, LocalCluster
