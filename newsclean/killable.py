@@ -43,7 +43,7 @@ HARD_FACTOR = 1.5
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _init_worker(pipeline: Pipeline) -> None:
+def _init_worker(pipeline: Pipeline, warm: bool) -> None:
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline
     # The pool stops a worker with SIGTERM: it must end the process at once, even inside C
@@ -51,7 +51,7 @@ def _init_worker(pipeline: Pipeline) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # One-off loading (language profiles) before the first task: a task's timeout starts when
     # the worker takes it, and loading is not a document's time.
-    pipeline.prepare()
+    pipeline.warm_up() if warm else pipeline.prepare()
 
 
 def worker_pipeline() -> Pipeline:
@@ -94,9 +94,10 @@ def hard_timeout(pipeline: Pipeline) -> float | None:
 
 class DocumentPool:
     """``workers`` processes that run ``pipeline.process_head`` on one document at a time,
-    each under the hard limit. Use as a context manager, or ``close()`` it."""
+    each under the hard limit. Use as a context manager, or ``close()`` it. ``warm``: the
+    workers start from ``pipeline.warm_up()`` (False for a single document: ``prepare()``)."""
 
-    def __init__(self, pipeline: Pipeline, workers: int):
+    def __init__(self, pipeline: Pipeline, workers: int, warm: bool = True):
         if multiprocessing.current_process().daemon:
             raise ConfigError(
                 "the time budget runs each document in a worker process, and this process is daemonic and may not "
@@ -107,8 +108,9 @@ class DocumentPool:
         self.timeout = hard_timeout(pipeline)
         start = context()
         if start.get_start_method() == "fork":
-            pipeline.prepare()  # once here, not in every worker forked to replace a killed one
-        self._pool = ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(pipeline,), context=start)
+            # once here, not in every worker forked to replace a killed one
+            pipeline.warm_up() if warm else pipeline.prepare()
+        self._pool = ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(pipeline, warm), context=start)
 
     def __enter__(self) -> DocumentPool:
         return self
