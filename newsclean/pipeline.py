@@ -8,6 +8,7 @@ engine (``Pipeline.run``, the process pool, Dask, the Runner) runs that plan.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import tempfile
@@ -18,7 +19,7 @@ from typing import Any, Union
 import attrs
 
 from newsclean import options
-from newsclean.engine.budget import DocumentTimeout, time_limit
+from newsclean.engine.budget import Clock, DocumentTimeout, time_limit
 from newsclean.engine.corpus import apply_one, observe_all
 from newsclean.engine.spill import Spill, Timed, read_spill_line, spill_line
 from newsclean.errors import ConfigError, StageError
@@ -144,17 +145,25 @@ class Pipeline:
         raise ConfigError(f"no stage named {name!r}; stages: {', '.join(self.names)}")
 
     def prepare(self) -> None:
-        """Every stage's one-off loading (``prepare()``), done before the first document. The
-        built-in extractor cleans a tiny page once: trafilatura loads parts of itself on its
-        first page (0.4 s), which is not the first document's time."""
+        """Every stage's one-off loading (``prepare()``), done before the first document. What
+        only some documents need loads on first use, uncharged to the document
+        (``budget.not_charged``: a rule pattern's compiled form)."""
         for stage in (self.extract, *self._document_stages):
             prepare = getattr(stage, "prepare", None)
             if prepare is not None:
                 prepare()
+        object.__setattr__(self, "_prepared_in", os.getpid())
+
+    def warm_up(self) -> None:
+        """``prepare``, and what a run of many documents is better off loading before the
+        first: the built-in extractor cleans a tiny page once (trafilatura loads parts of
+        itself on its first pages, which is not the first document's time), and every loaded
+        rule pattern is compiled (once before worker processes fork, not once in each). A run
+        of one document skips it: it would load more than that document uses."""
+        self.prepare()
         if isinstance(self.extract, Extract):
             self.extract(RawDocument(id="warm-up", content=_WARM_UP_PAGE, format="html"))
         compile_loaded()
-        object.__setattr__(self, "_prepared_in", os.getpid())
 
     def process(self, document: RawDocument | Article) -> Article:
         """Extract and run every document stage on one input; corpus stages need a corpus
@@ -173,9 +182,20 @@ class Pipeline:
         otherwise)."""
         if isinstance(documents, (str, bytes)):
             raise TypeError("documents must be an iterable of RawDocument or Article, not a single str; use clean() for one text")
+        documents = self.warmed_for(documents)
         if not self._plan.steps:
             return (self.process(d) for d in documents)
         return self.run_steps(self.process_head(d) for d in documents)
+
+    def warmed_for(self, documents: Iterable[RawDocument | Article]) -> Iterator[RawDocument | Article]:
+        """``documents`` again, lazily, with ``warm_up()`` run once a second one is in sight
+        (not for a run of a single document, nor when this process has prepared already)."""
+        iterator = iter(documents)
+        first = list(itertools.islice(iterator, 2))
+        if len(first) > 1 and self._prepared_in != os.getpid():
+            self.warm_up()
+        yield from first
+        yield from iterator
 
     def run_steps(self, stream: Iterable[Timed]) -> Iterator[Article]:
         """The corpus steps over the head's output."""
@@ -259,8 +279,9 @@ class Pipeline:
             self.prepare()
         budget = None if self.time_budget is None else max(self.time_budget - spent, 1e-3)
         started = time.monotonic()
+        clock = None
         try:
-            with time_limit(budget):
+            with time_limit(budget) as clock:
                 if isinstance(item, RawDocument):
                     article = self._call(self.extract, item)
                 for stage in stages:
@@ -271,8 +292,8 @@ class Pipeline:
         except DocumentTimeout:
             detail = f"over the time budget of {self.time_budget:g} s"
             drop = Drop(stage=stage_name(current), reason="timeout", detail=detail)
-            return attrs.evolve(article, drop=drop), time.monotonic() - started
-        return article, time.monotonic() - started
+            return attrs.evolve(article, drop=drop), _charged(started, clock)
+        return article, _charged(started, clock)
 
     def _call(self, stage: Callable[[Any], Article], item: RawDocument | Article) -> Article:
         try:
@@ -283,6 +304,11 @@ class Pipeline:
                 raise StageError(name, item.id, exc) from exc
             drop = Drop(stage=name, reason="error", detail=f"{type(exc).__name__}: {exc}")
             return attrs.evolve(_as_article(item), drop=drop)
+
+
+def _charged(started: float, clock: Clock | None) -> float:
+    """Seconds since ``started``, less the one-off loading the document was not charged for."""
+    return time.monotonic() - started - (clock.excluded if clock is not None else 0.0)
 
 
 _WARM_UP_PAGE = "<html><head><title>Quay</title></head><body><article><p>" + "The quay reopened on Friday, the harbour master said. " * 3 + "</p></article></body></html>"

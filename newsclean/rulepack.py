@@ -53,7 +53,7 @@ from typing import Any
 import attrs
 import regex
 
-from newsclean.engine.budget import DocumentTimeout, remaining
+from newsclean.engine.budget import DocumentTimeout, not_charged, remaining
 from newsclean.errors import RulePackError
 from newsclean.model import Category
 from newsclean.patterns import overlapping_repeat, required_keywords
@@ -127,21 +127,29 @@ _REGEX_FLAGS = ((re.IGNORECASE, regex.IGNORECASE), (re.MULTILINE, regex.MULTILIN
                 (re.VERBOSE, regex.VERBOSE), (re.ASCII, regex.ASCII))
 
 
-@functools.lru_cache(maxsize=None)
+# (source, flags) -> the ``regex`` form of a rule pattern, compiled on first use.
+_TIMED: dict[tuple[str, int], Any] = {}
+
+
 def timed_pattern(source: str, flags: int) -> Any:
     """A rule's ``re`` pattern compiled by the ``regex`` package (version 0: ``re``'s syntax and
-    matching rules), which can stop a search at a deadline. Compiled on first use: loading a
-    pack stays cheap."""
-    theirs = regex.VERSION0
-    for ours, flag in _REGEX_FLAGS:
-        if flags & ours:
-            theirs |= flag
-    return regex.compile(source, theirs)
+    matching rules), which can stop a search at a deadline. Compiled on first use, which is
+    one-off loading, not the document's time (``budget.not_charged``): loading a pack stays
+    cheap, and a run compiles only the patterns its lines reach."""
+    compiled = _TIMED.get((source, flags))
+    if compiled is None:
+        theirs = regex.VERSION0
+        for ours, flag in _REGEX_FLAGS:
+            if flags & ours:
+                theirs |= flag
+        with not_charged():
+            compiled = _TIMED.setdefault((source, flags), regex.compile(source, theirs))
+    return compiled
 
 
 def compile_loaded() -> None:
-    """Compile the ``regex`` form of every rule of the packs loaded so far (a pipeline's
-    one-off loading: not a document's time)."""
+    """Compile the ``regex`` form of every rule of the packs loaded so far: done once before
+    worker processes fork, so that each does not compile the same patterns again."""
     for pack in list(_LOADED.values()):
         for rule in pack.rules:
             for pattern in (rule.pattern, rule.requires, rule.unless):
@@ -383,9 +391,10 @@ def _overlapping_repeat(pattern: re.Pattern[str]) -> str | None:
 
 # --- keyword prefilter ---------------------------------------------------------------------------
 # A pattern that can match anywhere in a line (no ``^``) is tried at every position: slow for
-# long lines and case-insensitive alternations. Most such rule patterns need one of a few
-# words; looking for those in the lower-cased line first is much cheaper and rules out most
-# lines. Sound because: a literal ASCII character of a pattern matches, even case-insensitively,
+# long lines and case-insensitive alternations. Even one anchored at the start costs a few
+# microseconds a line (the deadline's set-up, the call), and a text meets a hundred of them.
+# Most rule patterns need one of a few words; looking for those in the lower-cased line first
+# is much cheaper and rules out most lines. Sound because: a literal ASCII character of a pattern matches, even case-insensitively,
 # only its two ASCII cases and the four characters below; a line without those four lowers to
 # one character per character; so a line the pattern matches, lowered, holds the literal
 # lowered.

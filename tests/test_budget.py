@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from newsclean import Article
-from newsclean.budget import DocumentTimeout, remaining, time_limit
+import attrs
+
+from newsclean import Article, Pipeline, RawDocument, default_pipeline
+from newsclean.budget import DocumentTimeout, not_charged, remaining, time_limit
 from newsclean.stages.normalize import MAX_MARKS, Normalize
 
 # Stages a user might write, stuck inside C code on the documents that ask for it. They live in
@@ -134,6 +136,49 @@ def test_the_main_thread_alarm_still_stops_python_code():
     with pytest.raises(DocumentTimeout), time_limit(0.2):
         while True:
             pass
+
+
+def test_one_off_loading_inside_a_document_is_not_charged_to_it():
+    """Loading met inside a document (a pattern compiled on first use) moves the deadline and
+    holds the alarm: a 0.2 s budget survives 0.4 s of loading, and the clock says how long it was."""
+    with time_limit(0.2) as clock:
+        with not_charged():
+            time.sleep(0.4)
+        assert remaining() is not None and remaining() > 0.05
+        assert clock.excluded >= 0.4
+    with pytest.raises(DocumentTimeout), time_limit(0.2):
+        with not_charged():
+            time.sleep(0.05)
+        while True:  # the alarm still stops the document's own work
+            pass
+
+
+def test_a_pipeline_does_not_count_uncharged_loading_in_a_documents_time():
+    @attrs.frozen
+    class Loads:
+        name = "loads"
+
+        def __call__(self, article):
+            with not_charged():
+                time.sleep(0.4)
+            return article
+
+    pipeline = Pipeline(extract=lambda raw: Article(id=raw.id, text=str(raw.content)), stages=(Loads(),), time_budget=0.2)
+    article, spent = pipeline.process_head(RawDocument(id="a", content="The quay reopened on Friday."))
+    assert article.kept
+    assert spent < 0.4
+
+
+def test_only_a_run_of_more_than_one_document_warms_up(monkeypatch):
+    calls = []
+    real = Pipeline.warm_up
+    monkeypatch.setattr(Pipeline, "warm_up", lambda self: calls.append("warm") or real(self))
+    story = "The harbour board approved the repair budget on Tuesday after a long debate, its chair said."
+    docs = [RawDocument(id=f"d{i}", content=f"<html><body><p>{story}</p></body></html>", format="html") for i in range(2)]
+    one = list(default_pipeline(dedup=False, site_repeat=False).run(docs[:1]))
+    assert calls == [] and one[0].kept
+    two = list(default_pipeline(dedup=False, site_repeat=False).run(docs))
+    assert calls == ["warm"] and [a.text for a in two] == [one[0].text] * 2
 
 
 def test_a_run_of_combining_marks_is_cut_before_normalisation():

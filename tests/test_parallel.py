@@ -79,6 +79,28 @@ def test_with_a_time_budget_one_job_runs_in_a_worker_and_a_dead_worker_costs_onl
     assert out[2].drop.reason == "worker_died" and all(a.kept for a in out[:2] + out[3:6])
 
 
+def test_small_documents_go_several_to_a_task_and_large_ones_alone():
+    from newsclean.killable import BATCH, SMALL_DOCUMENT, batches
+
+    small = [RawDocument(id=f"s{i}", content="word " * 100, format="text") for i in range(BATCH + 3)]
+    large = RawDocument(id="large", content="word " * (SMALL_DOCUMENT // 4), format="text")
+    cut = list(batches([*small[:2], large, *small[2:]]))
+    assert [[d.id for d in batch] for batch in cut] == [
+        ["s0", "s1"], ["large"], [f"s{i}" for i in range(2, BATCH + 2)], [f"s{BATCH + 2}"],
+    ]
+
+
+def test_a_batch_whose_worker_dies_is_done_again_one_document_at_a_time():
+    """The six small documents go to one task; the worker dies on d2, so each runs alone and
+    only d2 (dead twice) is lost."""
+    pipeline = default_pipeline(dedup=False, site_repeat=False, time_budget=30).then(KillWorker(os.getpid()))
+    docs = documents(6)[:6]
+    docs[2] = attrs.evolve(docs[2], content=docs[2].content + " KILL")
+    out = list(run_parallel(pipeline, docs, jobs=2))
+    assert [a.id for a in out] == [d.id for d in docs]
+    assert out[2].drop.reason == "worker_died" and all(a.kept for a in out[:2] + out[3:6])
+
+
 # --- the Runner's corpus steps in the workers -----------------------------------------------
 
 

@@ -432,13 +432,13 @@ class _Run:
         corpus_jobs = engine.corpus_jobs or engine.jobs
         stream: Iterator[Timed]
         if corpus_jobs > 1:
-            pool = stack.enter_context(DocumentPool(self.pipeline, corpus_jobs))
+            pool = stack.enter_context(DocumentPool(self.pipeline, corpus_jobs, warm=done > 1))
             stream = corpus_steps_in_workers(self.pipeline, pool, path, size, self._pass_progress(done))
         else:
             finish = None
             if self.pipeline.time_budget is not None and any(step.after for step in steps):
                 # The stages after a corpus stage run in a killable worker too.
-                finish = stack.enter_context(DocumentPool(self.pipeline, 1)).finish
+                finish = stack.enter_context(DocumentPool(self.pipeline, 1, warm=done > 1)).finish
             replay = lambda: spill.replay(size)  # noqa: E731 - the first step reads the spill file
             stream = self.pipeline.corpus_step(steps[0], replay, self._pass_progress(done), finish)
             for step in steps[1:]:

@@ -1,7 +1,8 @@
 """Documents cleaned in worker processes that are killed and replaced when they overrun.
 
 The hard half of the time budget (``newsclean.engine.budget``). A :class:`DocumentPool` sends each
-document to a worker process of a ``pebble.ProcessPool`` as its own task with a timeout: the
+document to a worker process of a ``pebble.ProcessPool`` as its own task with a timeout (small
+documents a few to a task, done again one by one when the task overruns or its worker dies): the
 worker's soft limit (SIGALRM in its main thread) drops a document stuck in Python code at its
 budget, naming the stage; a document stuck in C code (a runaway regex, Unicode normalisation of a
 crafted text) is stopped by killing its worker ``HARD_FACTOR`` times its budget after the task
@@ -43,7 +44,7 @@ HARD_FACTOR = 1.5
 _WORKER_PIPELINE: Pipeline | None = None
 
 
-def _init_worker(pipeline: Pipeline) -> None:
+def _init_worker(pipeline: Pipeline, warm: bool) -> None:
     global _WORKER_PIPELINE
     _WORKER_PIPELINE = pipeline
     # The pool stops a worker with SIGTERM: it must end the process at once, even inside C
@@ -51,7 +52,7 @@ def _init_worker(pipeline: Pipeline) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # One-off loading (language profiles) before the first task: a task's timeout starts when
     # the worker takes it, and loading is not a document's time.
-    pipeline.prepare()
+    pipeline.warm_up() if warm else pipeline.prepare()
 
 
 def worker_pipeline() -> Pipeline:
@@ -63,6 +64,44 @@ def worker_pipeline() -> Pipeline:
 def _process_head(document: RawDocument | Article) -> Timed:
     assert _WORKER_PIPELINE is not None
     return _WORKER_PIPELINE.process_head(document)
+
+
+def _process_batch(documents: list[RawDocument | Article]) -> list[Timed]:
+    """``process_head`` of each document, one after the other, each under its own soft limit."""
+    assert _WORKER_PIPELINE is not None
+    return [_WORKER_PIPELINE.process_head(document) for document in documents]
+
+
+# Documents of at most this many characters go to a worker several to a task (up to
+# ``BATCH`` of them, ``BATCH_CHARS`` in all): a task's own cost (pickling, the pool's pipes and
+# threads, about a millisecond) is a large part of a small document's.
+SMALL_DOCUMENT = 20_000
+BATCH = 8
+BATCH_CHARS = 60_000
+
+
+def _size(document: RawDocument | Article) -> int:
+    content = document.text if isinstance(document, Article) else document.content
+    return len(content) if isinstance(content, (str, bytes)) else 0
+
+
+def batches(documents: Iterable[RawDocument | Article]) -> Iterator[list[RawDocument | Article]]:
+    """``documents`` in order, cut into lists: runs of small documents (``SMALL_DOCUMENT``)
+    of up to ``BATCH`` and ``BATCH_CHARS``, every other document alone."""
+    batch: list[RawDocument | Article] = []
+    chars = 0
+    for document in documents:
+        size = _size(document)
+        if batch and (size > SMALL_DOCUMENT or len(batch) == BATCH or chars + size > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        if size > SMALL_DOCUMENT:
+            yield [document]
+            continue
+        batch.append(document)
+        chars += size
+    if batch:
+        yield batch
 
 
 def _finish(step_number: int, article: Article, spent: float) -> Timed:
@@ -94,9 +133,10 @@ def hard_timeout(pipeline: Pipeline) -> float | None:
 
 class DocumentPool:
     """``workers`` processes that run ``pipeline.process_head`` on one document at a time,
-    each under the hard limit. Use as a context manager, or ``close()`` it."""
+    each under the hard limit. Use as a context manager, or ``close()`` it. ``warm``: the
+    workers start from ``pipeline.warm_up()`` (False for a single document: ``prepare()``)."""
 
-    def __init__(self, pipeline: Pipeline, workers: int):
+    def __init__(self, pipeline: Pipeline, workers: int, warm: bool = True):
         if multiprocessing.current_process().daemon:
             raise ConfigError(
                 "the time budget runs each document in a worker process, and this process is daemonic and may not "
@@ -107,8 +147,9 @@ class DocumentPool:
         self.timeout = hard_timeout(pipeline)
         start = context()
         if start.get_start_method() == "fork":
-            pipeline.prepare()  # once here, not in every worker forked to replace a killed one
-        self._pool = ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(pipeline,), context=start)
+            # once here, not in every worker forked to replace a killed one
+            pipeline.warm_up() if warm else pipeline.prepare()
+        self._pool = ProcessPool(max_workers=workers, initializer=_init_worker, initargs=(pipeline, warm), context=start)
 
     def __enter__(self) -> DocumentPool:
         return self
@@ -128,13 +169,40 @@ class DocumentPool:
 
     def head(self, documents: Iterable[RawDocument | Article], window: int | None = None) -> Iterator[Timed]:
         """``process_head`` of each document, in input order, with at most ``window`` (default:
-        a few per worker) documents in flight."""
+        a few per worker) tasks in flight. Small documents go several to a task (``batches``),
+        each under its own soft limit, the task under one document's hard limit: a task
+        stopped at it, or whose worker died, is done again a document at a time, so only a
+        document that overruns on its own is rejected ``timeout``."""
 
         def submit(document: RawDocument | Article) -> Future[Timed]:
             return self._pool.schedule(_process_head, (document,), timeout=self.timeout)
 
-        tasks = ((document, (document, 0.0), submit) for document in documents)
-        return self._ordered(tasks, window)
+        def submit_batch(batch: list[RawDocument | Article]) -> Future[list[Timed]]:
+            return self._pool.schedule(_process_batch, (batch,), timeout=self.timeout)
+
+        def singly(batch: list[RawDocument | Article]) -> list[Timed]:
+            futures = [submit(document) for document in batch]
+            return [self._result(document, (document, 0.0), submit, future) for document, future in zip(batch, futures)]
+
+        window = window or 4 * self.workers + 4
+        pending: deque[tuple[list[RawDocument | Article], Future[Any]]] = deque()
+
+        def results(batch: list[RawDocument | Article], future: Future[Any]) -> list[Timed]:
+            if len(batch) == 1:
+                return [self._result(batch[0], (batch[0], 0.0), submit, future)]
+            try:
+                return list(future.result())
+            except (TimeoutError, ProcessExpired) as exc:
+                log.warning("a task of %d documents (%s ...) %s; running them one at a time", len(batch), batch[0].id,
+                            "overran" if isinstance(exc, TimeoutError) else "lost its worker")
+                return singly(batch)
+
+        for batch in batches(documents):
+            pending.append((batch, submit(batch[0]) if len(batch) == 1 else submit_batch(batch)))
+            if len(pending) >= window:
+                yield from results(*pending.popleft())
+        while pending:
+            yield from results(*pending.popleft())
 
     def finish(self, step: CorpusStep, stream: Iterable[Timed], window: int | None = None) -> Iterator[Timed]:
         """``Pipeline.finish_step``: the document stages after ``step``'s corpus stage on each

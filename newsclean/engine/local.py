@@ -64,11 +64,12 @@ def process_parallel(
     if pipeline.time_budget is None:
         first = list(islice(iterator, batch_size * jobs))
         if jobs <= 1 or len(first) < batch_size * jobs:
-            yield from (pipeline.process_head(d) for d in chain(first, iterator))
+            yield from (pipeline.process_head(d) for d in pipeline.warmed_for(chain(first, iterator)))
             return
         iterator = chain(first, iterator)
-    with DocumentPool(pipeline, max(jobs, 1)) as pool:
-        yield from pool.head(iterator)
+    first = list(islice(iterator, 2))
+    with DocumentPool(pipeline, max(jobs, 1), warm=len(first) > 1) as pool:
+        yield from pool.head(chain(first, iterator))
 
 
 # --- the corpus steps in the workers ----------------------------------------------------------

@@ -16,10 +16,10 @@ import json
 import os
 import random
 import re
-from array import array
 from typing import ClassVar
 
 import attrs
+import numpy as np
 from langdetect import DetectorFactory
 from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY
@@ -135,39 +135,38 @@ def _known_grams() -> dict[str, str]:
 def _word_ngrams(word: str, space_after: bool) -> tuple[str, ...]:
     """NGram's state machine run over one normalised word, and the space after it if any.
 
-    ``grams`` holds the last three characters, a leading space marking the word start; no
-    n-grams are taken while two capitals follow each other (acronyms).
+    The machine keeps the last three characters, a leading space marking the word start, so
+    at character ``i`` its 1-, 2- and 3-gram are slices of ``" " + word`` ending there (no
+    3-gram at the first). It takes none while two capitals follow each other (acronyms): its
+    ``capital`` flag is set by a capital after a capital and cleared by any other character,
+    so it is set exactly when this character and the one before are capitals.
     """
-    known = _known_grams()
-    grams, capital = " ", False
+    get = _known_grams().get
+    padded = " " + word
     out: list[str] = []
-    for ch in word:
-        last = grams[-1]
-        if len(grams) >= 3:
-            grams = grams[1:]
-        grams += ch
-        if ch.isupper():
-            if last.isupper():
-                capital = True
-        else:
-            capital = False
-        if capital:
+    for i, ch in enumerate(word):
+        if ch.isupper() and padded[i].isupper():
             continue
-        taken = (ch, grams) if len(grams) == 2 else (ch, grams[1:], grams)  # the 1-, 2- and 3-gram
-        out.extend(known[g] for g in taken if g in known)
+        for gram in (ch, padded[i : i + 2], padded[i - 1 : i + 2]) if i else (ch, padded[:2]):
+            known = get(gram)
+            if known is not None:
+                out.append(known)
     if space_after:
         # The space ends the word: the last one or two characters followed by a space.
-        out.extend(known[g] for g in (word[-1] + " ", (" " + word)[-2:] + " ") if g in known)
+        for gram in (word[-1] + " ", padded[-2:] + " "):
+            known = get(gram)
+            if known is not None:
+                out.append(known)
     return tuple(out)
 
 
 @functools.lru_cache(maxsize=1 << 12)  # 95 % of draws on the dev texts, about 2 MB
-def _row(gram: str) -> array[float]:
-    """The profiles' probabilities of ``gram`` per language, as one contiguous array: the
-    values of ``DetectorFactory.add_profile``, computed the same way (0.0 where a language
-    lacks the n-gram, and for n-grams longer than three)."""
+def _row(gram: str) -> np.ndarray:
+    """The profiles' probabilities of ``gram`` per language, as one float64 array: the values
+    of ``DetectorFactory.add_profile``, computed the same way (0.0 where a language lacks the
+    n-gram, and for n-grams longer than three)."""
     profiles = _profiles()
-    row = array("d", bytes(8 * profiles.width))
+    row = np.zeros(profiles.width)
     length = len(gram)
     if 1 <= length <= 3:
         for index, (freq, n_words) in enumerate(profiles.counts):
@@ -182,24 +181,24 @@ def _trial(ngrams: list[str], rng: random.Random, weight: float) -> list[float]:
     by ``weight + p(gram | language)`` for random grams, normalising and testing convergence
     after the first gram and then after every fifth, as langdetect does.
 
-    The five updates between two tests are fused into one pass over the languages. Each
-    language's value still goes through the same roundings in the same order (a quotient by
-    the norm, then five products, left to right), so the floats are langdetect's to the bit.
-    The test uses ``max(prob) / norm``, which equals the largest normalised value because
-    rounding is monotonic.
+    The five updates between two tests are done on whole arrays (numpy, one operation per
+    step across the languages). Each language's value still goes through the same roundings
+    in the same order (a quotient by the norm, then five products, left to right; float64
+    operations, each rounded as Python rounds them), so the floats are langdetect's to the
+    bit. The norm is Python's left-to-right ``sum`` of the values (numpy sums in another
+    order). The test uses ``max(prob) / norm``, which equals the largest normalised value
+    because rounding is monotonic.
     """
     choice, size = rng.choice, len(_profiles().langlist)
-    prob = [p * (weight + q) for p, q in zip([1.0 / size] * size, _row(choice(ngrams)))]
+    prob = np.full(size, 1.0 / size) * (weight + _row(choice(ngrams))[:size])
     i = 0
     while True:
-        norm = sum(prob)
-        if max(prob) / norm > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
-            return [p / norm for p in prob]
-        a, b, c, d, e = [_row(choice(ngrams)) for _ in range(5)]
-        prob = [
-            p / norm * (weight + qa) * (weight + qb) * (weight + qc) * (weight + qd) * (weight + qe)
-            for p, qa, qb, qc, qd, qe in zip(prob, a, b, c, d, e)
-        ]
+        values = prob.tolist()
+        norm = sum(values)
+        if max(values) / norm > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
+            return [p / norm for p in values]
+        a, b, c, d, e = [_row(choice(ngrams))[:size] for _ in range(5)]
+        prob = prob / norm * (weight + a) * (weight + b) * (weight + c) * (weight + d) * (weight + e)
         i += 5
 
 
