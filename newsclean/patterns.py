@@ -603,10 +603,11 @@ MIN_KEYWORD = 3
 
 def required_keywords(source: str, flags: int = 0) -> tuple[str, ...] | None:
     """Lower-case ASCII strings, at least ``MIN_KEYWORD`` long, one of which every match of the
-    pattern contains; None when the pattern is anchored at the start (fast already), when no such
-    strings can be read off it, or when :func:`parse` cannot read it."""
+    pattern contains; None when no such strings can be read off it, or when :func:`parse`
+    cannot read it. Patterns anchored at the start get them too: a line without any of them is
+    not searched at all (on the dev texts, a fifth of the searches)."""
     items = parse(source, flags)
-    if not items or (isinstance(items[0], At) and items[0].kind == "^"):
+    if not items:
         return None
     found = _needed(items)
     return tuple(sorted(found)) if found else None

@@ -251,7 +251,8 @@ KEYWORD_RULES = [r for lang in ["_common", *available_languages()] for r in Rule
     (r"(ab)?cdef", ("cdef",)),
     (r"(?:news){1,3}letter", ("letter",)),
     ("Hello", ("hello",)),
-    (r"^advertisement", None),  # anchored: fast already
+    (r"^advertisement", ("advertisement",)),  # anchored at the start: prefiltered too
+    (r"^\W*(ad|ads)\b", None),
     (r"\w+ \d+", None),
     (r"(donate|ok)", None),  # a branch with too short a keyword
     (r"(?:photo)?graphy", ("graphy",)),

@@ -150,7 +150,7 @@ def test_the_loader_refuses_an_overlap_hidden_in_a_scoped_ignore_case_part():
 @pytest.mark.parametrize(("source", "keywords"), [
     (r"x(?:donate|donation)s", ("xdonat",)),
     (r"(?:ab)c(?:subscribe|newsletter)", ("newsletter", "subscribe")),
-    (r"(?:^a|^b)cdef", None),
+    (r"(?:^a|^b)cdef", ("cdef",)),  # anchored at the start: keywords too
     (r"(?>patreon)", None),
     (r"(?=donate)\w+", None),
     (r"(?:news)++paper", ("paper",)),
