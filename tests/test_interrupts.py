@@ -64,7 +64,9 @@ def test_a_run_out_of_file_descriptors_ends_with_an_error_and_no_workers(tmp_pat
 
 
 def test_sigint_while_the_pool_runs_exits_130_promptly_with_no_workers_left(tmp_path):
-    corpus = write_corpus(tmp_path / "in", 400)
+    # Enough documents that the run is still in its pool when the first results reach the spill
+    # (with small documents batched per worker task, 400 were done in about two seconds).
+    corpus = write_corpus(tmp_path / "in", 3000)
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [*NEWSCLEAN, "clean", str(corpus), "-o", str(out), "--jobs", "2", "--quiet"],
