@@ -68,9 +68,15 @@ def test_sigint_while_the_pool_runs_exits_130_promptly_with_no_workers_left(tmp_
     # (with small documents batched per worker task, 400 were done in about two seconds).
     corpus = write_corpus(tmp_path / "in", 3000)
     out = tmp_path / "out.jsonl"
+    def as_from_a_shell() -> None:
+        # A program started from a shell gets Ctrl-C with SIGINT's default disposition; a child
+        # inherits an ignored SIGINT from its parent (a test runner may leave it so), and then
+        # Python installs no KeyboardInterrupt handler at all.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
     process = subprocess.Popen(
         [*NEWSCLEAN, "clean", str(corpus), "-o", str(out), "--jobs", "2", "--quiet"],
-        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        preexec_fn=as_from_a_shell, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     pgid = process.pid
     try:
